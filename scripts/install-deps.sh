@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing clrprobe needs on a fresh Debian 12
+# machine (as root). The .NET 10 SDK is expected on PATH (`dotnet`).
+set -euo pipefail
+
+packages=(cmake ninja-build g++ nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v dotnet >/dev/null; then
+  echo "error: the .NET 10 SDK (dotnet) is required on PATH" >&2
+  exit 1
+fi

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, builds, runs every test
+# (unit tests and integration tests on the real .NET runtime).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+cd build
+ctest --output-on-failure -j 2 --timeout 600

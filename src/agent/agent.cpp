@@ -1,0 +1,190 @@
+#include "agent/agent.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "agent/catalog.h"
+#include "agent/log.h"
+#include "agent/report_writer.h"
+#include "agent/utf16.h"
+#include "stats/hit_path.h"
+#include "stats/stats_region.h"
+
+namespace clrprobe::agent {
+
+using namespace clrprobe::abi;
+
+namespace {
+
+// What the agent asks of the runtime. ReadyToRun stays on (no
+// COR_PRF_DISABLE_ALL_NGEN_IMAGES): ReJIT replaces precompiled code too.
+// JIT-compilation events are enabled because inliner tracking for
+// RequestReJITWithInliners depends on them.
+constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT | COR_PRF_MONITOR_JIT_COMPILATION;
+
+std::string hr_text(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<uint32_t>(hr)); }
+
+}  // namespace
+
+Agent::Agent() = default;
+
+Agent::~Agent() {
+  if (controller_) controller_->stop();
+}
+
+HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching) {
+  config_ = AgentConfig::from_environment();
+  log_open(config_.log_path.c_str());
+  CLRPROBE_LOG_INFO("clrprobe agent loading ({}), pid {}", attaching ? "attach" : "startup", ::getpid());
+
+  HRESULT hr = info_unknown->QueryInterface(IID_ICorProfilerInfo10, reinterpret_cast<void**>(info_.put()));
+  if (hr < 0 || !info_) {
+    CLRPROBE_LOG_ERROR("runtime lacks ICorProfilerInfo10 (needs .NET Core 3.0 or later): {}", hr_text(hr));
+    return E_FAIL;
+  }
+  hr = info_->SetEventMask2(kEventMask, 0);
+  if (hr < 0) {
+    CLRPROBE_LOG_ERROR("SetEventMask2 failed: {}", hr_text(hr));
+    return E_FAIL;
+  }
+
+  ::mkdir(config_.stats_dir.c_str(), 0700);
+  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + std::to_string(::getpid()) + ".stats");
+  if (!region) {
+    CLRPROBE_LOG_ERROR("cannot create stats region: {}", region.error().describe());
+    return E_FAIL;
+  }
+  region_ = std::move(region.value());
+  stats::StatsRegion::install_global(region_.get());
+
+  instrumenter_ = std::make_unique<Instrumenter>(info_.get(), modules_, registry_, region_.get());
+  controller_ = std::make_unique<RejitController>(info_.get(), *instrumenter_);
+  controller_->start();
+  parse_startup_probes();
+  CLRPROBE_LOG_INFO("agent ready");
+  return S_OK;
+}
+
+void Agent::parse_startup_probes() {
+  if (config_.probes.empty()) return;
+  auto selectors = selector::parse_selector_list(config_.probes);
+  if (!selectors) {
+    CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", selectors.error().describe());
+    return;
+  }
+  for (auto& sel : *selectors) {
+    std::string text = sel.text();
+    uint32_t id = registry_.add_probe(std::move(sel));
+    CLRPROBE_LOG_INFO("probe {} added: {}", id, text);
+  }
+}
+
+std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
+  auto module = std::make_shared<ModuleInfo>();
+  module->id = id;
+
+  LPCBYTE base = nullptr;
+  ULONG length = 0;
+  AssemblyID assembly = 0;
+  DWORD flags = 0;
+  std::u16string name(1024, u'\0');
+  HRESULT hr = info_->GetModuleInfo2(id, &base, static_cast<ULONG>(name.size()), &length, name.data(), &assembly, &flags);
+  if (hr < 0) {
+    CLRPROBE_LOG_WARN("GetModuleInfo2({:#x}) failed: {}", id, hr_text(hr));
+    return nullptr;
+  }
+  name.resize(length > 0 ? length - 1 : 0);
+  module->path = utf16_to_utf8(name);
+  module->dynamic = (flags & COR_PRF_MODULE_DYNAMIC) != 0;
+  module->collectible = (flags & COR_PRF_MODULE_COLLECTIBLE) != 0;
+  module->resource_only = (flags & COR_PRF_MODULE_RESOURCE) != 0;
+
+  std::u16string assembly_name(512, u'\0');
+  AppDomainID domain = 0;
+  ModuleID manifest = 0;
+  hr = info_->GetAssemblyInfo(assembly, static_cast<ULONG>(assembly_name.size()), &length, assembly_name.data(), &domain,
+                              &manifest);
+  if (hr >= 0) {
+    assembly_name.resize(length > 0 ? length - 1 : 0);
+    module->assembly_name = utf16_to_utf8(assembly_name);
+  }
+
+  if (!module->resource_only) {
+    ComPtr<IUnknown> unknown;
+    hr = info_->GetModuleMetaData(id, ofRead | ofWrite, IID_IMetaDataImport2, unknown.put());
+    if (hr >= 0 && unknown) {
+      unknown->QueryInterface(IID_IMetaDataImport2, reinterpret_cast<void**>(module->import.put()));
+      unknown->QueryInterface(IID_IMetaDataEmit2, reinterpret_cast<void**>(module->emit.put()));
+    }
+  }
+  return module;
+}
+
+void Agent::module_loaded(ModuleID id, HRESULT status) {
+  if (status < 0 || shut_down_) return;
+  auto module = describe_module(id);
+  if (!module) return;
+  modules_.add(module);
+  CLRPROBE_LOG_DEBUG("module loaded: {} ({})", module->assembly_name, module->path);
+  probe_module(module);
+}
+
+void Agent::probe_module(const std::shared_ptr<ModuleInfo>& module) {
+  auto selectors = registry_.active_selectors();
+  if (selectors.empty()) return;
+  std::vector<MethodKey> to_instrument;
+  for (auto& match : find_matches(*module, selectors)) {
+    if (match.refusal) {
+      CLRPROBE_LOG_INFO("probe {}: {} refused: {}", match.probe_id, match.display_name, match.refusal->describe());
+      registry_.refuse(match.probe_id, RefusedMethod{match.display_name, match.refusal->describe()});
+      continue;
+    }
+    MethodKey key{module->id, match.token};
+    if (registry_.attach(match.probe_id, key, match.display_name, module->assembly_name)) to_instrument.push_back(key);
+  }
+  if (to_instrument.empty()) return;
+  CLRPROBE_LOG_INFO("{}: {} methods to instrument", module->assembly_name, to_instrument.size());
+  auto done = controller_->request_rejit(std::move(to_instrument));
+  if (!done->wait_for(std::chrono::milliseconds(config_.module_wait_ms))) {
+    CLRPROBE_LOG_WARN("{}: ReJIT request still pending after {} ms; first calls may run uninstrumented",
+                      module->assembly_name, config_.module_wait_ms);
+  }
+}
+
+void Agent::module_unloading(ModuleID id) { modules_.remove(id); }
+
+HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorProfilerFunctionControl* control) {
+  auto il = registry_.rewritten_il(MethodKey{module, method});
+  if (!il) {
+    // Not ours or not ready: the runtime keeps the original IL.
+    CLRPROBE_LOG_WARN("GetReJITParameters for unknown method {:#x} in module {:#x}", method, module);
+    return S_FALSE;
+  }
+  HRESULT hr = control->SetILFunctionBody(static_cast<ULONG>(il->size()), il->data());
+  if (hr < 0) {
+    CLRPROBE_LOG_ERROR("SetILFunctionBody failed for {:#x}: {}", method, hr_text(hr));
+    return S_FALSE;
+  }
+  return S_OK;
+}
+
+void Agent::rejit_error(ModuleID module, mdMethodDef method, HRESULT status) {
+  CLRPROBE_LOG_ERROR("ReJIT failed for method {:#x} in module {:#x}: {}", method, module, hr_text(status));
+  registry_.mark_failed(MethodKey{module, method}, "runtime_error: ReJIT failed " + hr_text(status));
+}
+
+void Agent::shutdown() {
+  if (shut_down_.exchange(true)) return;
+  if (controller_) controller_->stop();
+  if (!config_.report_path.empty() && region_) {
+    auto written = write_report(config_.report_path, registry_, *region_);
+    if (!written) CLRPROBE_LOG_ERROR("cannot write report: {}", written.error().describe());
+    else CLRPROBE_LOG_INFO("report written to {}", config_.report_path);
+  }
+  CLRPROBE_LOG_INFO("agent shut down");
+}
+
+}  // namespace clrprobe::agent

@@ -1,0 +1,50 @@
+// The agent's state for the life of the process and the one place the thin
+// profiler callbacks delegate to. Every public entry point is called from a
+// runtime callback inside an exception barrier (see profiler_callback.cpp).
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "abi/abi.h"
+#include "agent/config.h"
+#include "agent/instrumenter.h"
+#include "agent/module_table.h"
+#include "agent/probe_registry.h"
+#include "agent/rejit_controller.h"
+
+namespace clrprobe::stats {
+class StatsRegion;
+}
+
+namespace clrprobe::agent {
+
+class Agent {
+ public:
+  Agent();
+  ~Agent();
+
+  abi::HRESULT initialize(abi::IUnknown* info_unknown, bool attaching);
+  void module_loaded(abi::ModuleID module, abi::HRESULT status);
+  void module_unloading(abi::ModuleID module);
+  abi::HRESULT get_rejit_parameters(abi::ModuleID module, abi::mdMethodDef method,
+                                    abi::ICorProfilerFunctionControl* control);
+  void rejit_error(abi::ModuleID module, abi::mdMethodDef method, abi::HRESULT status);
+  void shutdown();
+
+ private:
+  std::shared_ptr<ModuleInfo> describe_module(abi::ModuleID module);
+  void probe_module(const std::shared_ptr<ModuleInfo>& module);
+  void parse_startup_probes();
+
+  abi::ComPtr<abi::ICorProfilerInfo10> info_;
+  AgentConfig config_;
+  ModuleTable modules_;
+  ProbeRegistry registry_;
+  std::unique_ptr<stats::StatsRegion> region_;
+  std::unique_ptr<Instrumenter> instrumenter_;
+  std::unique_ptr<RejitController> controller_;
+  std::atomic<bool> shut_down_{false};
+};
+
+}  // namespace clrprobe::agent

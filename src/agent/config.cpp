@@ -1,0 +1,37 @@
+#include "agent/config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace clrprobe::agent {
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::move(fallback);
+}
+
+}  // namespace
+
+std::string default_stats_dir() {
+  return env_or("TMPDIR", "/tmp") + "/clrprobe-" + std::to_string(::geteuid());
+}
+
+AgentConfig AgentConfig::from_environment() {
+  AgentConfig config;
+  config.probes = env_or("CLRPROBE_PROBES", "");
+  config.report_path = env_or("CLRPROBE_REPORT", "");
+  config.log_path = env_or("CLRPROBE_LOG", "");
+  config.stats_dir = env_or("CLRPROBE_STATS_DIR", default_stats_dir());
+  std::string wait = env_or("CLRPROBE_MODULE_WAIT_MS", "");
+  if (!wait.empty()) {
+    char* end = nullptr;
+    unsigned long ms = std::strtoul(wait.c_str(), &end, 10);
+    if (end != wait.c_str() && *end == '\0' && ms <= 60000) config.module_wait_ms = static_cast<unsigned>(ms);
+  }
+  return config;
+}
+
+}  // namespace clrprobe::agent

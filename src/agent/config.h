@@ -1,0 +1,26 @@
+// What the agent was asked to do, read once from the environment at
+// Initialize. `clrprobe run` sets these variables; they are documented in the
+// README so they can also be set by hand.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace clrprobe::agent {
+
+struct AgentConfig {
+  std::string probes;       // CLRPROBE_PROBES: selectors separated by ';'
+  std::string report_path;  // CLRPROBE_REPORT: JSON report written at exit
+  std::string log_path;     // CLRPROBE_LOG: agent log file
+  std::string stats_dir;    // CLRPROBE_STATS_DIR: where the stats region lives
+  // How long ModuleLoadFinished waits for that module's probes to be
+  // requested, so that first calls are already instrumented.
+  unsigned module_wait_ms = 5000;
+
+  static AgentConfig from_environment();
+};
+
+// Default private directory for per-process files: /tmp/clrprobe-<uid>.
+std::string default_stats_dir();
+
+}  // namespace clrprobe::agent

@@ -1,0 +1,136 @@
+#include "agent/instrumenter.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "agent/log.h"
+#include "agent/metadata_names.h"
+#include "il/method_body.h"
+#include "il/rewriter.h"
+#include "stats/hit_path.h"
+#include "stats/stats_region.h"
+
+namespace clrprobe::agent {
+
+using namespace clrprobe::abi;
+
+namespace {
+
+// calli signatures of the hit functions (unmanaged cdecl):
+//   int64 enter(int32 slot)
+//   void leave(int32 slot, int64 start)      (exception has the same shape)
+constexpr std::array<uint8_t, 4> kEnterSig = {IMAGE_CEE_CS_CALLCONV_C, 1, ELEMENT_TYPE_I8, ELEMENT_TYPE_I4};
+constexpr std::array<uint8_t, 5> kLeaveSig = {IMAGE_CEE_CS_CALLCONV_C, 2, ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4,
+                                              ELEMENT_TYPE_I8};
+
+Error hr_error(const char* what, HRESULT hr) {
+  return make_error(Reason::RuntimeError, fmt::format("{} failed: hr=0x{:08x}", what, static_cast<uint32_t>(hr)));
+}
+
+}  // namespace
+
+Instrumenter::Instrumenter(ICorProfilerInfo10* info, ModuleTable& modules, ProbeRegistry& registry,
+                           stats::StatsRegion* region)
+    : info_(info), modules_(modules), registry_(registry), region_(region) {}
+
+bool Instrumenter::prepare(const MethodKey& key) {
+  auto method = registry_.method(key);
+  if (!method) return false;
+  if (method->state == MethodState::Instrumented) return true;
+  if (method->state == MethodState::Failed) return false;
+
+  auto module = modules_.find(key.module);
+  if (!module) {
+    fail(key, "not_found: module was unloaded");
+    return false;
+  }
+  auto slot = region_->allocate_slot(method->display_name, method->assembly);
+  if (!slot) {
+    fail(key, slot.error().describe());
+    return false;
+  }
+  auto il = rewrite(*module, key, *slot);
+  if (!il) {
+    (void)region_->retire_slot(*slot);  // best effort: the slot just stays unused
+    fail(key, il.error().describe());
+    return false;
+  }
+  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL)", method->display_name, *slot, il->size());
+  registry_.mark_instrumented(key, *slot, std::move(*il));
+  return true;
+}
+
+void Instrumenter::fail(const MethodKey& key, const std::string& reason) {
+  auto method = registry_.method(key);
+  CLRPROBE_LOG_WARN("not instrumenting {}: {}", method ? method->display_name : fmt::format("{:#x}", key.token),
+                    reason);
+  registry_.mark_failed(key, reason);
+}
+
+Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
+  // Caller holds module.emit_mutex.
+  if (module.hook_tokens.enter != 0) return module.hook_tokens;
+  HookSignatureTokens tokens;
+  HRESULT hr = module.emit->GetTokenFromSig(kEnterSig.data(), static_cast<ULONG>(kEnterSig.size()), &tokens.enter);
+  if (hr < 0) return hr_error("GetTokenFromSig(enter)", hr);
+  hr = module.emit->GetTokenFromSig(kLeaveSig.data(), static_cast<ULONG>(kLeaveSig.size()), &tokens.leave);
+  if (hr < 0) return hr_error("GetTokenFromSig(leave)", hr);
+  module.hook_tokens = tokens;
+  return tokens;
+}
+
+Result<std::vector<uint8_t>> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot) {
+  if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
+
+  LPCBYTE header = nullptr;
+  ULONG body_size = 0;
+  HRESULT hr = info_->GetILFunctionBody(key.module, key.token, &header, &body_size);
+  if (hr < 0 || header == nullptr) return hr_error("GetILFunctionBody", hr);
+  std::span<const uint8_t> body(header, body_size);
+
+  auto props = method_props(module.import.get(), key.token);
+  if (!props) return props.error();
+
+  auto decoded = il::decode_method_body(body);
+  if (!decoded) return decoded.error();
+  std::span<const uint8_t> locals_sig;
+  if (decoded->local_var_sig_token != 0) {
+    PCCOR_SIGNATURE blob = nullptr;
+    ULONG blob_size = 0;
+    hr = module.import->GetSigFromToken(decoded->local_var_sig_token, &blob, &blob_size);
+    if (hr < 0) return hr_error("GetSigFromToken(locals)", hr);
+    locals_sig = std::span<const uint8_t>(blob, blob_size);
+  }
+
+  std::lock_guard lock(module.emit_mutex);
+  auto tokens = hook_tokens(module);
+  if (!tokens) return tokens.error();
+
+  il::RewriteInput input;
+  input.body = body;
+  input.method_sig = props->signature;
+  input.locals_sig = locals_sig;
+  input.hooks.slot = slot;
+  input.hooks.enter_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_enter);
+  input.hooks.leave_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_leave);
+  input.hooks.exception_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_exception);
+  input.hooks.enter_sig_token = tokens->enter;
+  input.hooks.leave_sig_token = tokens->leave;
+
+  auto rewritten = il::rewrite_with_probe(input, [&](std::span<const uint8_t> sig) -> Result<uint32_t> {
+    mdSignature token = 0;
+    HRESULT h = module.emit->GetTokenFromSig(sig.data(), static_cast<ULONG>(sig.size()), &token);
+    if (h < 0) return hr_error("GetTokenFromSig(locals)", h);
+    return token;
+  });
+  if (!rewritten) return rewritten.error();
+
+  // Signatures defined after the module loaded become visible to the JIT
+  // only once applied.
+  hr = info_->ApplyMetaData(key.module);
+  if (hr < 0) return hr_error("ApplyMetaData", hr);
+  return std::move(rewritten->body);
+}
+
+}  // namespace clrprobe::agent

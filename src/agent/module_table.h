@@ -1,0 +1,50 @@
+// Every module the runtime has loaded, with the metadata interfaces the agent
+// needs for it. Filled in ModuleLoadFinished (or by enumeration on attach),
+// read by the catalog and the rejit controller.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "abi/abi.h"
+
+namespace clrprobe::agent {
+
+// StandAloneSig tokens for the calli signatures of the hit-path functions,
+// created once per module, lazily (the first time a method in it is probed).
+struct HookSignatureTokens {
+  abi::mdSignature enter = 0;  // int64 (int32)
+  abi::mdSignature leave = 0;  // void (int32, int64) — also used for exceptions
+};
+
+struct ModuleInfo {
+  abi::ModuleID id = 0;
+  std::string path;           // file path, empty for in-memory modules
+  std::string assembly_name;  // simple name, e.g. "System.Private.CoreLib"
+  bool dynamic = false;       // Reflection.Emit: cannot be instrumented
+  bool collectible = false;   // collectible ALC: refused
+  bool resource_only = false;
+  abi::ComPtr<abi::IMetaDataImport2> import;
+  abi::ComPtr<abi::IMetaDataEmit2> emit;
+
+  std::mutex emit_mutex;  // guards emit and hook_tokens (metadata writes)
+  HookSignatureTokens hook_tokens;
+};
+
+class ModuleTable {
+ public:
+  void add(std::shared_ptr<ModuleInfo> module);
+  void remove(abi::ModuleID id);
+  std::shared_ptr<ModuleInfo> find(abi::ModuleID id) const;
+  std::vector<std::shared_ptr<ModuleInfo>> all() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<abi::ModuleID, std::shared_ptr<ModuleInfo>> modules_;
+};
+
+}  // namespace clrprobe::agent

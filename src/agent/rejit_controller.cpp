@@ -1,0 +1,100 @@
+#include "agent/rejit_controller.h"
+
+#include <exception>
+
+#include "agent/instrumenter.h"
+#include "agent/log.h"
+
+namespace clrprobe::agent {
+
+RejitController::RejitController(abi::ICorProfilerInfo10* info, Instrumenter& instrumenter)
+    : info_(info), instrumenter_(instrumenter) {}
+
+RejitController::~RejitController() { stop(); }
+
+void RejitController::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void RejitController::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) {
+    if (thread_.get_id() == std::this_thread::get_id()) {
+      thread_.detach();
+    } else {
+      thread_.join();
+    }
+  }
+  std::lock_guard lock(mutex_);
+  for (auto& job : queue_) job.done->signal();
+  queue_.clear();
+}
+
+std::shared_ptr<Completion> RejitController::request_rejit(std::vector<MethodKey> methods) {
+  auto done = std::make_shared<Completion>();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || !thread_.joinable()) {
+      done->signal();
+      return done;
+    }
+    queue_.push_back(Job{std::move(methods), done});
+  }
+  cv_.notify_one();
+  return done;
+}
+
+void RejitController::run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    // One barrier per job: a bug here costs the probe, never the host.
+    try {
+      process(job);
+    } catch (const std::exception& e) {
+      CLRPROBE_LOG_ERROR("rejit job failed: {}", e.what());
+    } catch (...) {
+      CLRPROBE_LOG_ERROR("rejit job failed: unknown exception");
+    }
+    job.done->signal();
+  }
+}
+
+void RejitController::process(Job& job) {
+  std::vector<abi::ModuleID> modules;
+  std::vector<abi::mdMethodDef> methods;
+  for (const auto& key : job.methods) {
+    if (!instrumenter_.prepare(key)) continue;  // refused: logged and recorded
+    modules.push_back(key.module);
+    methods.push_back(key.token);
+  }
+  if (methods.empty()) return;
+  abi::HRESULT hr = info_->RequestReJITWithInliners(abi::COR_PRF_REJIT_BLOCK_INLINING,
+                                                     static_cast<abi::ULONG>(methods.size()),
+                                                     modules.data(), methods.data());
+  if (hr < 0) {
+    CLRPROBE_LOG_ERROR("RequestReJITWithInliners for {} methods failed: hr=0x{:08x}", methods.size(),
+                       static_cast<uint32_t>(hr));
+    for (size_t i = 0; i < methods.size(); ++i) {
+      instrumenter_.fail(MethodKey{modules[i], methods[i]},
+                         fmt::format("runtime_error: RequestReJITWithInliners hr=0x{:08x}", static_cast<uint32_t>(hr)));
+    }
+    return;
+  }
+  CLRPROBE_LOG_INFO("requested ReJIT of {} methods", methods.size());
+}
+
+}  // namespace clrprobe::agent

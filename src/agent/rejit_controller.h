@@ -1,0 +1,55 @@
+// Owns the native thread that talks to the runtime's ReJIT machinery.
+// RequestReJIT must not be called from inside ModuleLoadFinished (it can
+// deadlock on the loader lock), so callbacks post work here and wait,
+// bounded, for it to complete.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "abi/abi.h"
+#include "agent/completion.h"
+#include "agent/method_key.h"
+
+namespace clrprobe::agent {
+
+class Instrumenter;
+
+class RejitController {
+ public:
+  RejitController(abi::ICorProfilerInfo10* info, Instrumenter& instrumenter);
+  ~RejitController();
+  RejitController(const RejitController&) = delete;
+  RejitController& operator=(const RejitController&) = delete;
+
+  void start();
+  void stop();  // drains nothing: pending requests are dropped at shutdown
+
+  // Prepare rewritten IL for `methods` and request their ReJIT (blocking
+  // inlining, and re-JITting their inliners). The returned completion is
+  // signalled when the request has been made (or failed).
+  std::shared_ptr<Completion> request_rejit(std::vector<MethodKey> methods);
+
+ private:
+  struct Job {
+    std::vector<MethodKey> methods;
+    std::shared_ptr<Completion> done;
+  };
+  void run();
+  void process(Job& job);
+
+  abi::ICorProfilerInfo10* info_;
+  Instrumenter& instrumenter_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace clrprobe::agent

@@ -1,0 +1,256 @@
+#include "cli/report_table.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace clrprobe::cli {
+namespace {
+
+using nlohmann::json;
+
+const json* field(const json& obj, const char* key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::optional<double> get_number(const json& obj, const char* key) {
+  const json* v = field(obj, key);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  double d = v->get<double>();
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+std::optional<std::uint64_t> get_count(const json& obj, const char* key) {
+  const json* v = field(obj, key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_number_unsigned()) return v->get<std::uint64_t>();
+  if (v->is_number_integer()) {
+    auto i = v->get<std::int64_t>();
+    return i < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(i));
+  }
+  if (v->is_number_float()) {
+    double d = v->get<double>();
+    if (!std::isfinite(d) || d < 0 || d > 1.8e19) return std::nullopt;
+    return static_cast<std::uint64_t>(std::llround(d));
+  }
+  return std::nullopt;
+}
+
+// Strings as they are, numbers and booleans as JSON text.
+std::optional<std::string> get_text(const json& obj, const char* key) {
+  const json* v = field(obj, key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_number() || v->is_boolean()) return v->dump();
+  return std::nullopt;
+}
+
+bool get_flag(const json& obj, const char* key) {
+  const json* v = field(obj, key);
+  return v != nullptr && v->is_boolean() && v->get<bool>();
+}
+
+// A method entry is normally a string; accept {"name": ...} objects too.
+std::optional<std::string> method_name(const json& entry) {
+  if (entry.is_string()) return entry.get<std::string>();
+  for (const char* key : {"name", "method", "display_name"}) {
+    if (auto t = get_text(entry, key)) return t;
+  }
+  return std::nullopt;
+}
+
+std::string pad_right(std::string_view s, std::size_t width) {
+  std::string out(s);
+  std::size_t w = display_width(s);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
+std::string pad_left(std::string_view s, std::size_t width) {
+  std::size_t w = display_width(s);
+  std::string out = w < width ? std::string(width - w, ' ') : std::string();
+  out += s;
+  return out;
+}
+
+struct Row {
+  std::string id;
+  std::string selector;
+  std::string calls;
+  std::string exceptions;
+  std::string p50, p90, p99, max;
+  std::vector<std::string> notes;  // lines printed under the row
+};
+
+Row make_row(const json& probe, std::size_t index, const TableOptions& options) {
+  Row row;
+  row.id = get_text(probe, "id").value_or("#" + std::to_string(index + 1));
+  row.selector = get_text(probe, "selector").value_or("-");
+  auto calls = get_count(probe, "calls");
+  auto exceptions = get_count(probe, "exceptions");
+  row.calls = calls ? format_count(*calls) : "-";
+  row.exceptions = exceptions ? format_count(*exceptions) : "-";
+
+  const json* latency = field(probe, "latency_ns");
+  auto latency_text = [&](const char* key) -> std::string {
+    // Without calls the percentiles are meaningless zeros.
+    if (latency == nullptr || (calls && *calls == 0)) return "-";
+    auto v = get_number(*latency, key);
+    return v ? format_duration_ns(*v) : "-";
+  };
+  row.p50 = latency_text("p50");
+  row.p90 = latency_text("p90");
+  row.p99 = latency_text("p99");
+  row.max = latency_text("max");
+
+  if (get_flag(probe, "removed")) row.notes.push_back("removed");
+  if (get_flag(probe, "pending")) row.notes.push_back("pending: not applied yet");
+
+  const json* methods = field(probe, "methods");
+  std::size_t method_count = 0;
+  if (methods != nullptr && methods->is_array()) {
+    std::size_t limit = options.max_methods.value_or(methods->size());
+    for (const json& m : *methods) {
+      auto name = method_name(m);
+      if (!name) continue;
+      if (method_count < limit) row.notes.push_back(*name);
+      ++method_count;
+    }
+    if (method_count > limit) {
+      row.notes.push_back(fmt::format("... and {} more method{} (--all-methods lists them)",
+                                      method_count - limit, method_count - limit == 1 ? "" : "s"));
+    }
+  }
+
+  const json* refused = field(probe, "refused");
+  std::size_t refused_count = 0;
+  if (refused != nullptr && refused->is_array()) {
+    for (const json& r : *refused) {
+      ++refused_count;
+      if (r.is_string()) {
+        row.notes.push_back("refused: " + r.get<std::string>());
+        continue;
+      }
+      std::string what = get_text(r, "method").value_or("?");
+      auto reason = get_text(r, "reason");
+      row.notes.push_back("refused: " + what + (reason ? " (" + *reason + ")" : ""));
+    }
+  }
+  if (method_count == 0 && refused_count == 0 && !get_flag(probe, "pending")) {
+    row.notes.push_back("matched no method");
+  }
+  return row;
+}
+
+}  // namespace
+
+Result<json> load_report(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(Reason::Io, "cannot read report '" + path + "': " + std::strerror(errno));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (text.empty()) return make_error(Reason::InvalidInput, "report '" + path + "' is empty");
+  json report;
+  try {
+    report = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(Reason::InvalidInput, "report '" + path + "' is not valid JSON: " + e.what());
+  }
+  if (!report.is_object()) {
+    return make_error(Reason::InvalidInput, "report '" + path + "' is not a JSON object");
+  }
+  return report;
+}
+
+std::string format_report_table(const json& report, const TableOptions& options) {
+  std::vector<Row> rows;
+  const json* probes = field(report, "probes");
+  if (probes != nullptr && probes->is_array()) {
+    for (std::size_t i = 0; i < probes->size(); ++i) {
+      rows.push_back(make_row((*probes)[i], i, options));
+    }
+  }
+
+  std::string out;
+  auto pid = get_text(report, "pid");
+  out += fmt::format("clrprobe report{}: {} probe{}\n", pid ? " for pid " + *pid : "",
+                     rows.size(), rows.size() == 1 ? "" : "s");
+  if (auto stats = get_text(report, "stats_file")) out += "stats file: " + *stats + "\n";
+  if (rows.empty()) return out;
+  out += "\n";
+
+  const Row header{"ID", "SELECTOR", "CALLS", "EXCEPTIONS", "P50", "P90", "P99", "MAX", {}};
+  std::size_t w[8] = {};
+  auto widen = [&](const Row& r) {
+    const std::string* cells[8] = {&r.id, &r.selector, &r.calls, &r.exceptions,
+                                   &r.p50, &r.p90,      &r.p99,   &r.max};
+    for (int i = 0; i < 8; ++i) w[i] = std::max(w[i], display_width(*cells[i]));
+  };
+  widen(header);
+  for (const Row& r : rows) widen(r);
+
+  auto line = [&](const Row& r) {
+    std::string s = pad_left(r.id, w[0]) + "  " + pad_right(r.selector, w[1]) + "  " +
+                    pad_left(r.calls, w[2]) + "  " + pad_left(r.exceptions, w[3]) + "  " +
+                    pad_left(r.p50, w[4]) + "  " + pad_left(r.p90, w[5]) + "  " +
+                    pad_left(r.p99, w[6]) + "  " + pad_left(r.max, w[7]);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s + "\n";
+  };
+  std::string indent(w[0] + 4, ' ');
+  out += line(header);
+  for (const Row& r : rows) {
+    out += line(r);
+    for (const std::string& note : r.notes) out += indent + note + "\n";
+  }
+  return out;
+}
+
+std::string format_duration_ns(double ns) {
+  if (!std::isfinite(ns) || ns < 0) return "-";
+  if (std::round(ns) < 1000) return fmt::format("{:.0f} ns", ns);
+  static constexpr const char* kUnits[] = {"µs", "ms", "s"};
+  double value = ns;
+  for (std::size_t u = 0; u < std::size(kUnits); ++u) {
+    value /= 1000.0;
+    bool last = u + 1 == std::size(kUnits);
+    // Pick the precision for three significant digits, then check that
+    // rounding did not carry into the next unit (999.96 µs -> 1.00 ms).
+    int decimals = value < 9.995 ? 2 : value < 99.95 ? 1 : 0;
+    double rounded = std::round(value * std::pow(10, decimals)) / std::pow(10, decimals);
+    if (rounded >= 1000 && !last) continue;
+    return fmt::format("{:.{}f} {}", value, decimals, kUnits[u]);
+  }
+  return "-";  // unreachable
+}
+
+std::string format_count(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::size_t display_width(std::string_view utf8) {
+  std::size_t w = 0;
+  for (char c : utf8) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
+  }
+  return w;
+}
+
+}  // namespace clrprobe::cli

@@ -1,0 +1,293 @@
+#include "il/rewriter.h"
+
+#include <algorithm>
+#include <string>
+
+#include "il/code_layout.h"
+#include "il/locals_builder.h"
+#include "il/method_body.h"
+#include "il/signature.h"
+
+namespace clrprobe::il {
+namespace {
+
+constexpr uint8_t kInt64Local[] = {static_cast<uint8_t>(ElementType::I8)};
+
+Error with_context(const Error& e, const std::string& context) {
+  return make_error(e.reason, context + ": " + e.message);
+}
+
+// Refuses constructs a try/fault wrapper cannot preserve.
+Status check_supported(const MethodBody& body) {
+  for (const DataSection& s : body.sections) {
+    if (!s.is_eh()) {
+      return make_error(Reason::Unsupported, "body has a non-EH data section (kind " +
+                                                 std::to_string(s.kind) + ")");
+    }
+  }
+  for (const Instruction& ins : body.instructions) {
+    if (ins.opcode == Opcode::Tail) {
+      return make_error(Reason::UnsupportedTailCall,
+                        "tail. prefix at offset " + std::to_string(ins.offset));
+    }
+    if (ins.opcode == Opcode::Jmp) {
+      return make_error(Reason::UnsupportedJmp, "jmp at offset " + std::to_string(ins.offset));
+    }
+  }
+  return {};
+}
+
+DraftInstruction op(Opcode opcode, int64_t operand = 0) {
+  DraftInstruction d;
+  d.opcode = opcode;
+  d.operand = operand;
+  return d;
+}
+
+DraftInstruction load_local(uint16_t index) {
+  if (index <= 3) return op(static_cast<Opcode>(static_cast<uint16_t>(Opcode::Ldloc_0) + index));
+  if (index <= 0xFF) return op(Opcode::Ldloc_S, index);
+  return op(Opcode::Ldloc, index);
+}
+
+DraftInstruction store_local(uint16_t index) {
+  if (index <= 3) return op(static_cast<Opcode>(static_cast<uint16_t>(Opcode::Stloc_0) + index));
+  if (index <= 0xFF) return op(Opcode::Stloc_S, index);
+  return op(Opcode::Stloc, index);
+}
+
+// ldc.i8 fn; conv.i; calli sig
+void append_native_call(std::vector<DraftInstruction>* code, uint64_t fn, uint32_t sig_token) {
+  code->push_back(op(Opcode::Ldc_I8, static_cast<int64_t>(fn)));
+  code->push_back(op(Opcode::Conv_I));
+  code->push_back(op(Opcode::Calli, sig_token));
+}
+
+// Maps an original code offset (an instruction start, or code_size) to the
+// index of that instruction (or instruction count).
+class OffsetIndex {
+ public:
+  explicit OffsetIndex(const MethodBody& body) : body_(body) {}
+  Result<uint32_t> operator()(uint64_t offset) const {
+    const auto& code = body_.instructions;
+    if (offset == body_.code_size) return static_cast<uint32_t>(code.size());
+    auto it = std::lower_bound(code.begin(), code.end(), offset,
+                               [](const Instruction& ins, uint64_t off) { return ins.offset < off; });
+    if (it == code.end() || it->offset != offset) {
+      return make_error(Reason::InvalidInput, "offset " + std::to_string(offset) +
+                                                  " is not an instruction boundary");
+    }
+    return static_cast<uint32_t>(it - code.begin());
+  }
+
+ private:
+  const MethodBody& body_;
+};
+
+struct Draft {
+  std::vector<DraftInstruction> code;
+  std::vector<uint32_t> first_of_original;  // original index -> draft index (+1 entry: try end)
+  uint32_t try_start = 0;
+  uint32_t handler_start = 0;
+  uint32_t epilogue_start = 0;
+  uint32_t returns_rewritten = 0;
+};
+
+Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, uint16_t start_local,
+                          std::optional<uint16_t> result_local) {
+  Draft d;
+  auto& code = d.code;
+  const OffsetIndex index_of(body);
+  // Draft indices of branch targets are only known once every original
+  // instruction has been placed; remember (draft index, original index) pairs.
+  std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;
+  std::vector<uint32_t> leave_to_epilogue;  // draft indices
+
+  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+  append_native_call(&code, hooks.enter_fn, hooks.enter_sig_token);
+  code.push_back(store_local(start_local));
+  d.try_start = static_cast<uint32_t>(code.size());
+
+  for (const Instruction& ins : body.instructions) {
+    d.first_of_original.push_back(static_cast<uint32_t>(code.size()));
+    if (ins.opcode == Opcode::Ret) {
+      if (result_local) code.push_back(store_local(*result_local));
+      leave_to_epilogue.push_back(static_cast<uint32_t>(code.size()));
+      code.push_back(op(Opcode::Leave_S));
+      ++d.returns_rewritten;
+      continue;
+    }
+    DraftInstruction copy = op(ins.opcode, ins.operand);
+    if (is_branch(ins.opcode)) {
+      auto target = index_of(static_cast<uint64_t>(ins.target));
+      if (!target) return target.error();
+      branch_fixups.emplace_back(static_cast<uint32_t>(code.size()), *target);
+    } else if (ins.opcode == Opcode::Switch) {
+      for (int64_t t : ins.switch_targets) {
+        auto target = index_of(static_cast<uint64_t>(t));
+        if (!target) return target.error();
+        copy.switch_targets.push_back(*target);  // original index for now
+      }
+    }
+    code.push_back(std::move(copy));
+  }
+  d.handler_start = static_cast<uint32_t>(code.size());
+  d.first_of_original.push_back(d.handler_start);
+
+  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+  code.push_back(load_local(start_local));
+  append_native_call(&code, hooks.exception_fn, hooks.leave_sig_token);
+  code.push_back(op(Opcode::Endfinally));  // endfault has the same encoding
+
+  d.epilogue_start = static_cast<uint32_t>(code.size());
+  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+  code.push_back(load_local(start_local));
+  append_native_call(&code, hooks.leave_fn, hooks.leave_sig_token);
+  if (result_local) code.push_back(load_local(*result_local));
+  code.push_back(op(Opcode::Ret));
+
+  for (auto [at, original] : branch_fixups) code[at].target = d.first_of_original[original];
+  for (DraftInstruction& ins : code) {
+    if (ins.opcode != Opcode::Switch) continue;
+    for (uint32_t& t : ins.switch_targets) t = d.first_of_original[t];
+  }
+  for (uint32_t at : leave_to_epilogue) code[at].target = d.epilogue_start;
+  return d;
+}
+
+// Remaps the original clauses into the new layout and appends the fault clause.
+Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft,
+                                            const Layout& layout) {
+  const OffsetIndex index_of(body);
+  const auto new_offset = [&](uint64_t original) -> Result<uint32_t> {
+    auto index = index_of(original);
+    if (!index) return index.error();
+    return static_cast<uint32_t>(layout.offsets[draft.first_of_original[*index]]);
+  };
+  std::vector<EhClause> clauses;
+  for (const EhClause& c : body.eh_clauses()) {
+    auto try_start = new_offset(c.try_offset);
+    auto try_end = new_offset(c.try_end());
+    auto handler_start = new_offset(c.handler_offset);
+    auto handler_end = new_offset(c.handler_end());
+    for (auto* r : {&try_start, &try_end, &handler_start, &handler_end}) {
+      if (!*r) return r->error();
+    }
+    EhClause mapped = c;
+    mapped.try_offset = *try_start;
+    mapped.try_length = *try_end - *try_start;
+    mapped.handler_offset = *handler_start;
+    mapped.handler_length = *handler_end - *handler_start;
+    if (c.kind() == EhClauseKind::Filter) {
+      auto filter = new_offset(c.class_token_or_filter_offset);
+      if (!filter) return filter.error();
+      mapped.class_token_or_filter_offset = *filter;
+    }
+    clauses.push_back(mapped);
+  }
+  EhClause fault;
+  fault.flags = static_cast<uint32_t>(EhClauseKind::Fault);
+  fault.try_offset = static_cast<uint32_t>(layout.offsets[draft.try_start]);
+  fault.try_length = static_cast<uint32_t>(layout.offsets[draft.handler_start]) - fault.try_offset;
+  fault.handler_offset = static_cast<uint32_t>(layout.offsets[draft.handler_start]);
+  fault.handler_length =
+      static_cast<uint32_t>(layout.offsets[draft.epilogue_start]) - fault.handler_offset;
+  clauses.push_back(fault);  // outermost, hence last
+  return clauses;
+}
+
+}  // namespace
+
+Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
+                                           const LocalsTokenProvider& token_for_locals) {
+  const ProbeHooks& hooks = input.hooks;
+  if (hooks.enter_sig_token == hooks.leave_sig_token) {
+    return make_error(Reason::InvalidInput, "enter and leave calli signatures must differ");
+  }
+  if (!token_for_locals) return make_error(Reason::InvalidInput, "no locals token provider");
+
+  auto decoded = decode_method_body(input.body);
+  if (!decoded) return with_context(decoded.error(), "decoding the method body");
+  const MethodBody& original = decoded.value();
+  if (Status s = check_supported(original); !s) return s.error();
+
+  auto method_sig = parse_method_sig(input.method_sig);
+  if (!method_sig) return with_context(method_sig.error(), "parsing the method signature");
+  const bool returns_value = !method_sig->ret.is_void();
+
+  VerifyOptions before;
+  before.stack_effects = input.stack_effects;
+  before.returns_value = returns_value;
+  auto original_report = verify(original, before);
+  if (!original_report) return with_context(original_report.error(), "original body");
+
+  if ((original.local_var_sig_token != 0) != !input.locals_sig.empty()) {
+    return make_error(Reason::InvalidInput,
+                      "locals signature blob does not match the header's local signature token");
+  }
+  std::vector<std::span<const uint8_t>> added{std::span<const uint8_t>(kInt64Local)};
+  if (returns_value) added.push_back(method_sig->ret.raw);
+  auto locals = append_locals(input.locals_sig, added, kMaxLocals);
+  if (!locals) return with_context(locals.error(), "building the local signature");
+
+  RewrittenMethod out;
+  out.start_local = static_cast<uint16_t>(locals->original_count);
+  if (returns_value) out.result_local = static_cast<uint16_t>(locals->original_count + 1);
+
+  auto draft = build_draft(original, hooks, out.start_local, out.result_local);
+  if (!draft) return draft.error();
+  const uint64_t max_code = std::min<uint64_t>(input.max_code_size, 0x7FFFFFFF);
+  auto layout = lay_out(draft->code, max_code);
+  if (!layout) return layout.error();
+  auto clauses = build_clauses(original, *draft, *layout);
+  if (!clauses) return clauses.error();
+
+  auto locals_token = token_for_locals(locals->sig);
+  if (!locals_token) return locals_token.error();
+
+  MethodBody rewritten;
+  rewritten.header_kind = HeaderKind::Fat;
+  rewritten.other_flags = original.other_flags;
+  rewritten.init_locals = original.init_locals;
+  rewritten.max_stack = std::max(original.max_stack, kProbeStackNeed);
+  rewritten.local_var_sig_token = *locals_token;
+  rewritten.code_size = static_cast<uint32_t>(layout->offsets.back());
+  rewritten.instructions = std::move(layout->instructions);
+  DataSection eh;
+  eh.kind = kSectEHTable | kSectFatFormat;
+  eh.clauses = std::move(clauses.value());
+  rewritten.sections.push_back(std::move(eh));
+
+  auto encoded = encode_method_body(rewritten);
+  if (!encoded) return with_context(encoded.error(), "encoding the rewritten body");
+
+  // Check what the runtime will actually read: decode our own bytes again and
+  // verify them, with our two calli sites sized exactly.
+  auto reread = decode_method_body(*encoded);
+  if (!reread) return make_error(Reason::VerificationFailed, "rewritten body does not decode: " + reread.error().message);
+  VerifyOptions after;
+  after.returns_value = returns_value;
+  after.stack_effects = [&](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
+    if (opcode == Opcode::Calli && token == hooks.enter_sig_token) return StackEffect{2, 1};
+    if (opcode == Opcode::Calli && token == hooks.leave_sig_token) return StackEffect{3, 0};
+    if (input.stack_effects) return input.stack_effects(token, opcode);
+    return std::nullopt;
+  };
+  auto report = verify(*reread, after);
+  if (!report) return with_context(report.error(), "rewritten body (rewriter bug)");
+
+  out.body = std::move(encoded.value());
+  out.locals_sig = std::move(locals->sig);
+  out.locals_sig_token = *locals_token;
+  out.stats.original_code_size = original.code_size;
+  out.stats.new_code_size = rewritten.code_size;
+  out.stats.returns_rewritten = draft->returns_rewritten;
+  out.stats.branches_widened = layout->widened_branches;
+  out.stats.original_locals = locals->original_count;
+  out.stats.eh_clauses = static_cast<uint32_t>(rewritten.sections[0].clauses.size());
+  out.stats.max_stack = rewritten.max_stack;
+  out.stats.unknown_call_sites = report->unknown_call_sites;
+  return out;
+}
+
+}  // namespace clrprobe::il

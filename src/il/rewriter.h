@@ -1,0 +1,108 @@
+// Wraps a method body with probe calls (enter / leave / exception).
+//
+// Shape of the rewritten code (every hook is reached with
+// `ldc.i4 slot ... ldc.i8 fn; conv.i; calli sig`):
+//
+//       ldc.i4 slot; ldc.i8 enter_fn; conv.i; calli enter_sig; stloc START
+//   .try {
+//       <original code>, each `ret` replaced by
+//            non-void: stloc RESULT; leave EPILOGUE     void: leave EPILOGUE
+//   } fault {
+//       ldc.i4 slot; ldloc START; ldc.i8 exception_fn; conv.i; calli leave_sig
+//       endfault
+//   }
+//   EPILOGUE:
+//       ldc.i4 slot; ldloc START; ldc.i8 leave_fn; conv.i; calli leave_sig
+//       [ldloc RESULT]; ret
+//
+// The fault handler counts the exception and lets it propagate unchanged.
+// Existing EH clauses are remapped and kept before the new (outermost) one;
+// branches are remapped and short forms widened when they no longer reach.
+// Locals START (int64) and RESULT (the method's return type, bytes copied
+// verbatim from the method signature, byref returns included) are appended
+// after the existing locals, so existing local indices do not change.
+//
+// Output: always a fat header and one fat EH section. InitLocals is kept as
+// in the original: setting it would silently start zeroing `stackalloc`
+// memory of [SkipLocalsInit] methods, and our new locals never need it:
+// START is stored before the try, RESULT before every leave to EPILOGUE,
+// and the JIT zero-initialises GC-tracked locals regardless of the flag.
+// max_stack = max(original max_stack, 3): the probe sequences run on an
+// empty stack and need 3 slots; the original code's depths are unchanged.
+//
+// Refusals (Result error reasons):
+//   UnsupportedTailCall  a `tail.` prefix (the call must stay in tail position)
+//   UnsupportedJmp       `jmp` (needs an empty frame, cannot sit in a try)
+//   MethodTooLarge       code over RewriteInput::max_code_size, or more than
+//                        kMaxLocals locals after adding ours
+//   Truncated / InvalidInput / UnsupportedOpcode   malformed body or signatures
+//   Unsupported          non-EH extra data sections in the body
+//   VerificationFailed   the original body fails the verifier (before), or -
+//                        a bug - the rewritten one does (after)
+// `localloc` is allowed: ECMA-335 III.3.47 forbids it only inside filter,
+// catch, finally and fault blocks, and the rewrite moves no code into those.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "common/result.h"
+#include "il/verifier.h"
+
+namespace clrprobe::il {
+
+inline constexpr uint32_t kMaxLocals = 0xFFFE;               // ldloc/stloc index is a uint16
+inline constexpr uint32_t kDefaultMaxCodeSize = 16u << 20;   // 16 MiB of IL
+inline constexpr uint16_t kProbeStackNeed = 3;               // slot, start, fn pointer
+
+struct ProbeHooks {
+  int32_t slot = 0;              // passed to each hook: the method's stats slot
+  uint64_t enter_fn = 0;         // int64 enter(int32 slot) -> start timestamp
+  uint64_t leave_fn = 0;         // void leave(int32 slot, int64 start)
+  uint64_t exception_fn = 0;     // void exception(int32 slot, int64 start)
+  uint32_t enter_sig_token = 0;  // StandAloneSig: unmanaged cdecl int64(int32)
+  uint32_t leave_sig_token = 0;  // StandAloneSig: unmanaged cdecl void(int32,int64); also for exception_fn
+};
+
+struct RewriteInput {
+  std::span<const uint8_t> body;        // original body (header + code + sections)
+  std::span<const uint8_t> method_sig;  // the method's signature blob
+  std::span<const uint8_t> locals_sig;  // original LocalVarSig blob; empty if none
+  ProbeHooks hooks;
+  // Optional: stack effects of the original body's call sites (see
+  // verifier.h). Without it the verifier works in conservative mode.
+  StackEffectResolver stack_effects;
+  uint32_t max_code_size = kDefaultMaxCodeSize;
+};
+
+struct RewriteStats {
+  uint32_t original_code_size = 0;
+  uint32_t new_code_size = 0;
+  uint32_t returns_rewritten = 0;
+  uint32_t branches_widened = 0;
+  uint32_t original_locals = 0;
+  uint32_t eh_clauses = 0;           // including the new one
+  uint16_t max_stack = 0;
+  uint32_t unknown_call_sites = 0;   // calls the verifier could not size
+};
+
+struct RewrittenMethod {
+  std::vector<uint8_t> body;        // ready for SetILFunctionBody / SetILInstrumentedCodeMap users
+  std::vector<uint8_t> locals_sig;  // the new LocalVarSig blob
+  uint32_t locals_sig_token = 0;    // what token_for_locals returned
+  uint16_t start_local = 0;         // index of START
+  std::optional<uint16_t> result_local;  // index of RESULT (non-void methods)
+  RewriteStats stats;
+};
+
+// Called once with the new LocalVarSig blob; returns its StandAloneSig token
+// (the agent calls IMetaDataEmit::GetTokenFromSig). Its error is passed on.
+using LocalsTokenProvider = std::function<Result<uint32_t>(std::span<const uint8_t> locals_sig)>;
+
+Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
+                                           const LocalsTokenProvider& token_for_locals);
+
+}  // namespace clrprobe::il

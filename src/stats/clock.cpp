@@ -1,0 +1,134 @@
+#include "stats/clock.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace clrprobe::stats {
+namespace {
+
+bool has_word(std::string_view line, std::string_view word) noexcept {
+  size_t pos = 0;
+  while ((pos = line.find(word, pos)) != std::string_view::npos) {
+    const bool left_ok = pos == 0 || line[pos - 1] == ' ' || line[pos - 1] == '\t';
+    const size_t end = pos + word.size();
+    const bool right_ok = end == line.size() || line[end] == ' ' ||
+                          line[end] == '\t' || line[end] == '\n';
+    if (left_ok && right_ok) return true;
+    pos = end;
+  }
+  return false;
+}
+
+// Reads at most 64 KiB of /proc/cpuinfo: the first CPU's block is enough.
+bool read_invariant_tsc_flag() noexcept {
+  int fd = ::open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  static char buf[64 * 1024];  // first call only, under the caller's once-guard
+  size_t used = 0;
+  while (used < sizeof(buf)) {
+    ssize_t n = ::read(fd, buf + used, sizeof(buf) - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    used += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return cpuinfo_has_invariant_tsc(std::string_view(buf, used));
+}
+
+#if defined(__x86_64__)
+struct ClockPair {
+  int64_t mono_ns;
+  uint64_t tsc;
+};
+
+// A TSC reading paired with the monotonic time at the same instant: take the
+// tightest of several brackets so preemption does not skew the pair.
+ClockPair sample_pair() noexcept {
+  ClockPair best{0, 0};
+  int64_t best_gap = INT64_MAX;
+  for (int i = 0; i < 16; ++i) {
+    int64_t before = monotonic_ns();
+    uint64_t tsc = __rdtsc();
+    int64_t after = monotonic_ns();
+    if (after - before < best_gap) {
+      best_gap = after - before;
+      best = {before + (after - before) / 2, tsc};
+    }
+  }
+  return best;
+}
+
+double measure_ticks_per_ns() noexcept {
+  const ClockPair start = sample_pair();
+  const int64_t target = start.mono_ns + 10'000'000;  // 10 ms
+  for (;;) {
+    int64_t now = monotonic_ns();
+    if (now >= target) break;
+    timespec rest{0, static_cast<long>(target - now)};
+    ::nanosleep(&rest, nullptr);
+  }
+  const ClockPair end = sample_pair();
+  if (end.mono_ns <= start.mono_ns || end.tsc <= start.tsc) return 0.0;
+  return static_cast<double>(end.tsc - start.tsc) /
+         static_cast<double>(end.mono_ns - start.mono_ns);
+}
+#endif
+
+ClockCalibration detect_best_clock() noexcept {
+  ClockCalibration monotonic{ClockKind::Monotonic, 1.0};
+#if defined(__x86_64__)
+  if (!read_invariant_tsc_flag()) return monotonic;
+  const double ticks_per_ns = measure_ticks_per_ns();
+  // 50 MHz .. 100 GHz: anything else means the measurement is not trustworthy.
+  if (!std::isfinite(ticks_per_ns) || ticks_per_ns < 0.05 || ticks_per_ns > 100.0)
+    return monotonic;
+  return {ClockKind::Tsc, ticks_per_ns};
+#else
+  return monotonic;
+#endif
+}
+
+bool env_forces_monotonic() noexcept {
+  const char* v = std::getenv("CLRPROBE_CLOCK");
+  return v != nullptr && std::strcmp(v, "monotonic") == 0;
+}
+
+}  // namespace
+
+bool cpuinfo_has_invariant_tsc(std::string_view cpuinfo) noexcept {
+  size_t pos = 0;
+  while (pos < cpuinfo.size()) {
+    size_t end = cpuinfo.find('\n', pos);
+    if (end == std::string_view::npos) end = cpuinfo.size();
+    std::string_view line = cpuinfo.substr(pos, end - pos);
+    if (line.rfind("flags", 0) == 0) {
+      size_t colon = line.find(':');
+      if (colon == std::string_view::npos) return false;
+      std::string_view flags = line.substr(colon + 1);
+      return has_word(flags, "constant_tsc") && has_word(flags, "nonstop_tsc");
+    }
+    pos = end + 1;
+  }
+  return false;
+}
+
+int64_t monotonic_ns() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+ClockCalibration calibrate_clock(ClockChoice choice) noexcept {
+  if (choice == ClockChoice::ForceMonotonic || env_forces_monotonic())
+    return {ClockKind::Monotonic, 1.0};
+  static const ClockCalibration cached = detect_best_clock();  // thread-safe once
+  return cached;
+}
+
+}  // namespace clrprobe::stats

@@ -1,0 +1,90 @@
+#include "stats/hit_path.h"
+
+#include <atomic>
+
+#include "stats/stripe.h"
+
+namespace clrprobe::stats {
+namespace {
+
+std::atomic<const HitTarget*> g_target{nullptr};
+
+// Owner-only stripes: a plain read-modify-write of relaxed atomics (a
+// load + store, no lock prefix). The shared stripe needs a real atomic RMW.
+inline void bump(uint64_t& field, bool shared) noexcept {
+  std::atomic_ref<uint64_t> a(field);
+  if (__builtin_expect(shared, 0))
+    a.fetch_add(1, std::memory_order_relaxed);
+  else
+    a.store(a.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+inline void raise_max(uint64_t& field, uint64_t value, bool shared) noexcept {
+  std::atomic_ref<uint64_t> a(field);
+  uint64_t cur = a.load(std::memory_order_relaxed);
+  if (__builtin_expect(value <= cur, 1)) return;
+  if (!shared) {
+    a.store(value, std::memory_order_relaxed);
+    return;
+  }
+  while (value > cur && !a.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
+  }
+}
+
+// The target, when slot is one it may count; nullptr otherwise.
+inline const HitTarget* target_for(int32_t slot) noexcept {
+  const HitTarget* t = g_target.load(std::memory_order_acquire);
+  if (__builtin_expect(t == nullptr, 0)) return nullptr;
+  if (__builtin_expect(static_cast<uint32_t>(slot) >=
+                           t->slot_limit.load(std::memory_order_acquire), 0))
+    return nullptr;
+  return t;
+}
+
+__attribute__((always_inline)) inline void record_completion(const HitTarget* t, int32_t slot, int64_t start,
+                              bool exception) noexcept {
+  const int64_t now = read_ticks(t->clock);
+  const uint64_t elapsed = now > start ? static_cast<uint64_t>(now - start) : 0;
+  const uint32_t stripe = current_stripe();
+  const bool shared = stripe == kSharedStripe;
+  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
+  if (exception) bump(c.exceptions, shared);
+  bump(c.buckets[bucket_index(elapsed)], shared);
+  raise_max(c.max_ticks, elapsed, shared);
+}
+
+}  // namespace
+
+void set_hit_target(const HitTarget* target) noexcept {
+  g_target.store(target, std::memory_order_release);
+}
+
+const HitTarget* hit_target() noexcept { return g_target.load(std::memory_order_acquire); }
+
+}  // namespace clrprobe::stats
+
+using namespace clrprobe::stats;
+
+extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
+  const HitTarget* t = target_for(slot);
+  if (t == nullptr) return 0;
+  const uint32_t stripe = current_stripe();
+  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
+  bump(c.calls, stripe == kSharedStripe);
+  // Timestamp last, so the counting above is not billed to the method.
+  return read_ticks(t->clock);
+}
+
+extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
+  if (start == 0) return;
+  const HitTarget* t = target_for(slot);
+  if (t == nullptr) return;
+  record_completion(t, slot, start, /*exception=*/false);
+}
+
+extern "C" void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept {
+  if (start == 0) return;
+  const HitTarget* t = target_for(slot);
+  if (t == nullptr) return;
+  record_completion(t, slot, start, /*exception=*/true);
+}

@@ -1,0 +1,42 @@
+// The native functions instrumented IL calls through `calli` (unmanaged
+// cdecl, CallConvSuppressGCTransition). They run on every probed call in the
+// host process, so they are short, lock-free, allocation-free and never throw;
+// an unknown slot or a missing region makes them do nothing.
+//
+//   int64_t start = clrprobe_hit_enter(slot);     // at method entry
+//   clrprobe_hit_leave(slot, start);              // on normal return
+//   clrprobe_hit_exception(slot, start);          // in the fault/catch handler
+//
+// enter returns 0 when it did not count the call; leave/exception ignore a 0
+// start, so a call is either fully measured or not at all (a region installed
+// mid-call cannot produce a bogus latency).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "stats/clock.h"
+#include "stats/region_layout.h"
+
+extern "C" {
+int64_t clrprobe_hit_enter(int32_t slot) noexcept;
+void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept;
+void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept;
+}
+
+namespace clrprobe::stats {
+
+// What the hit functions need from the installed region, in one cache line.
+struct HitTarget {
+  StripeCounters* counters = nullptr;    // [slot * kStripeCount + stripe]
+  std::atomic<uint32_t> slot_limit{0};   // slots below this were allocated
+  ClockKind clock = ClockKind::Monotonic;
+};
+
+// Publishes (or with nullptr withdraws) the target of the hit functions.
+// Withdrawing does not wait for calls in flight: memory behind a withdrawn
+// target must stay mapped while any thread may still be inside a hit function.
+void set_hit_target(const HitTarget* target) noexcept;
+const HitTarget* hit_target() noexcept;
+
+}  // namespace clrprobe::stats

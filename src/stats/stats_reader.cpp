@@ -1,0 +1,213 @@
+#include "stats/stats_reader.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "stats/process_identity.h"
+#include "stats/slot_meta_io.h"
+
+namespace clrprobe::stats {
+namespace {
+
+// Relaxed loads of memory another process writes (works on const, unlike
+// std::atomic_ref in C++20).
+template <typename T>
+T load_relaxed(const T& field) noexcept {
+  return __atomic_load_n(&field, __ATOMIC_RELAXED);
+}
+template <typename T>
+T load_acquire(const T& field) noexcept {
+  return __atomic_load_n(&field, __ATOMIC_ACQUIRE);
+}
+
+Error invalid(const std::string& why) {
+  return make_error(Reason::InvalidInput, "not a valid clrprobe stats region: " + why);
+}
+
+Result<RegionGeometry> validate(std::span<const std::byte> bytes, RegionInfo& info) {
+  if (bytes.size() < sizeof(RegionHeader))
+    return make_error(Reason::Truncated, "stats region is " + std::to_string(bytes.size()) +
+                                             " bytes, smaller than its header");
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0)
+    return invalid("misaligned buffer");
+  RegionHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  if (std::memcmp(h.magic, kRegionMagic, sizeof(h.magic)) != 0) return invalid("bad magic");
+  if (h.layout_version != kLayoutVersion)
+    return make_error(Reason::Unsupported, "stats region layout version " +
+                                               std::to_string(h.layout_version) + ", expected " +
+                                               std::to_string(kLayoutVersion));
+  if (h.header_size != sizeof(RegionHeader)) return invalid("header size");
+  if (h.bucket_count != kBucketCount || h.sub_bucket_bits != kSubBucketBits)
+    return make_error(Reason::Unsupported, "stats region uses another histogram shape");
+  if (h.slot_meta_size != sizeof(SlotMeta) || h.stripe_counters_size != sizeof(StripeCounters))
+    return invalid("record sizes");
+  if (h.slot_capacity == 0 || h.slot_capacity > kMaxSlotCapacity) return invalid("slot capacity");
+  if (h.stripe_count == 0 || h.stripe_count > kMaxStripeCount) return invalid("stripe count");
+  const RegionGeometry g = region_geometry(h.slot_capacity, h.stripe_count);
+  if (h.slot_meta_offset != g.slot_meta_offset || h.counters_offset != g.counters_offset ||
+      h.total_size != g.total_size)
+    return invalid("offsets do not match the declared shape");
+  if (g.total_size > bytes.size())
+    return make_error(Reason::Truncated, "stats region needs " + std::to_string(g.total_size) +
+                                             " bytes, has " + std::to_string(bytes.size()));
+  const bool tsc = (h.flags & kHeaderFlagTsc) != 0;
+  if (!std::isfinite(h.ticks_per_ns) || h.ticks_per_ns < 0.001 || h.ticks_per_ns > 1000.0 ||
+      (!tsc && h.ticks_per_ns != 1.0))
+    return invalid("clock calibration");
+
+  info.pid = h.pid;
+  info.process_start_unix_ns = h.process_start_unix_ns;
+  info.process_start_jiffies = h.process_start_jiffies;
+  info.creation_unix_ns = h.creation_unix_ns;
+  info.slot_capacity = h.slot_capacity;
+  info.stripe_count = h.stripe_count;
+  info.clock = tsc ? ClockKind::Tsc : ClockKind::Monotonic;
+  info.ticks_per_ns = h.ticks_per_ns;
+  info.total_size = h.total_size;
+  return g;
+}
+
+}  // namespace
+
+StatsReader::StatsReader(Mapping owned, std::span<const std::byte> bytes, RegionInfo info,
+                         RegionGeometry geometry)
+    : owned_(std::move(owned)), bytes_(bytes), info_(info), geometry_(geometry) {}
+
+Result<StatsReader> StatsReader::view(std::span<const std::byte> bytes) {
+  RegionInfo info;
+  auto g = validate(bytes, info);
+  if (!g) return g.error();
+  return StatsReader(Mapping(), bytes, info, *g);
+}
+
+Result<StatsReader> StatsReader::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? Reason::NotFound : Reason::Io,
+                      "cannot open " + path + ": " + std::strerror(err));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return make_error(Reason::Io, "cannot stat " + path + ": " + std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return make_error(Reason::InvalidInput, path + " is not a regular file");
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  if (size < sizeof(RegionHeader)) {
+    ::close(fd);
+    return make_error(Reason::Truncated, path + " is too small to be a stats region");
+  }
+  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  const int err = errno;
+  ::close(fd);  // the mapping keeps the file
+  if (addr == MAP_FAILED)
+    return make_error(Reason::Io, "cannot map " + path + ": " + std::strerror(err));
+  Mapping mapping(addr, size);
+  RegionInfo info;
+  auto g = validate({mapping.data(), mapping.size()}, info);
+  if (!g) return g.error();
+  std::span<const std::byte> bytes{mapping.data(), mapping.size()};
+  return StatsReader(std::move(mapping), bytes, info, *g);
+}
+
+uint32_t StatsReader::slots_used() const noexcept {
+  const auto& h = *reinterpret_cast<const RegionHeader*>(bytes_.data());
+  const uint32_t used = load_acquire(h.slots_used);
+  return used < info_.slot_capacity ? used : info_.slot_capacity;
+}
+
+bool StatsReader::writer_alive() const {
+  if (info_.pid <= 0) return false;
+  if (info_.process_start_jiffies != 0) {
+    auto id = process_identity(info_.pid);
+    return id.ok() && id->start_jiffies == info_.process_start_jiffies;
+  }
+  return ::kill(info_.pid, 0) == 0 || errno == EPERM;
+}
+
+Result<SlotInfo> StatsReader::slot_info(int32_t slot) const {
+  if (slot < 0 || static_cast<uint32_t>(slot) >= info_.slot_capacity)
+    return make_error(Reason::NotFound, "slot " + std::to_string(slot) + " is outside the region");
+  const auto& m = reinterpret_cast<const SlotMeta*>(bytes_.data() + geometry_.slot_meta_offset)[slot];
+  // Seqlock read: copy, then confirm the writer did not touch the slot meanwhile.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    SlotMeta copy;
+    if (!try_read_slot_meta(m, copy)) {
+      std::this_thread::yield();  // the writer may be preempted mid-edit
+      continue;
+    }
+
+    SlotInfo info;
+    info.slot = slot;
+    info.generation = copy.generation;
+    if (copy.state > static_cast<uint32_t>(SlotState::Retired))
+      return invalid("slot " + std::to_string(slot) + " has state " + std::to_string(copy.state));
+    info.state = static_cast<SlotState>(copy.state);
+    info.name.assign(copy.name, ::strnlen(copy.name, std::min<size_t>(copy.name_len, sizeof(copy.name))));
+    info.module.assign(copy.module,
+                       ::strnlen(copy.module, std::min<size_t>(copy.module_len, sizeof(copy.module))));
+    return info;
+  }
+  return make_error(Reason::RuntimeError,
+                    "slot " + std::to_string(slot) + " metadata kept changing (writer stopped mid-edit?)");
+}
+
+Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
+  auto info = slot_info(slot);
+  if (!info) return info.error();
+  SlotSnapshot s;
+  s.info = std::move(*info);
+  s.ticks_per_ns = info_.ticks_per_ns;
+  if (static_cast<uint32_t>(slot) >= slots_used()) return s;  // never allocated: zeros
+
+  const auto* stripes = reinterpret_cast<const StripeCounters*>(
+      bytes_.data() + geometry_.counters_offset +
+      uint64_t{static_cast<uint32_t>(slot)} * info_.stripe_count * sizeof(StripeCounters));
+  for (uint32_t i = 0; i < info_.stripe_count; ++i) {
+    const StripeCounters& c = stripes[i];
+    s.calls += load_relaxed(c.calls);
+    s.exceptions += load_relaxed(c.exceptions);
+    const uint64_t max = load_relaxed(c.max_ticks);
+    if (max > s.max_ticks) s.max_ticks = max;
+    for (uint32_t b = 0; b < kBucketCount; ++b) {
+      const uint64_t n = load_relaxed(c.buckets[b]);
+      if (n != 0) s.histogram.add_bucket(b, n);
+    }
+  }
+  s.completed = s.histogram.total();
+  s.max_ns = static_cast<double>(s.max_ticks) / s.ticks_per_ns;
+  return s;
+}
+
+std::vector<double> StatsReader::percentiles_ns(const SlotSnapshot& snapshot,
+                                                std::span<const double> percents) {
+  std::vector<double> out;
+  out.reserve(percents.size());
+  for (double p : percents) {
+    const uint64_t ticks = snapshot.histogram.percentile(p, snapshot.max_ticks);
+    out.push_back(static_cast<double>(ticks) / snapshot.ticks_per_ns);
+  }
+  return out;
+}
+
+std::vector<double> StatsReader::percentiles_ns(const SlotSnapshot& snapshot,
+                                                std::initializer_list<double> percents) {
+  return percentiles_ns(snapshot, std::span<const double>(percents.begin(), percents.size()));
+}
+
+}  // namespace clrprobe::stats

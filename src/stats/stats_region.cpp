@@ -1,0 +1,230 @@
+#include "stats/stats_region.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "stats/process_identity.h"
+#include "stats/slot_meta_io.h"
+#include "stats/stripe.h"
+
+namespace clrprobe::stats {
+namespace {
+
+std::atomic<StatsRegion*> g_region{nullptr};
+
+Error errno_error(const std::string& what, int err) {
+  return make_error(Reason::Io, what + ": " + std::strerror(err));
+}
+
+uint64_t realtime_ns() {
+  timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+Status check_capacity(uint32_t capacity) {
+  if (capacity == 0 || capacity > kMaxSlotCapacity)
+    return make_error(Reason::InvalidInput, "slot capacity must be 1.." +
+                                                std::to_string(kMaxSlotCapacity));
+  return {};
+}
+
+void write_header(std::byte* base, uint32_t capacity, ClockCalibration clock,
+                  const RegionGeometry& g) {
+  RegionHeader h{};
+  std::memcpy(h.magic, kRegionMagic, sizeof(h.magic));
+  h.layout_version = kLayoutVersion;
+  h.header_size = sizeof(RegionHeader);
+  h.total_size = g.total_size;
+  h.pid = static_cast<int32_t>(::getpid());
+  h.flags = clock.kind == ClockKind::Tsc ? kHeaderFlagTsc : 0;
+  if (auto id = process_identity(h.pid)) {
+    h.process_start_unix_ns = id->start_unix_ns;
+    h.process_start_jiffies = id->start_jiffies;
+  }
+  h.creation_unix_ns = realtime_ns();
+  h.slot_capacity = capacity;
+  h.stripe_count = kStripeCount;
+  h.bucket_count = kBucketCount;
+  h.sub_bucket_bits = kSubBucketBits;
+  h.slot_meta_size = sizeof(SlotMeta);
+  h.stripe_counters_size = sizeof(StripeCounters);
+  h.slot_meta_offset = g.slot_meta_offset;
+  h.counters_offset = g.counters_offset;
+  h.ticks_per_ns = clock.ticks_per_ns;
+  h.slots_used = 0;
+  std::memcpy(base, &h, sizeof(h));
+}
+
+// Longest prefix that fits in `cap - 1` bytes without splitting a UTF-8
+// sequence.
+size_t fitting_length(std::string_view s, size_t cap) {
+  if (s.size() < cap) return s.size();
+  size_t len = cap - 1;
+  while (len > 0 && (static_cast<unsigned char>(s[len]) & 0xC0) == 0x80) --len;
+  return len;
+}
+
+Status allocate_range(int fd, uint64_t offset, uint64_t length) {
+  if (fd < 0) return {};
+  int rc = ::posix_fallocate(fd, static_cast<off_t>(offset), static_cast<off_t>(length));
+  if (rc != 0) return errno_error("cannot allocate stats region pages", rc);
+  return {};
+}
+
+}  // namespace
+
+StatsRegion::StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity,
+                         ClockCalibration clock)
+    : mapping_(std::move(mapping)),
+      fd_(fd),
+      path_(std::move(path)),
+      capacity_(capacity),
+      clock_(clock),
+      geometry_(region_geometry(capacity, kStripeCount)) {
+  hit_.counters = reinterpret_cast<StripeCounters*>(mapping_.data() + geometry_.counters_offset);
+  hit_.clock = clock.kind;
+}
+
+Result<std::unique_ptr<StatsRegion>> StatsRegion::finish(Mapping mapping, int fd,
+                                                         std::string path, uint32_t capacity,
+                                                         ClockCalibration clock) {
+  prepare_stripe_leases();
+  return std::unique_ptr<StatsRegion>(
+      new StatsRegion(std::move(mapping), fd, std::move(path), capacity, clock));
+}
+
+Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path,
+                                                         uint32_t capacity, ClockChoice choice) {
+  if (auto ok = check_capacity(capacity); !ok) return ok.error();
+  if (path.empty()) return make_error(Reason::InvalidInput, "empty stats region path");
+  const ClockCalibration clock = calibrate_clock(choice);
+  const RegionGeometry g = region_geometry(capacity, kStripeCount);
+
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  ::unlink(tmp.c_str());  // a leftover of an earlier process with our pid
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return errno_error("cannot create " + tmp, errno);
+  auto fail = [&](const std::string& what, int err) -> Error {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return errno_error(what, err);
+  };
+  if (::ftruncate(fd, static_cast<off_t>(g.total_size)) != 0)
+    return fail("cannot size " + tmp, errno);
+  if (int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(g.slot_meta_offset)); rc != 0)
+    return fail("cannot allocate header of " + tmp, rc);
+  void* addr = ::mmap(nullptr, g.total_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (addr == MAP_FAILED) return fail("cannot map " + tmp, errno);
+  Mapping mapping(addr, g.total_size);
+  write_header(mapping.data(), capacity, clock, g);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail("cannot rename " + tmp + " to " + path, errno);
+  return finish(std::move(mapping), fd, path, capacity, clock);
+}
+
+Result<std::unique_ptr<StatsRegion>> StatsRegion::create_anonymous(uint32_t capacity,
+                                                                   ClockChoice choice) {
+  if (auto ok = check_capacity(capacity); !ok) return ok.error();
+  const ClockCalibration clock = calibrate_clock(choice);
+  const RegionGeometry g = region_geometry(capacity, kStripeCount);
+  void* addr = ::mmap(nullptr, g.total_size, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (addr == MAP_FAILED) return errno_error("cannot map anonymous stats region", errno);
+  Mapping mapping(addr, g.total_size);
+  write_header(mapping.data(), capacity, clock, g);
+  return finish(std::move(mapping), -1, std::string(), capacity, clock);
+}
+
+StatsRegion::~StatsRegion() {
+  StatsRegion* self = this;
+  if (g_region.compare_exchange_strong(self, nullptr)) set_hit_target(nullptr);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+RegionHeader& StatsRegion::header() const noexcept {
+  return *reinterpret_cast<RegionHeader*>(mapping_.data());
+}
+
+SlotMeta& StatsRegion::meta(uint32_t slot) const noexcept {
+  return reinterpret_cast<SlotMeta*>(mapping_.data() + geometry_.slot_meta_offset)[slot];
+}
+
+uint32_t StatsRegion::slots_used() const noexcept {
+  return std::atomic_ref<uint32_t>(header().slots_used).load(std::memory_order_acquire);
+}
+
+std::span<const std::byte> StatsRegion::bytes() const noexcept {
+  return {mapping_.data(), mapping_.size()};
+}
+
+Result<int32_t> StatsRegion::allocate_slot(std::string_view name, std::string_view module) {
+  std::lock_guard lock(mutex_);
+  const uint32_t slot = slots_used();
+  if (slot >= capacity_)
+    return make_error(Reason::Unsupported,
+                      "stats region is full (" + std::to_string(capacity_) + " slots)");
+  if (auto ok = allocate_range(fd_, geometry_.slot_meta_offset + uint64_t{slot} * sizeof(SlotMeta),
+                               sizeof(SlotMeta));
+      !ok)
+    return ok.error();
+  if (auto ok = allocate_range(
+          fd_, geometry_.counters_offset + uint64_t{slot} * kStripeCount * sizeof(StripeCounters),
+          uint64_t{kStripeCount} * sizeof(StripeCounters));
+      !ok)
+    return ok.error();
+
+  SlotMeta value{};
+  value.state = static_cast<uint32_t>(SlotState::Active);
+  const size_t name_len = fitting_length(name, sizeof(value.name));
+  const size_t module_len = fitting_length(module, sizeof(value.module));
+  std::memcpy(value.name, name.data(), name_len);
+  std::memcpy(value.module, module.data(), module_len);
+  value.name_len = static_cast<uint32_t>(name_len);
+  value.module_len = static_cast<uint32_t>(module_len);
+  publish_slot_meta(meta(slot), value);
+  std::atomic_ref<uint32_t>(header().slots_used).store(slot + 1, std::memory_order_release);
+  hit_.slot_limit.store(slot + 1, std::memory_order_release);
+  return static_cast<int32_t>(slot);
+}
+
+Status StatsRegion::set_state(int32_t slot, SlotState from, SlotState to) {
+  std::lock_guard lock(mutex_);
+  if (slot < 0 || static_cast<uint32_t>(slot) >= slots_used())
+    return make_error(Reason::NotFound, "no allocated stats slot " + std::to_string(slot));
+  SlotMeta& m = meta(static_cast<uint32_t>(slot));
+  // Only this writer edits the slot (under mutex_), so a plain copy is current.
+  SlotMeta value;
+  std::memcpy(&value, &m, sizeof(value));
+  const auto current = static_cast<SlotState>(value.state);
+  if (current == to) return {};
+  if (current != from)
+    return make_error(Reason::InvalidInput, "stats slot " + std::to_string(slot) +
+                                                " is not in the expected state");
+  value.state = static_cast<uint32_t>(to);
+  publish_slot_meta(m, value);
+  return {};
+}
+
+Status StatsRegion::retire_slot(int32_t slot) {
+  return set_state(slot, SlotState::Active, SlotState::Retired);
+}
+
+Status StatsRegion::reactivate_slot(int32_t slot) {
+  return set_state(slot, SlotState::Retired, SlotState::Active);
+}
+
+void StatsRegion::install_global(StatsRegion* region) noexcept {
+  g_region.store(region, std::memory_order_release);
+  set_hit_target(region != nullptr ? &region->hit_ : nullptr);
+}
+
+StatsRegion* StatsRegion::global() noexcept { return g_region.load(std::memory_order_acquire); }
+
+}  // namespace clrprobe::stats

@@ -1,0 +1,85 @@
+// The writer side of the stats region (used by the agent): creates the
+// shared memory, hands out slots, and installs itself as the target of the
+// hit functions (hit_path.h). Readers use StatsReader (stats_reader.h).
+//
+// A file-backed region is created under a temporary name and renamed into
+// place once its header is complete, so a reader never sees half a header.
+// The file outlives the process for a final read; deleting it is the
+// caller's business.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "stats/clock.h"
+#include "stats/hit_path.h"
+#include "stats/mapping.h"
+#include "stats/region_layout.h"
+
+namespace clrprobe::stats {
+
+class StatsRegion {
+ public:
+  // File-backed (MAP_SHARED of `path`, mode 0600, sparse: untouched pages
+  // cost nothing). capacity = number of slots, 1..kMaxSlotCapacity.
+  static Result<std::unique_ptr<StatsRegion>> create(const std::string& path,
+                                                     uint32_t capacity = kDefaultSlotCapacity,
+                                                     ClockChoice clock = ClockChoice::Auto);
+  // Not file-backed (tests, or when no directory is writable).
+  static Result<std::unique_ptr<StatsRegion>> create_anonymous(
+      uint32_t capacity = kDefaultSlotCapacity, ClockChoice clock = ClockChoice::Auto);
+
+  // Withdraws itself from the hit functions if installed, then unmaps. Only
+  // safe when no thread can be inside a hit function: the agent keeps its
+  // region for the life of the process.
+  ~StatsRegion();
+  StatsRegion(const StatsRegion&) = delete;
+  StatsRegion& operator=(const StatsRegion&) = delete;
+
+  // Next free slot, state Active, with its display name (e.g.
+  // "Ns.Type::Method(int32)") and module; both are truncated to fit.
+  // Its pages are allocated on disk first, so the hit path never faults on
+  // a full file system (SIGBUS). Slots are never reused.
+  Result<int32_t> allocate_slot(std::string_view name, std::string_view module);
+  // Marks a slot Retired (probe removed); its figures stay readable, and
+  // calls still in flight keep counting.
+  Status retire_slot(int32_t slot);
+  // Marks a Retired slot Active again (a probe re-added with cached IL).
+  Status reactivate_slot(int32_t slot);
+
+  // Makes `region` (or nothing, with nullptr) the target of the hit functions.
+  static void install_global(StatsRegion* region) noexcept;
+  static StatsRegion* global() noexcept;
+
+  std::span<const std::byte> bytes() const noexcept;  // for StatsReader::view
+  const std::string& path() const noexcept { return path_; }  // empty if anonymous
+  uint32_t capacity() const noexcept { return capacity_; }
+  uint32_t slots_used() const noexcept;
+  ClockCalibration clock() const noexcept { return clock_; }
+
+ private:
+  StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity,
+              ClockCalibration clock);
+  static Result<std::unique_ptr<StatsRegion>> finish(Mapping mapping, int fd, std::string path,
+                                                     uint32_t capacity, ClockCalibration clock);
+  RegionHeader& header() const noexcept;
+  SlotMeta& meta(uint32_t slot) const noexcept;
+  Status set_state(int32_t slot, SlotState from, SlotState to);
+
+  HitTarget hit_;  // first: what the hit functions read
+  Mapping mapping_;
+  int fd_ = -1;    // kept open to allocate slot pages; -1 when anonymous
+  std::string path_;
+  uint32_t capacity_ = 0;
+  ClockCalibration clock_{};
+  RegionGeometry geometry_{};
+  std::mutex mutex_;  // serialises slot allocation and state edits (never the hit path)
+};
+
+}  // namespace clrprobe::stats

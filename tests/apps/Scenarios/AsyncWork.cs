@@ -1,0 +1,42 @@
+namespace Scenarios;
+
+// An async method: the probe counts calls of the kick-off method ComputeAsync (the body runs
+// in the compiler-generated state machine). Exceptions thrown inside it are stored in the
+// returned Task, never escape ComputeAsync itself: expected escaping exceptions = 0.
+public static class AsyncWork
+{
+    public static async Task<int> ComputeAsync(int i)
+    {
+        if (i % 10 == 0) throw new InvalidOperationException($"async fail {i}");
+        if (i % 3 == 0) await Task.Yield();
+        else await Task.Delay(0);
+        return i * 2;
+    }
+}
+
+internal static class AsyncScenario
+{
+    public static int Run() => RunAsync().GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync()
+    {
+        long sum = 0;
+        int failures = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                sum += await AsyncWork.ComputeAsync(i);
+            }
+            catch (InvalidOperationException e)
+            {
+                failures++;
+                if (failures <= 3) Console.WriteLine($"awaited exception: {e.Message}");
+            }
+        }
+        Console.WriteLine($"async sum {sum}, failures {failures}");
+        Expect.Calls("Scenarios.AsyncWork::ComputeAsync", 100);
+        Expect.Exceptions("Scenarios.AsyncWork::ComputeAsync", 0);
+        return 0;
+    }
+}

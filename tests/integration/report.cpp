@@ -1,0 +1,50 @@
+#include "report.h"
+
+namespace clrprobe::itest {
+namespace {
+
+std::optional<Latency> ParseLatency(const nlohmann::json& probe) {
+  auto it = probe.find("latency_ns");
+  if (it == probe.end() || !it->is_object()) return std::nullopt;
+  Latency l;
+  for (auto [key, field] : {std::pair{"p50", &l.p50}, {"p90", &l.p90}, {"p99", &l.p99}, {"max", &l.max}}) {
+    auto v = it->find(key);
+    if (v == it->end() || !v->is_number()) return std::nullopt;
+    *field = v->get<double>();
+  }
+  return l;
+}
+
+}  // namespace
+
+std::optional<Report> ParseReport(const std::string& text, std::string* error) {
+  try {
+    Report report;
+    report.raw = nlohmann::json::parse(text);
+    report.pid = report.raw.at("pid").get<int64_t>();
+    for (const auto& p : report.raw.at("probes")) {
+      ProbeReport probe;
+      probe.raw = p;
+      probe.id = p.value("id", int64_t{0});
+      probe.selector = p.at("selector").get<std::string>();
+      probe.methods = p.at("methods").get<std::vector<std::string>>();
+      probe.calls = p.at("calls").get<int64_t>();
+      probe.exceptions = p.at("exceptions").get<int64_t>();
+      probe.latency = ParseLatency(p);
+      report.probes.push_back(std::move(probe));
+    }
+    return report;
+  } catch (const std::exception& e) {
+    if (error != nullptr) *error = e.what();
+    return std::nullopt;
+  }
+}
+
+const ProbeReport* FindProbe(const Report& report, const std::string& selector) {
+  for (const auto& p : report.probes) {
+    if (p.selector == selector) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace clrprobe::itest
