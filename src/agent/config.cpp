@@ -1,5 +1,7 @@
 #include "agent/config.h"
 
+#include "common/runtime_paths.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,16 +17,14 @@ std::string env_or(const char* name, std::string fallback) {
 
 }  // namespace
 
-std::string default_stats_dir() {
-  return env_or("TMPDIR", "/tmp") + "/clrprobe-" + std::to_string(::geteuid());
-}
+std::string default_stats_dir() { return runtime_dir_for_uid(::geteuid()); }
 
 AgentConfig AgentConfig::from_environment() {
   AgentConfig config;
   config.probes = env_or("CLRPROBE_PROBES", "");
   config.report_path = env_or("CLRPROBE_REPORT", "");
   config.log_path = env_or("CLRPROBE_LOG", "");
-  config.stats_dir = env_or("CLRPROBE_STATS_DIR", default_stats_dir());
+  config.stats_dir = default_stats_dir();
   std::string wait = env_or("CLRPROBE_MODULE_WAIT_MS", "");
   if (!wait.empty()) {
     char* end = nullptr;

@@ -12,7 +12,7 @@ struct AgentConfig {
   std::string probes;       // CLRPROBE_PROBES: selectors separated by ';'
   std::string report_path;  // CLRPROBE_REPORT: JSON report written at exit
   std::string log_path;     // CLRPROBE_LOG: agent log file
-  std::string stats_dir;    // CLRPROBE_STATS_DIR: where the stats region lives
+  std::string stats_dir;    // runtime directory (common/runtime_paths.h)
   // How long ModuleLoadFinished waits for that module's probes to be
   // requested, so that first calls are already instrumented.
   unsigned module_wait_ms = 5000;
@@ -20,7 +20,7 @@ struct AgentConfig {
   static AgentConfig from_environment();
 };
 
-// Default private directory for per-process files: /tmp/clrprobe-<uid>.
+// Private directory for per-process files (common/runtime_paths.h).
 std::string default_stats_dir();
 
 }  // namespace clrprobe::agent
