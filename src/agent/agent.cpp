@@ -11,6 +11,8 @@
 #include "agent/report_writer.h"
 #include "agent/utf16.h"
 #include "stats/hit_path.h"
+#include "common/runtime_paths.h"
+#include "stats/stats_reader.h"
 #include "stats/stats_region.h"
 
 namespace clrprobe::agent {
@@ -52,7 +54,7 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching) {
   }
 
   ::mkdir(config_.stats_dir.c_str(), 0700);
-  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + std::to_string(::getpid()) + ".stats");
+  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()));
   if (!region) {
     CLRPROBE_LOG_ERROR("cannot create stats region: {}", region.error().describe());
     return E_FAIL;
@@ -60,10 +62,21 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching) {
   region_ = std::move(region.value());
   stats::StatsRegion::install_global(region_.get());
 
+  registry_.set_slot_counter([region = region_.get()](int32_t slot) -> std::pair<uint64_t, uint64_t> {
+    auto reader = stats::StatsReader::view(region->bytes());
+    if (!reader) return {0, 0};
+    auto snap = reader->snapshot(slot);
+    return snap ? std::pair{snap->calls, snap->exceptions} : std::pair<uint64_t, uint64_t>{0, 0};
+  });
   instrumenter_ = std::make_unique<Instrumenter>(info_.get(), modules_, registry_, region_.get());
   controller_ = std::make_unique<RejitController>(info_.get(), *instrumenter_);
   controller_->start();
+  service_ = std::make_unique<ProbeService>(modules_, registry_, *controller_, *region_,
+                                            config_.stats_dir + "/" + probes_file_name(::getpid()),
+                                            config_.module_wait_ms);
   parse_startup_probes();
+  if (attaching) catalog_loaded_modules();
+  start_control_server();
   CLRPROBE_LOG_INFO("agent ready");
   return S_OK;
 }
@@ -75,11 +88,7 @@ void Agent::parse_startup_probes() {
     CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", selectors.error().describe());
     return;
   }
-  for (auto& sel : *selectors) {
-    std::string text = sel.text();
-    uint32_t id = registry_.add_probe(std::move(sel));
-    CLRPROBE_LOG_INFO("probe {} added: {}", id, text);
-  }
+  for (auto& sel : *selectors) service_->add_startup_probe(std::move(sel));
 }
 
 std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
@@ -129,30 +138,33 @@ void Agent::module_loaded(ModuleID id, HRESULT status) {
   if (!module) return;
   modules_.add(module);
   CLRPROBE_LOG_DEBUG("module loaded: {} ({})", module->assembly_name, module->path);
-  probe_module(module);
+  service_->on_module_loaded(module);
 }
 
-void Agent::probe_module(const std::shared_ptr<ModuleInfo>& module) {
-  auto selectors = registry_.active_selectors();
-  if (selectors.empty()) return;
-  std::vector<MethodKey> to_instrument;
-  for (auto& match : find_matches(*module, selectors)) {
-    if (match.refusal) {
-      CLRPROBE_LOG_INFO("probe {}: {} refused: {}", match.probe_id, match.display_name, match.refusal->describe());
-      registry_.refuse(match.probe_id, RefusedMethod{match.display_name, match.refusal->describe()});
-      continue;
+// After attach the runtime has loaded modules already: enumerate them so
+// selectors can match them (ICorProfilerInfo3::EnumModules).
+void Agent::catalog_loaded_modules() {
+  ComPtr<ICorProfilerModuleEnum> modules;
+  HRESULT hr = info_->EnumModules(modules.put());
+  if (hr < 0 || !modules) {
+    CLRPROBE_LOG_ERROR("EnumModules failed: {}", hr_text(hr));
+    return;
+  }
+  ModuleID ids[64];
+  ULONG fetched = 0;
+  size_t count = 0;
+  while (modules->Next(64, ids, &fetched) >= 0 && fetched > 0) {
+    for (ULONG i = 0; i < fetched; ++i) {
+      if (auto module = describe_module(ids[i])) {
+        modules_.add(module);
+        ++count;
+      }
     }
-    MethodKey key{module->id, match.token};
-    if (registry_.attach(match.probe_id, key, match.display_name, module->assembly_name)) to_instrument.push_back(key);
   }
-  if (to_instrument.empty()) return;
-  CLRPROBE_LOG_INFO("{}: {} methods to instrument", module->assembly_name, to_instrument.size());
-  auto done = controller_->request_rejit(std::move(to_instrument));
-  if (!done->wait_for(std::chrono::milliseconds(config_.module_wait_ms))) {
-    CLRPROBE_LOG_WARN("{}: ReJIT request still pending after {} ms; first calls may run uninstrumented",
-                      module->assembly_name, config_.module_wait_ms);
-  }
+  CLRPROBE_LOG_INFO("catalogued {} modules loaded before attach", count);
 }
+
+void Agent::start_control_server() {}
 
 void Agent::module_unloading(ModuleID id) { modules_.remove(id); }
 
@@ -179,6 +191,7 @@ void Agent::rejit_error(ModuleID module, mdMethodDef method, HRESULT status) {
 void Agent::shutdown() {
   if (shut_down_.exchange(true)) return;
   if (controller_) controller_->stop();
+  if (service_) service_->write_probes_file();
   if (!config_.report_path.empty() && region_) {
     auto written = write_report(config_.report_path, registry_, *region_);
     if (!written) CLRPROBE_LOG_ERROR("cannot write report: {}", written.error().describe());

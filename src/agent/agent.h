@@ -11,6 +11,7 @@
 #include "agent/instrumenter.h"
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
+#include "agent/probe_service.h"
 #include "agent/rejit_controller.h"
 
 namespace clrprobe::stats {
@@ -34,8 +35,9 @@ class Agent {
 
  private:
   std::shared_ptr<ModuleInfo> describe_module(abi::ModuleID module);
-  void probe_module(const std::shared_ptr<ModuleInfo>& module);
+  void catalog_loaded_modules();
   void parse_startup_probes();
+  void start_control_server();
 
   abi::ComPtr<abi::ICorProfilerInfo10> info_;
   AgentConfig config_;
@@ -44,6 +46,7 @@ class Agent {
   std::unique_ptr<stats::StatsRegion> region_;
   std::unique_ptr<Instrumenter> instrumenter_;
   std::unique_ptr<RejitController> controller_;
+  std::unique_ptr<ProbeService> service_;
   std::atomic<bool> shut_down_{false};
 };
 

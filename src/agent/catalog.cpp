@@ -40,6 +40,13 @@ std::optional<Error> refusal_for(const ModuleInfo& module, const MethodProps& pr
   return std::nullopt;
 }
 
+bool is_async_method(abi::IMetaDataImport2* import, abi::mdMethodDef method) {
+  static constexpr char16_t kAttribute[] = u"System.Runtime.CompilerServices.AsyncStateMachineAttribute";
+  const void* data = nullptr;
+  ULONG size = 0;
+  return import->GetCustomAttributeByName(method, kAttribute, &data, &size) == abi::S_OK;
+}
+
 }  // namespace
 
 std::vector<CatalogMatch> find_matches(const ModuleInfo& module,
@@ -89,6 +96,7 @@ std::vector<CatalogMatch> find_matches(const ModuleInfo& module,
         match.display_name = fmt::format("{}::{}{}", *type_name, props->name,
                                          method_param_list(import, props->signature));
         match.refusal = refusal_for(module, *props);
+        match.is_async = is_async_method(import, method);
         matches.push_back(std::move(match));
       }
     }

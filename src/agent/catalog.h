@@ -21,6 +21,7 @@ struct CatalogMatch {
   abi::mdMethodDef token = 0;
   std::string display_name;        // "Ns.Type::Method(int32)"
   std::optional<Error> refusal;    // set when the method cannot be probed
+  bool is_async = false;           // C# async method (AsyncStateMachineAttribute)
 };
 
 std::vector<CatalogMatch> find_matches(const ModuleInfo& module,

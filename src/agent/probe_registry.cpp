@@ -4,11 +4,24 @@
 
 namespace clrprobe::agent {
 
-uint32_t ProbeRegistry::add_probe(selector::Selector selector) {
+namespace {
+
+bool has_method(const Probe& probe, const MethodKey& key) {
+  return std::any_of(probe.methods.begin(), probe.methods.end(), [&](const ProbeMethod& m) { return m.key == key; });
+}
+
+}  // namespace
+
+uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state) {
   std::lock_guard lock(mutex_);
   std::string text = selector.text();
-  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), {}, {}, false});
+  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), state, {}, {}, nullptr});
   return probes_.back().id;
+}
+
+Probe* ProbeRegistry::find_locked(uint32_t id) {
+  auto it = std::find_if(probes_.begin(), probes_.end(), [&](const Probe& p) { return p.id == id; });
+  return it == probes_.end() ? nullptr : &*it;
 }
 
 std::vector<Probe> ProbeRegistry::probes() const {
@@ -16,37 +29,54 @@ std::vector<Probe> ProbeRegistry::probes() const {
   return probes_;
 }
 
+std::optional<Probe> ProbeRegistry::probe(uint32_t id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& p : probes_) {
+    if (p.id == id) return p;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::pair<uint32_t, selector::Selector>> ProbeRegistry::active_selectors() const {
   std::lock_guard lock(mutex_);
   std::vector<std::pair<uint32_t, selector::Selector>> result;
   for (const auto& probe : probes_) {
-    if (!probe.removed) result.emplace_back(probe.id, probe.selector);
+    if (probe.state != ProbeState::Removed) result.emplace_back(probe.id, probe.selector);
   }
   return result;
 }
 
 bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
-                           const std::string& assembly) {
+                           const std::string& assembly, bool is_async) {
   std::lock_guard lock(mutex_);
-  auto probe = std::find_if(probes_.begin(), probes_.end(), [&](const Probe& p) { return p.id == probe_id; });
-  if (probe == probes_.end()) return false;
-  if (std::find(probe->methods.begin(), probe->methods.end(), key) != probe->methods.end()) return false;
-  probe->methods.push_back(key);
+  Probe* probe = find_locked(probe_id);
+  if (probe == nullptr || probe->state == ProbeState::Removed || has_method(*probe, key)) return false;
   auto [it, inserted] = methods_.try_emplace(key);
+  InstrumentedMethod& method = it->second;
   if (inserted) {
-    it->second.key = key;
-    it->second.display_name = display_name;
-    it->second.assembly = assembly;
+    method.key = key;
+    method.display_name = display_name;
+    method.assembly = assembly;
+    method.is_async = is_async;
   }
-  ++it->second.probe_count;
-  return inserted;
+  if (method.state == MethodState::Failed) {
+    probe->refused.push_back(RefusedMethod{display_name, "previously failed to instrument"});
+    return false;
+  }
+  ProbeMethod entry{key, 0, 0};
+  if (method.slot >= 0 && slot_counter_) {
+    auto [calls, exceptions] = slot_counter_(method.slot);
+    entry.baseline_calls = calls;
+    entry.baseline_exceptions = exceptions;
+  }
+  probe->methods.push_back(entry);
+  probe->state = ProbeState::Active;
+  return method.probe_count++ == 0;
 }
 
 void ProbeRegistry::refuse(uint32_t probe_id, RefusedMethod refused) {
   std::lock_guard lock(mutex_);
-  for (auto& probe : probes_) {
-    if (probe.id == probe_id) probe.refused.push_back(std::move(refused));
-  }
+  if (Probe* probe = find_locked(probe_id)) probe->refused.push_back(std::move(refused));
 }
 
 void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason) {
@@ -54,8 +84,9 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason)
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
   it->second.state = MethodState::Failed;
+  it->second.probe_count = 0;
   for (auto& probe : probes_) {
-    auto m = std::find(probe.methods.begin(), probe.methods.end(), key);
+    auto m = std::find_if(probe.methods.begin(), probe.methods.end(), [&](const ProbeMethod& pm) { return pm.key == key; });
     if (m == probe.methods.end()) continue;
     probe.methods.erase(m);
     probe.refused.push_back(RefusedMethod{it->second.display_name, reason});
@@ -71,6 +102,21 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, std::v
   it->second.state = MethodState::Instrumented;
 }
 
+std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, nlohmann::json final_figures) {
+  std::lock_guard lock(mutex_);
+  Probe* probe = find_locked(id);
+  if (probe == nullptr || probe->state == ProbeState::Removed) return std::nullopt;
+  probe->state = ProbeState::Removed;
+  probe->final_figures = std::move(final_figures);
+  std::vector<MethodKey> unused;
+  for (const auto& pm : probe->methods) {
+    auto it = methods_.find(pm.key);
+    if (it == methods_.end() || it->second.probe_count == 0) continue;
+    if (--it->second.probe_count == 0 && it->second.state == MethodState::Instrumented) unused.push_back(pm.key);
+  }
+  return unused;
+}
+
 std::optional<std::vector<uint8_t>> ProbeRegistry::rewritten_il(const MethodKey& key) const {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
@@ -83,16 +129,6 @@ std::optional<InstrumentedMethod> ProbeRegistry::method(const MethodKey& key) co
   auto it = methods_.find(key);
   if (it == methods_.end()) return std::nullopt;
   return it->second;
-}
-
-std::vector<int32_t> ProbeRegistry::slots_of(const Probe& probe) const {
-  std::lock_guard lock(mutex_);
-  std::vector<int32_t> slots;
-  for (const auto& key : probe.methods) {
-    auto it = methods_.find(key);
-    if (it != methods_.end() && it->second.state == MethodState::Instrumented) slots.push_back(it->second.slot);
-  }
-  return slots;
 }
 
 }  // namespace clrprobe::agent

@@ -1,7 +1,9 @@
 // What the user asked for (probes, each a selector) and what it resolved to
 // (instrumented methods, each with a stats slot and its rewritten IL).
 // Several probes on one method share one rewrite and one slot; a probe's
-// figures are the sum of its methods' slots.
+// figures are the sum of its methods' slots since it attached (baseline).
+// The instrumented IL of a method is kept after its last probe is removed,
+// so re-adding a probe reuses it (the runtime never frees old code anyway).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "agent/method_key.h"
 #include "selector/selector.h"
@@ -22,13 +26,25 @@ struct RefusedMethod {
   std::string reason;  // reason_name(...) plus detail
 };
 
+enum class ProbeState { Pending, Active, Removed };
+constexpr const char* probe_state_name(ProbeState s) {
+  return s == ProbeState::Pending ? "pending" : s == ProbeState::Active ? "active" : "removed";
+}
+
+struct ProbeMethod {
+  MethodKey key;
+  uint64_t baseline_calls = 0;  // the slot's figures when the probe attached
+  uint64_t baseline_exceptions = 0;
+};
+
 struct Probe {
   uint32_t id = 0;
   std::string selector_text;
   selector::Selector selector;
-  std::vector<MethodKey> methods;  // matched and instrumented
+  ProbeState state = ProbeState::Pending;
+  std::vector<ProbeMethod> methods;  // matched and instrumented
   std::vector<RefusedMethod> refused;
-  bool removed = false;
+  nlohmann::json final_figures;  // set when removed
 };
 
 enum class MethodState { Preparing, Instrumented, Failed };
@@ -37,36 +53,50 @@ struct InstrumentedMethod {
   MethodKey key;
   std::string display_name;  // "Ns.Type::Method(int32)"
   std::string assembly;
+  bool is_async = false;     // an async state machine's kick-off method
   int32_t slot = -1;
   MethodState state = MethodState::Preparing;
   std::vector<uint8_t> rewritten_il;  // cached: re-adding a probe reuses it
-  uint32_t probe_count = 0;
+  uint32_t probe_count = 0;           // probes attached now; 0 = reverted
 };
+
+// Reads a slot's (calls, exceptions) for baselines.
+using SlotCounter = std::function<std::pair<uint64_t, uint64_t>(int32_t slot)>;
 
 class ProbeRegistry {
  public:
-  uint32_t add_probe(selector::Selector selector);
+  explicit ProbeRegistry(SlotCounter slot_counter = {}) : slot_counter_(std::move(slot_counter)) {}
+  void set_slot_counter(SlotCounter counter) { slot_counter_ = std::move(counter); }
+
+  uint32_t add_probe(selector::Selector selector, ProbeState state);
   std::vector<Probe> probes() const;  // a copy, for reports
+  std::optional<Probe> probe(uint32_t id) const;
   // (id, selector) of every probe not removed: copied so callers may match
   // outside the lock.
   std::vector<std::pair<uint32_t, selector::Selector>> active_selectors() const;
 
   // Record that probe `probe_id` matched `key`. Returns true when the method
-  // is new to the registry (it must then be instrumented).
+  // must be (re-)instrumented: new to the registry, or reverted before.
   bool attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
-              const std::string& assembly);
+              const std::string& assembly, bool is_async);
   void refuse(uint32_t probe_id, RefusedMethod refused);
   // The method could not be instrumented: move it to every owner's refused list.
   void mark_failed(const MethodKey& key, const std::string& reason);
   void mark_instrumented(const MethodKey& key, int32_t slot, std::vector<uint8_t> il);
 
+  // Marks the probe removed with its final figures; returns the methods no
+  // probe uses any more (to revert). NotFound / already removed: nullopt.
+  std::optional<std::vector<MethodKey>> remove_probe(uint32_t id, nlohmann::json final_figures);
+
   // The rewritten IL for GetReJITParameters (copied under the lock).
   std::optional<std::vector<uint8_t>> rewritten_il(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
-  std::vector<int32_t> slots_of(const Probe& probe) const;
 
  private:
+  Probe* find_locked(uint32_t id);
+
   mutable std::mutex mutex_;
+  SlotCounter slot_counter_;
   uint32_t next_id_ = 1;
   std::vector<Probe> probes_;
   std::unordered_map<MethodKey, InstrumentedMethod, MethodKeyHash> methods_;

@@ -38,6 +38,14 @@ void RejitController::stop() {
 }
 
 std::shared_ptr<Completion> RejitController::request_rejit(std::vector<MethodKey> methods) {
+  return post(JobKind::Rejit, std::move(methods));
+}
+
+std::shared_ptr<Completion> RejitController::request_revert(std::vector<MethodKey> methods) {
+  return post(JobKind::Revert, std::move(methods));
+}
+
+std::shared_ptr<Completion> RejitController::post(JobKind kind, std::vector<MethodKey> methods) {
   auto done = std::make_shared<Completion>();
   {
     std::lock_guard lock(mutex_);
@@ -45,7 +53,7 @@ std::shared_ptr<Completion> RejitController::request_rejit(std::vector<MethodKey
       done->signal();
       return done;
     }
-    queue_.push_back(Job{std::move(methods), done});
+    queue_.push_back(Job{kind, std::move(methods), done});
   }
   cv_.notify_one();
   return done;
@@ -63,7 +71,11 @@ void RejitController::run() {
     }
     // One barrier per job: a bug here costs the probe, never the host.
     try {
-      process(job);
+      if (job.kind == JobKind::Rejit) {
+        process_rejit(job);
+      } else {
+        process_revert(job);
+      }
     } catch (const std::exception& e) {
       CLRPROBE_LOG_ERROR("rejit job failed: {}", e.what());
     } catch (...) {
@@ -73,7 +85,7 @@ void RejitController::run() {
   }
 }
 
-void RejitController::process(Job& job) {
+void RejitController::process_rejit(Job& job) {
   std::vector<abi::ModuleID> modules;
   std::vector<abi::mdMethodDef> methods;
   for (const auto& key : job.methods) {
@@ -95,6 +107,33 @@ void RejitController::process(Job& job) {
     return;
   }
   CLRPROBE_LOG_INFO("requested ReJIT of {} methods", methods.size());
+}
+
+}  // namespace clrprobe::agent
+
+namespace clrprobe::agent {
+
+void RejitController::process_revert(Job& job) {
+  if (job.methods.empty()) return;
+  std::vector<abi::ModuleID> modules;
+  std::vector<abi::mdMethodDef> methods;
+  for (const auto& key : job.methods) {
+    modules.push_back(key.module);
+    methods.push_back(key.token);
+  }
+  std::vector<abi::HRESULT> status(methods.size(), abi::S_OK);
+  abi::HRESULT hr = info_->RequestRevert(static_cast<abi::ULONG>(methods.size()), modules.data(), methods.data(),
+                                         status.data());
+  if (hr < 0) {
+    CLRPROBE_LOG_ERROR("RequestRevert for {} methods failed: hr=0x{:08x}", methods.size(), static_cast<uint32_t>(hr));
+    return;
+  }
+  for (size_t i = 0; i < status.size(); ++i) {
+    if (status[i] < 0) {
+      CLRPROBE_LOG_WARN("revert of method {:#x} failed: hr=0x{:08x}", methods[i], static_cast<uint32_t>(status[i]));
+    }
+  }
+  CLRPROBE_LOG_INFO("reverted {} methods", methods.size());
 }
 
 }  // namespace clrprobe::agent

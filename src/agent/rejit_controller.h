@@ -34,14 +34,21 @@ class RejitController {
   // inlining, and re-JITting their inliners). The returned completion is
   // signalled when the request has been made (or failed).
   std::shared_ptr<Completion> request_rejit(std::vector<MethodKey> methods);
+  // Return `methods` to their original IL (the probe's last owner left).
+  // Their instrumented IL stays cached for a later re-add.
+  std::shared_ptr<Completion> request_revert(std::vector<MethodKey> methods);
 
  private:
+  enum class JobKind { Rejit, Revert };
   struct Job {
+    JobKind kind = JobKind::Rejit;
     std::vector<MethodKey> methods;
     std::shared_ptr<Completion> done;
   };
   void run();
-  void process(Job& job);
+  std::shared_ptr<Completion> post(JobKind kind, std::vector<MethodKey> methods);
+  void process_rejit(Job& job);
+  void process_revert(Job& job);
 
   abi::ICorProfilerInfo10* info_;
   Instrumenter& instrumenter_;

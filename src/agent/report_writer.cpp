@@ -2,35 +2,14 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
+#include "agent/probe_json.h"
 #include "stats/stats_reader.h"
 #include "stats/stats_region.h"
 
 namespace clrprobe::agent {
-
-namespace {
-
-// Sums the figures of a probe's methods into one snapshot.
-stats::SlotSnapshot merge_slots(const stats::StatsReader& reader, const std::vector<int32_t>& slots) {
-  stats::SlotSnapshot total;
-  total.ticks_per_ns = reader.info().ticks_per_ns;
-  for (int32_t slot : slots) {
-    auto snap = reader.snapshot(slot);
-    if (!snap) continue;
-    total.calls += snap->calls;
-    total.exceptions += snap->exceptions;
-    total.completed += snap->completed;
-    total.histogram.merge(snap->histogram);
-    total.max_ticks = std::max(total.max_ticks, snap->max_ticks);
-    total.max_ns = std::max(total.max_ns, snap->max_ns);
-  }
-  return total;
-}
-
-}  // namespace
 
 nlohmann::json build_report(const ProbeRegistry& registry, const stats::StatsRegion& region) {
   nlohmann::json report;
@@ -39,25 +18,14 @@ nlohmann::json build_report(const ProbeRegistry& registry, const stats::StatsReg
   report["probes"] = nlohmann::json::array();
   auto reader = stats::StatsReader::view(region.bytes());
   for (const auto& probe : registry.probes()) {
-    nlohmann::json entry;
-    entry["id"] = probe.id;
-    entry["selector"] = probe.selector_text;
-    entry["removed"] = probe.removed;
-    nlohmann::json methods = nlohmann::json::array();
-    for (const auto& key : probe.methods) {
-      if (auto method = registry.method(key)) methods.push_back(method->display_name);
-    }
-    entry["methods"] = methods;
-    nlohmann::json refused = nlohmann::json::array();
-    for (const auto& r : probe.refused) refused.push_back({{"method", r.method}, {"reason", r.reason}});
-    entry["refused"] = refused;
-
-    stats::SlotSnapshot total;
-    if (reader) total = merge_slots(*reader, registry.slots_of(probe));
-    auto pct = stats::StatsReader::percentiles_ns(total, {50.0, 90.0, 99.0});
-    entry["calls"] = total.calls;
-    entry["exceptions"] = total.exceptions;
-    entry["latency_ns"] = {{"p50", pct[0]}, {"p90", pct[1]}, {"p99", pct[2]}, {"max", total.max_ns}};
+    nlohmann::json entry = probe_object(probe, registry);
+    // The report lists method names only (a contract with scripts); the
+    // probe object's richer entries stay available as "method_details".
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& m : entry["methods"]) names.push_back(m["name"]);
+    entry["method_details"] = std::move(entry["methods"]);
+    entry["methods"] = std::move(names);
+    entry.update(probe_figures(probe, registry, reader ? &*reader : nullptr));
     report["probes"].push_back(std::move(entry));
   }
   return report;

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/text_table.h"
+
 namespace clrprobe::cli {
 namespace {
 
@@ -67,22 +69,9 @@ std::optional<std::string> method_name(const json& entry) {
   return std::nullopt;
 }
 
-std::string pad_right(std::string_view s, std::size_t width) {
-  std::string out(s);
-  std::size_t w = display_width(s);
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-
-std::string pad_left(std::string_view s, std::size_t width) {
-  std::size_t w = display_width(s);
-  std::string out = w < width ? std::string(width - w, ' ') : std::string();
-  out += s;
-  return out;
-}
-
 struct Row {
   std::string id;
+  std::string state;
   std::string selector;
   std::string calls;
   std::string exceptions;
@@ -94,6 +83,10 @@ Row make_row(const json& probe, std::size_t index, const TableOptions& options) 
   Row row;
   row.id = get_text(probe, "id").value_or("#" + std::to_string(index + 1));
   row.selector = get_text(probe, "selector").value_or("-");
+  row.state = get_text(probe, "state").value_or(get_flag(probe, "removed")   ? "removed"
+                                                : get_flag(probe, "pending") ? "pending"
+                                                                             : "active");
+  const bool pending = row.state == "pending";
   auto calls = get_count(probe, "calls");
   auto exceptions = get_count(probe, "exceptions");
   row.calls = calls ? format_count(*calls) : "-";
@@ -111,8 +104,10 @@ Row make_row(const json& probe, std::size_t index, const TableOptions& options) 
   row.p99 = latency_text("p99");
   row.max = latency_text("max");
 
-  if (get_flag(probe, "removed")) row.notes.push_back("removed");
-  if (get_flag(probe, "pending")) row.notes.push_back("pending: not applied yet");
+  if (!options.state_column) {
+    if (row.state == "removed") row.notes.push_back("removed");
+    if (pending) row.notes.push_back("pending: not applied yet");
+  }
 
   const json* methods = field(probe, "methods");
   std::size_t method_count = 0;
@@ -144,9 +139,10 @@ Row make_row(const json& probe, std::size_t index, const TableOptions& options) 
       row.notes.push_back("refused: " + what + (reason ? " (" + *reason + ")" : ""));
     }
   }
-  if (method_count == 0 && refused_count == 0 && !get_flag(probe, "pending")) {
+  if (method_count == 0 && refused_count == 0 && !pending) {
     row.notes.push_back("matched no method");
   }
+  if (auto note = get_text(probe, "note"); note && !note->empty()) row.notes.push_back("note: " + *note);
   return row;
 }
 
@@ -183,38 +179,34 @@ std::string format_report_table(const json& report, const TableOptions& options)
   }
 
   std::string out;
-  auto pid = get_text(report, "pid");
-  out += fmt::format("clrprobe report{}: {} probe{}\n", pid ? " for pid " + *pid : "",
-                     rows.size(), rows.size() == 1 ? "" : "s");
+  if (options.heading) {
+    out += *options.heading + "\n";
+  } else {
+    auto pid = get_text(report, "pid");
+    out += fmt::format("clrprobe report{}: {} probe{}\n", pid ? " for pid " + *pid : "", rows.size(),
+                       rows.size() == 1 ? "" : "s");
+  }
   if (auto stats = get_text(report, "stats_file")) out += "stats file: " + *stats + "\n";
   if (rows.empty()) return out;
   out += "\n";
 
-  const Row header{"ID", "SELECTOR", "CALLS", "EXCEPTIONS", "P50", "P90", "P99", "MAX", {}};
-  std::size_t w[8] = {};
-  auto widen = [&](const Row& r) {
-    const std::string* cells[8] = {&r.id, &r.selector, &r.calls, &r.exceptions,
-                                   &r.p50, &r.p90,      &r.p99,   &r.max};
-    for (int i = 0; i < 8; ++i) w[i] = std::max(w[i], display_width(*cells[i]));
-  };
-  widen(header);
-  for (const Row& r : rows) widen(r);
-
-  auto line = [&](const Row& r) {
-    std::string s = pad_left(r.id, w[0]) + "  " + pad_right(r.selector, w[1]) + "  " +
-                    pad_left(r.calls, w[2]) + "  " + pad_left(r.exceptions, w[3]) + "  " +
-                    pad_left(r.p50, w[4]) + "  " + pad_left(r.p90, w[5]) + "  " +
-                    pad_left(r.p99, w[6]) + "  " + pad_left(r.max, w[7]);
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    return s + "\n";
-  };
-  std::string indent(w[0] + 4, ' ');
-  out += line(header);
-  for (const Row& r : rows) {
-    out += line(r);
-    for (const std::string& note : r.notes) out += indent + note + "\n";
+  std::vector<Column> columns = {{"ID", Align::Right}};
+  if (options.state_column) columns.push_back({"STATE", Align::Left});
+  for (Column c : {Column{"SELECTOR", Align::Left, true}, Column{"CALLS", Align::Right},
+                   Column{"EXCEPTIONS", Align::Right}, Column{"P50", Align::Right},
+                   Column{"P90", Align::Right}, Column{"P99", Align::Right}, Column{"MAX", Align::Right}}) {
+    columns.push_back(std::move(c));
   }
-  return out;
+  TextTable table(std::move(columns));
+  for (Row& r : rows) {
+    std::vector<std::string> cells = {r.id};
+    if (options.state_column) cells.push_back(r.state);
+    for (std::string* c : {&r.selector, &r.calls, &r.exceptions, &r.p50, &r.p90, &r.p99, &r.max}) {
+      cells.push_back(std::move(*c));
+    }
+    table.add_row(std::move(cells), std::move(r.notes));
+  }
+  return out + table.render(options.max_width);
 }
 
 std::string format_duration_ns(double ns) {

@@ -5,7 +5,8 @@
 //                "calls": N, "exceptions": N,
 //                "latency_ns": {"p50": x, "p90": x, "p99": x, "max": x},
 //                "refused": [{"method": "...", "reason": "..."}],
-//                "pending": bool, "removed": bool, ...}]}
+//                "state": "active"|"pending"|"removed"
+//                (older reports: "pending": bool, "removed": bool), ...}]}
 // Missing or mistyped fields print as "-" rather than failing; unknown
 // fields are ignored.
 #pragma once
@@ -24,6 +25,12 @@ namespace clrprobe::cli {
 struct TableOptions {
   // Matched methods listed per probe; nullopt lists all of them.
   std::optional<std::size_t> max_methods = 20;
+  // A STATE column (active/pending/removed) instead of state notes.
+  bool state_column = false;
+  // Replaces the first line ("clrprobe report for pid N: K probes").
+  std::optional<std::string> heading;
+  // Terminal columns to fit in (selector and notes are shortened); 0 = no limit.
+  std::size_t max_width = 0;
 };
 
 // Reads and parses a report file. Errors: Reason::Io (cannot read),

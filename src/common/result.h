@@ -29,6 +29,7 @@ enum class Reason {
   NotFound,              // no such method / module / probe / process
   Io,                    // file or socket error
   Unsupported,           // anything else we deliberately do not handle
+  TooManyMethods,        // a selector matches more methods than the cap allows
 };
 
 constexpr std::string_view reason_name(Reason r) {
@@ -48,6 +49,7 @@ constexpr std::string_view reason_name(Reason r) {
     case Reason::NotFound: return "not_found";
     case Reason::Io: return "io";
     case Reason::Unsupported: return "unsupported";
+    case Reason::TooManyMethods: return "too_many_methods";
   }
   return "unknown";
 }

@@ -1,0 +1,68 @@
+#include "agent/probe_json.h"
+
+#include <algorithm>
+
+#include "stats/stats_reader.h"
+
+namespace clrprobe::agent {
+
+nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, const stats::StatsReader* reader) {
+  if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) return probe.final_figures;
+  stats::SlotSnapshot total;
+  uint64_t baseline_calls = 0;
+  uint64_t baseline_exceptions = 0;
+  if (reader != nullptr) {
+    total.ticks_per_ns = reader->info().ticks_per_ns;
+    for (const auto& pm : probe.methods) {
+      auto method = registry.method(pm.key);
+      if (!method || method->slot < 0) continue;
+      auto snap = reader->snapshot(method->slot);
+      if (!snap) continue;
+      total.calls += snap->calls;
+      total.exceptions += snap->exceptions;
+      total.completed += snap->completed;
+      total.histogram.merge(snap->histogram);
+      total.max_ticks = std::max(total.max_ticks, snap->max_ticks);
+      total.max_ns = std::max(total.max_ns, snap->max_ns);
+      baseline_calls += pm.baseline_calls;
+      baseline_exceptions += pm.baseline_exceptions;
+    }
+  }
+  auto pct = stats::StatsReader::percentiles_ns(total, {50.0, 90.0, 99.0});
+  return {{"calls", total.calls - std::min(total.calls, baseline_calls)},
+          {"exceptions", total.exceptions - std::min(total.exceptions, baseline_exceptions)},
+          {"latency_ns", {{"p50", pct[0]}, {"p90", pct[1]}, {"p99", pct[2]}, {"max", total.max_ns}}}};
+}
+
+nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry) {
+  nlohmann::json methods = nlohmann::json::array();
+  bool any_async = false;
+  for (const auto& pm : probe.methods) {
+    auto method = registry.method(pm.key);
+    if (!method) continue;
+    nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", method->is_async}};
+    if (pm.baseline_calls != 0 || pm.baseline_exceptions != 0) {
+      entry["baseline"] = {{"calls", pm.baseline_calls}, {"exceptions", pm.baseline_exceptions}};
+    }
+    any_async = any_async || method->is_async;
+    methods.push_back(std::move(entry));
+  }
+  nlohmann::json refused = nlohmann::json::array();
+  for (const auto& r : probe.refused) refused.push_back({{"method", r.method}, {"reason", r.reason}});
+  nlohmann::json object = {{"id", probe.id},
+                           {"selector", probe.selector_text},
+                           {"state", probe_state_name(probe.state)},
+                           {"methods", std::move(methods)},
+                           {"refused", std::move(refused)}};
+  if (probe.state == ProbeState::Pending) {
+    object["note"] = "no loaded module matches yet; the probe applies when a matching assembly loads";
+  } else if (any_async) {
+    object["note"] =
+        "async methods: calls are counted; latency covers the synchronous part up to the first "
+        "incomplete await, not the completion of the returned task";
+  }
+  if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) object["final"] = probe.final_figures;
+  return object;
+}
+
+}  // namespace clrprobe::agent

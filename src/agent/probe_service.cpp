@@ -1,0 +1,212 @@
+#include "agent/probe_service.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "agent/catalog.h"
+#include "agent/log.h"
+#include "agent/probe_json.h"
+#include "stats/stats_reader.h"
+#include "stats/stats_region.h"
+
+namespace clrprobe::agent {
+
+namespace {
+
+// A live add waits for its rejit request; the runtime normally answers in
+// milliseconds, this only bounds a pathological case.
+constexpr std::chrono::seconds kControlWait{30};
+
+struct Resolution {
+  std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> instrumentable;
+  std::vector<CatalogMatch> refused;
+  bool assembly_loaded = false;
+};
+
+Resolution resolve(const ModuleTable& modules, const selector::Selector& sel) {
+  Resolution result;
+  std::vector<std::pair<uint32_t, selector::Selector>> one{{0, sel}};
+  for (const auto& module : modules.all()) {
+    if (!sel.matches_assembly(module->assembly_name)) continue;
+    result.assembly_loaded = true;
+    for (auto& match : find_matches(*module, one)) {
+      if (match.refusal) {
+        result.refused.push_back(std::move(match));
+      } else {
+        result.instrumentable.emplace_back(module, std::move(match));
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+ProbeService::ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitController& controller,
+                           stats::StatsRegion& region, std::string probes_file, unsigned module_wait_ms)
+    : modules_(modules),
+      registry_(registry),
+      controller_(controller),
+      region_(region),
+      probes_file_(std::move(probes_file)),
+      module_wait_ms_(module_wait_ms) {}
+
+void ProbeService::add_startup_probe(selector::Selector selector) {
+  std::string text = selector.text();
+  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending);
+  CLRPROBE_LOG_INFO("startup probe {}: {}", id, text);
+  write_probes_file();
+}
+
+void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
+  auto selectors = registry_.active_selectors();
+  if (selectors.empty()) return;
+  std::vector<MethodKey> to_instrument;
+  bool changed = false;
+  for (auto& match : find_matches(*module, selectors)) {
+    changed = true;
+    if (match.refusal) {
+      CLRPROBE_LOG_INFO("probe {}: {} refused: {}", match.probe_id, match.display_name, match.refusal->describe());
+      registry_.refuse(match.probe_id, RefusedMethod{match.display_name, match.refusal->describe()});
+      continue;
+    }
+    MethodKey key{module->id, match.token};
+    if (registry_.attach(match.probe_id, key, match.display_name, module->assembly_name, match.is_async)) {
+      to_instrument.push_back(key);
+    }
+  }
+  if (!to_instrument.empty()) {
+    CLRPROBE_LOG_INFO("{}: {} methods to instrument", module->assembly_name, to_instrument.size());
+    auto done = controller_.request_rejit(std::move(to_instrument));
+    if (!done->wait_for(std::chrono::milliseconds(module_wait_ms_))) {
+      CLRPROBE_LOG_WARN("{}: ReJIT request still pending after {} ms; first calls may run uninstrumented",
+                        module->assembly_name, module_wait_ms_);
+    }
+  }
+  if (changed) write_probes_file();
+}
+
+Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool dry_run, uint32_t max_methods) {
+  auto parsed = selector::Selector::parse(selector_text);
+  if (!parsed) return parsed.error();
+  std::lock_guard lock(operations_mutex_);
+  Resolution found = resolve(modules_, *parsed);
+
+  if (found.instrumentable.size() > max_methods) {
+    return make_error(Reason::TooManyMethods,
+                      fmt::format("selector matches {} methods, above the cap of {} "
+                                  "(narrow the selector or raise --max-methods)",
+                                  found.instrumentable.size(), max_methods));
+  }
+  const bool pending = found.instrumentable.empty() && found.refused.empty() && parsed->has_assembly_filter() &&
+                       !found.assembly_loaded;
+  if (found.instrumentable.empty() && !pending) {
+    if (found.refused.empty()) {
+      return make_error(Reason::NotFound, fmt::format("selector '{}' matches no method in the {} loaded modules",
+                                                      parsed->text(), modules_.all().size()));
+    }
+    return make_error(Reason::Unsupported,
+                      fmt::format("selector '{}' matches {} methods, none of which can be probed (first: {}: {})",
+                                  parsed->text(), found.refused.size(), found.refused.front().display_name,
+                                  found.refused.front().refusal->describe()));
+  }
+
+  if (dry_run) {
+    nlohmann::json methods = nlohmann::json::array();
+    for (const auto& [module, match] : found.instrumentable) {
+      methods.push_back({{"name", match.display_name}, {"slot", -1}, {"async", match.is_async}});
+    }
+    nlohmann::json refused = nlohmann::json::array();
+    for (const auto& match : found.refused) {
+      refused.push_back({{"method", match.display_name}, {"reason", match.refusal->describe()}});
+    }
+    return nlohmann::json{{"id", 0},       {"selector", parsed->text()}, {"state", pending ? "pending" : "dry_run"},
+                          {"methods", methods}, {"refused", refused}};
+  }
+
+  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending);
+  for (const auto& match : found.refused) {
+    registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
+  }
+  std::vector<MethodKey> to_instrument;
+  for (const auto& [module, match] : found.instrumentable) {
+    MethodKey key{module->id, match.token};
+    if (registry_.attach(id, key, match.display_name, module->assembly_name, match.is_async)) {
+      to_instrument.push_back(key);
+    }
+  }
+  if (!to_instrument.empty()) {
+    auto done = controller_.request_rejit(std::move(to_instrument));
+    if (!done->wait_for(kControlWait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
+  }
+  CLRPROBE_LOG_INFO("probe {} added: {} ({} methods)", id, parsed->text(), found.instrumentable.size());
+  write_probes_file();
+  auto probe = registry_.probe(id);
+  return probe_object(*probe, registry_);
+}
+
+nlohmann::json ProbeService::final_figures(uint32_t id) const {
+  auto probe = registry_.probe(id);
+  if (!probe) return nullptr;
+  auto reader = stats::StatsReader::view(region_.bytes());
+  return probe_figures(*probe, registry_, reader ? &*reader : nullptr);
+}
+
+Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id) {
+  std::lock_guard lock(operations_mutex_);
+  std::vector<uint32_t> ids;
+  if (id) {
+    auto probe = registry_.probe(*id);
+    if (!probe) return make_error(Reason::NotFound, fmt::format("no probe with id {}", *id));
+    if (probe->state == ProbeState::Removed) {
+      return make_error(Reason::NotFound, fmt::format("probe {} is already removed", *id));
+    }
+    ids.push_back(*id);
+  } else {
+    for (const auto& probe : registry_.probes()) {
+      if (probe.state != ProbeState::Removed) ids.push_back(probe.id);
+    }
+  }
+  std::vector<MethodKey> to_revert;
+  for (uint32_t each : ids) {
+    auto unused = registry_.remove_probe(each, final_figures(each));
+    if (unused) to_revert.insert(to_revert.end(), unused->begin(), unused->end());
+    CLRPROBE_LOG_INFO("probe {} removed", each);
+  }
+  if (!to_revert.empty()) {
+    auto done = controller_.request_revert(std::move(to_revert));
+    if (!done->wait_for(kControlWait)) CLRPROBE_LOG_WARN("revert request still pending");
+  }
+  write_probes_file();
+  return ids;
+}
+
+nlohmann::json ProbeService::list() const {
+  nlohmann::json probes = nlohmann::json::array();
+  for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
+  return {{"pid", ::getpid()}, {"probes", std::move(probes)}};
+}
+
+void ProbeService::write_probes_file() const {
+  if (probes_file_.empty()) return;
+  std::lock_guard lock(file_mutex_);
+  std::string text = list().dump() + "\n";
+  std::string temporary = probes_file_ + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      CLRPROBE_LOG_WARN("cannot write {}", temporary);
+      return;
+    }
+  }
+  if (std::rename(temporary.c_str(), probes_file_.c_str()) != 0) {
+    CLRPROBE_LOG_WARN("cannot rename {} into place", temporary);
+    std::remove(temporary.c_str());
+  }
+}
+
+}  // namespace clrprobe::agent

@@ -1,0 +1,59 @@
+// The probe operations: add / remove / list (from the control socket),
+// startup probes, and matching probes in modules as they load. It turns
+// selectors into rejit and revert requests and keeps the probes file (the
+// CLI's view without the socket) up to date after every change.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/module_table.h"
+#include "agent/probe_registry.h"
+#include "agent/rejit_controller.h"
+#include "common/result.h"
+
+namespace clrprobe::stats {
+class StatsRegion;
+}
+
+namespace clrprobe::agent {
+
+class ProbeService {
+ public:
+  ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitController& controller,
+               stats::StatsRegion& region, std::string probes_file, unsigned module_wait_ms);
+
+  // A probe from CLRPROBE_PROBES: pending until modules load.
+  void add_startup_probe(selector::Selector selector);
+  // From ModuleLoadFinished: instruments what current probes match in the
+  // module, waiting (bounded) until the request is made.
+  void on_module_loaded(const std::shared_ptr<ModuleInfo>& module);
+
+  // Control operations. `add` returns the probe object (id 0 for a dry run).
+  Result<nlohmann::json> add(const std::string& selector_text, bool dry_run, uint32_t max_methods);
+  // nullopt: remove all. Returns the removed ids.
+  Result<std::vector<uint32_t>> remove(std::optional<uint32_t> id);
+  nlohmann::json list() const;
+
+  void write_probes_file() const;
+
+ private:
+  nlohmann::json final_figures(uint32_t id) const;
+
+  ModuleTable& modules_;
+  ProbeRegistry& registry_;
+  RejitController& controller_;
+  stats::StatsRegion& region_;
+  std::string probes_file_;
+  unsigned module_wait_ms_;
+  std::mutex operations_mutex_;  // one control operation at a time
+  mutable std::mutex file_mutex_;
+};
+
+}  // namespace clrprobe::agent

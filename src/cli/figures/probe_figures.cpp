@@ -1,0 +1,103 @@
+#include "cli/figures/probe_figures.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace clrprobe::figures {
+namespace {
+
+uint64_t minus(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+
+double ticks_to_ns(uint64_t ticks, double ticks_per_ns) {
+  return ticks_per_ns > 0 ? static_cast<double>(ticks) / ticks_per_ns : static_cast<double>(ticks);
+}
+
+}  // namespace
+
+LatencyNs ProbeFigures::latency() const {
+  if (frozen_latency) return *frozen_latency;
+  LatencyNs out;
+  if (histogram.total() == 0) return out;
+  out.p50 = ticks_to_ns(histogram.percentile(50.0, max_ticks), ticks_per_ns);
+  out.p90 = ticks_to_ns(histogram.percentile(90.0, max_ticks), ticks_per_ns);
+  out.p99 = ticks_to_ns(histogram.percentile(99.0, max_ticks), ticks_per_ns);
+  out.max = ticks_to_ns(max_ticks, ticks_per_ns);
+  return out;
+}
+
+ProbeFigures probe_figures(const ProbeEntry& probe, const stats::StatsReader* reader) {
+  ProbeFigures total;
+  if (reader != nullptr) total.ticks_per_ns = reader->info().ticks_per_ns;
+  if (probe.removed() && probe.final_figures) {
+    total.calls = probe.final_figures->calls;
+    total.exceptions = probe.final_figures->exceptions;
+    total.frozen_latency = probe.final_figures->latency;
+    return total;
+  }
+  if (reader == nullptr) return total;
+  std::unordered_set<int32_t> seen;
+  for (const MethodRef& method : probe.methods) {
+    if (method.slot < 0 || !seen.insert(method.slot).second) continue;
+    auto snapshot = reader->snapshot(method.slot);
+    if (!snapshot) continue;  // outside the region: nothing to count
+    total.calls += minus(snapshot->calls, method.baseline_calls);
+    total.exceptions += minus(snapshot->exceptions, method.baseline_exceptions);
+    total.histogram.merge(snapshot->histogram);
+    total.max_ticks = std::max(total.max_ticks, snapshot->max_ticks);
+  }
+  total.completed = total.histogram.total();
+  return total;
+}
+
+ProbeFigures interval_figures(const ProbeFigures& earlier, const ProbeFigures& later) {
+  ProbeFigures delta;
+  delta.ticks_per_ns = later.ticks_per_ns;
+  if (later.frozen_latency) return delta;
+  delta.calls = minus(later.calls, earlier.calls);
+  delta.exceptions = minus(later.exceptions, earlier.exceptions);
+  const auto& now = later.histogram.counts();
+  const auto& before = earlier.histogram.counts();
+  uint32_t top = stats::kBucketCount;  // highest non-empty bucket of the interval
+  for (uint32_t i = 0; i < stats::kBucketCount; ++i) {
+    const uint64_t n = minus(now[i], before[i]);
+    if (n == 0) continue;
+    delta.histogram.add_bucket(i, n);
+    top = i;
+  }
+  delta.completed = delta.histogram.total();
+  if (delta.completed == 0) return delta;
+  if (later.max_ticks > earlier.max_ticks) {
+    delta.max_ticks = later.max_ticks;
+  } else {
+    delta.max_ticks = std::min(stats::bucket_midpoint(top), later.max_ticks);
+  }
+  return delta;
+}
+
+nlohmann::json probe_report_json(const ProbeEntry& probe, const ProbeFigures& figures) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const MethodRef& m : probe.methods) names.push_back(m.name);
+  nlohmann::json object = probe_object_json(probe);
+  nlohmann::json entry = {{"id", probe.id},
+                          {"selector", probe.selector},
+                          {"state", probe.state},
+                          {"methods", std::move(names)},
+                          {"refused", std::move(object["refused"])}};
+  if (!probe.note.empty()) entry["note"] = probe.note;
+  entry["method_details"] = std::move(object["methods"]);
+  const LatencyNs latency = figures.latency();
+  entry["calls"] = figures.calls;
+  entry["exceptions"] = figures.exceptions;
+  entry["latency_ns"] = {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}};
+  return entry;
+}
+
+nlohmann::json report_json(int32_t pid, const ProbesFile& file, const stats::StatsReader* reader) {
+  nlohmann::json probes = nlohmann::json::array();
+  for (const ProbeEntry& probe : file.probes) {
+    probes.push_back(probe_report_json(probe, probe_figures(probe, reader)));
+  }
+  return {{"pid", pid}, {"probes", std::move(probes)}};
+}
+
+}  // namespace clrprobe::figures

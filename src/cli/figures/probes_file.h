@@ -1,0 +1,80 @@
+// The probe objects of docs/PROTOCOL.md as the CLI reads them: from the
+// `<pid>.probes.json` file beside the stats region, or from a control reply
+// (`add`, `list`). Parsing is tolerant of missing optional fields and strict
+// about the ones figures depend on (id, slot numbers, baselines).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace clrprobe::figures {
+
+struct LatencyNs {
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+  double max = 0;
+};
+
+// Figures frozen by the agent when a probe was removed ("final").
+struct FinalFigures {
+  uint64_t calls = 0;
+  uint64_t exceptions = 0;
+  LatencyNs latency;
+};
+
+struct MethodRef {
+  std::string name;             // "Ns.Type::Method(int32)"
+  int32_t slot = -1;            // stats slot; -1 when the method has none (yet)
+  bool async = false;
+  // The slot's counters when this probe attached: a method shared with an
+  // earlier probe counts, for this probe, from the probe's own start.
+  uint64_t baseline_calls = 0;
+  uint64_t baseline_exceptions = 0;
+};
+
+struct RefusedMethod {
+  std::string method;
+  std::string reason;
+};
+
+struct ProbeEntry {
+  int64_t id = 0;                // 0 for a dry run
+  std::string selector;
+  std::string state = "active";  // "active", "pending", "removed" (as the agent wrote it)
+  std::vector<MethodRef> methods;
+  std::vector<RefusedMethod> refused;
+  std::string note;
+  std::optional<FinalFigures> final_figures;
+
+  bool removed() const { return state == "removed"; }
+  bool pending() const { return state == "pending"; }
+};
+
+struct ProbesFile {
+  int32_t pid = 0;
+  std::vector<ProbeEntry> probes;
+};
+
+// One probe object. InvalidInput when it is not an object, has no integer
+// id, or has a mistyped slot/baseline.
+Result<ProbeEntry> parse_probe_object(const nlohmann::json& object);
+
+// {"pid": N, "probes": [probe objects]}. A missing "probes" is an empty list.
+Result<ProbesFile> parse_probes_file(const nlohmann::json& document);
+
+// Reads and parses a probes file: NotFound when it does not exist, Io when it
+// cannot be read, InvalidInput when it is not valid.
+Result<ProbesFile> read_probes_file(const std::string& path);
+
+// The probe object again (id, selector, state, methods with name/slot/async/
+// baseline, refused, note, final), as the agent writes it.
+nlohmann::json probe_object_json(const ProbeEntry& probe);
+
+}  // namespace clrprobe::figures

@@ -1,0 +1,83 @@
+// The agent's control server: a Unix socket in a private directory, served
+// by ONE dedicated native thread (std::thread, all signals blocked, named
+// "clrprobe-ctl") that never touches the runtime itself: the handler decides
+// what to call.
+//
+// Connections are served one at a time, one request each (PROTOCOL.md). A
+// client gets `receive_timeout` (5 s) to send its request, so a stalled
+// client delays the others by at most that; the handler's own run time
+// delays them too. Peers are checked with SO_PEERCRED before anything is
+// read. Nothing a client sends, and no exception from the handler, can stop
+// the thread or reach the host: errors become error replies or log lines.
+#pragma once
+
+#include "common/result.h"
+#include "control/dispatch.h"
+#include "control/unique_fd.h"
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace clrprobe::control {
+
+struct ServerOptions {
+  // Time a client has to send its whole request, and to accept the reply.
+  std::chrono::milliseconds receive_timeout{5000};
+  std::chrono::milliseconds send_timeout{5000};
+  // Optional: one line per refused or failed connection. Called on the
+  // server thread; must not throw (exceptions are swallowed).
+  std::function<void(std::string_view)> log;
+};
+
+class ControlServer {
+ public:
+  using Handler = control::Handler;
+
+  // Prepares the directory and socket (see listener.h) and starts the thread.
+  // On error nothing is left behind (no thread, no socket file).
+  static Result<std::unique_ptr<ControlServer>> start(const std::string& socket_path, Handler handler,
+                                                      ServerOptions options = {});
+
+  // Wakes the thread, waits for it (for at most the request being handled:
+  // pending I/O is abandoned at once), closes and unlinks the socket.
+  // Idempotent. Must not be called from inside the handler.
+  void stop();
+  ~ControlServer();
+
+  ControlServer(const ControlServer&) = delete;
+  ControlServer& operator=(const ControlServer&) = delete;
+
+  const std::string& socket_path() const { return socket_path_; }
+  // Requests that reached the handler; for tests and diagnostics.
+  uint64_t requests_handled() const { return requests_handled_.load(std::memory_order_relaxed); }
+
+ private:
+  ControlServer(std::string socket_path, Handler handler, ServerOptions options);
+  void run() noexcept;
+  bool serve_next();  // false once stop() was called
+  void accept_one();
+  void serve(int fd);
+  void reply(int fd, const nlohmann::json& response);
+  void log(std::string_view line, std::string_view detail = {}) noexcept;
+  void back_off() noexcept;
+
+  std::string socket_path_;
+  Handler handler_;
+  ServerOptions options_;
+  UniqueFd listen_fd_;
+  UniqueFd wake_fd_;  // eventfd: readable once stop() was called
+  dev_t socket_dev_ = 0;
+  ino_t socket_ino_ = 0;
+  std::thread thread_;
+  std::atomic<uint64_t> requests_handled_{0};
+  bool stopped_ = false;
+};
+
+}  // namespace clrprobe::control
