@@ -1,0 +1,79 @@
+#include "cli/add_command.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/agent_request.h"
+#include "cli/console.h"
+#include "cli/exit_codes.h"
+#include "selector/selector.h"
+
+namespace clrprobe::cli {
+namespace {
+
+std::string plural(std::size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string format_added_probe(const figures::ProbeEntry& probe, bool dry_run) {
+  std::string out;
+  if (dry_run) {
+    out += fmt::format("dry run: '{}' would probe {} (nothing was changed)\n", probe.selector,
+                       plural(probe.methods.size(), "method"));
+  } else {
+    out += fmt::format("probe {} added ({}): {}\n", probe.id, probe.state, probe.selector);
+    if (!probe.methods.empty()) out += fmt::format("  {}:\n", plural(probe.methods.size(), "method"));
+  }
+  for (const auto& m : probe.methods) out += fmt::format("    {}{}\n", m.name, m.async ? "  (async)" : "");
+  if (!probe.refused.empty()) {
+    out += fmt::format("  refused {}:\n", plural(probe.refused.size(), "method"));
+    for (const auto& r : probe.refused) {
+      out += fmt::format("    {}{}\n", r.method, r.reason.empty() ? "" : ": " + r.reason);
+    }
+  }
+  if (probe.pending()) {
+    out += "  pending: " +
+           (probe.note.empty() ? std::string("no loaded assembly matches yet; the probe applies when one loads")
+                               : probe.note) +
+           "\n";
+  } else if (!probe.note.empty()) {
+    out += "  note: " + probe.note + "\n";
+  }
+  return out;
+}
+
+int add_command(const AddOptions& options) {
+  auto parsed = selector::Selector::parse(options.selector);
+  if (!parsed) {
+    complain("add: invalid selector: {}", parsed.error().message);
+    return kExitUsage;
+  }
+  nlohmann::json request = {{"op", "add"}, {"selector", parsed->text()}, {"dry_run", options.dry_run}};
+  if (options.max_methods) request["max_methods"] = *options.max_methods;
+
+  auto response = request_agent(options.pid, request);
+  if (!response) {
+    complain("{}", response.error().message);
+    return kExitFailure;
+  }
+  auto probe_json = response->find("probe");
+  if (probe_json == response->end()) {
+    complain("add: the agent's reply has no probe: {}", response->dump());
+    return kExitFailure;
+  }
+  auto probe = figures::parse_probe_object(*probe_json);
+  if (!probe) {
+    complain("add: unexpected reply from the agent: {}", probe.error().message);
+    return kExitFailure;
+  }
+  if (options.json) {
+    fmt::print("{}\n", without_ok(std::move(*response)).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    fmt::print("{}", format_added_probe(*probe, options.dry_run));
+  }
+  return kExitOk;
+}
+
+}  // namespace clrprobe::cli

@@ -1,0 +1,71 @@
+#include "cli/list_command.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/agent_request.h"
+#include "cli/console.h"
+#include "cli/exit_codes.h"
+#include "cli/text_table.h"
+
+namespace clrprobe::cli {
+
+std::string format_probe_list(pid_t pid, const std::vector<figures::ProbeEntry>& probes,
+                              std::optional<std::size_t> max_methods, std::size_t max_width) {
+  std::string out = fmt::format("pid {}: {} probe{}\n", pid, probes.size(), probes.size() == 1 ? "" : "s");
+  if (probes.empty()) return out;
+  out += "\n";
+  TextTable table({{"ID", Align::Right},
+                   {"STATE", Align::Left},
+                   {"METHODS", Align::Right},
+                   {"REFUSED", Align::Right},
+                   {"SELECTOR", Align::Left, true}});
+  for (const auto& probe : probes) {
+    std::vector<std::string> notes;
+    const std::size_t limit = max_methods.value_or(probe.methods.size());
+    for (std::size_t i = 0; i < probe.methods.size() && i < limit; ++i) {
+      notes.push_back(probe.methods[i].name + (probe.methods[i].async ? "  (async)" : ""));
+    }
+    if (probe.methods.size() > limit) {
+      const std::size_t more = probe.methods.size() - limit;
+      notes.push_back(fmt::format("... and {} more method{} (--all-methods lists them)", more, more == 1 ? "" : "s"));
+    }
+    for (const auto& r : probe.refused) {
+      notes.push_back("refused: " + r.method + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+    }
+    if (!probe.note.empty()) notes.push_back("note: " + probe.note);
+    table.add_row({std::to_string(probe.id), probe.state, std::to_string(probe.methods.size()),
+                   std::to_string(probe.refused.size()), probe.selector},
+                  std::move(notes));
+  }
+  return out + table.render(max_width);
+}
+
+int list_command(const ListOptions& options) {
+  auto response = request_agent(options.pid, {{"op", "list"}});
+  if (!response) {
+    complain("{}", response.error().message);
+    return kExitFailure;
+  }
+  if (options.json) {
+    fmt::print("{}\n", without_ok(std::move(*response)).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    return kExitOk;
+  }
+  std::vector<figures::ProbeEntry> probes;
+  if (auto it = response->find("probes"); it != response->end() && it->is_array()) {
+    for (const auto& object : *it) {
+      auto probe = figures::parse_probe_object(object);
+      if (!probe) {
+        complain("list: unexpected reply from the agent: {}", probe.error().message);
+        return kExitFailure;
+      }
+      probes.push_back(std::move(*probe));
+    }
+  }
+  std::optional<std::size_t> max_methods = 20;
+  if (options.all_methods) max_methods.reset();
+  fmt::print("{}", format_probe_list(options.pid, probes, max_methods, output_width()));
+  return kExitOk;
+}
+
+}  // namespace clrprobe::cli

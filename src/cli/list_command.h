@@ -1,0 +1,28 @@
+// `clrprobe list -p PID`: the probes of a running process, as its agent sees them.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/figures/probes_file.h"
+
+namespace clrprobe::cli {
+
+struct ListOptions {
+  pid_t pid = 0;
+  bool json = false;
+  bool all_methods = false;
+};
+
+int list_command(const ListOptions& options);
+
+// The table `list` prints: one row per probe, its methods (at most
+// max_methods, nullopt = all), refused methods and note under it.
+std::string format_probe_list(pid_t pid, const std::vector<figures::ProbeEntry>& probes,
+                              std::optional<std::size_t> max_methods, std::size_t max_width = 0);
+
+}  // namespace clrprobe::cli
