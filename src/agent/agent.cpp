@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "agent/catalog.h"
+#include "agent/control_handler.h"
+#include "common/attach_client_data.h"
+#include "control/server.h"
 #include "agent/log.h"
 #include "agent/report_writer.h"
 #include "agent/utf16.h"
@@ -34,11 +36,19 @@ std::string hr_text(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<uin
 Agent::Agent() = default;
 
 Agent::~Agent() {
+  if (control_server_) control_server_->stop();
   if (controller_) controller_->stop();
 }
 
-HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching) {
+HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* attach_data, size_t attach_data_size) {
   config_ = AgentConfig::from_environment();
+  if (attaching) {
+    // An attached agent has no CLRPROBE_* variables: `clrprobe attach` sends
+    // what it needs as client data.
+    auto data = parse_attach_client_data(attach_data, attach_data_size);
+    if (!data.log_path.empty()) config_.log_path = data.log_path;
+    if (!data.runtime_dir.empty()) config_.stats_dir = data.runtime_dir;
+  }
   log_open(config_.log_path.c_str());
   CLRPROBE_LOG_INFO("clrprobe agent loading ({}), pid {}", attaching ? "attach" : "startup", ::getpid());
 
@@ -164,7 +174,21 @@ void Agent::catalog_loaded_modules() {
   CLRPROBE_LOG_INFO("catalogued {} modules loaded before attach", count);
 }
 
-void Agent::start_control_server() {}
+void Agent::start_control_server() {
+  control::ServerOptions options;
+  options.log = [](std::string_view line) { CLRPROBE_LOG_WARN("control: {}", line); };
+  auto server = control::ControlServer::start(
+      config_.stats_dir + "/" + socket_file_name(::getpid()),
+      [service = service_.get()](const control::Request& request) { return handle_control_request(*service, request); },
+      options);
+  if (!server) {
+    // Startup probes still work; live control does not.
+    CLRPROBE_LOG_ERROR("control socket unavailable: {}", server.error().describe());
+    return;
+  }
+  control_server_ = std::move(server.value());
+  CLRPROBE_LOG_INFO("control socket: {}", control_server_->socket_path());
+}
 
 void Agent::module_unloading(ModuleID id) { modules_.remove(id); }
 
@@ -190,6 +214,7 @@ void Agent::rejit_error(ModuleID module, mdMethodDef method, HRESULT status) {
 
 void Agent::shutdown() {
   if (shut_down_.exchange(true)) return;
+  if (control_server_) control_server_->stop();
   if (controller_) controller_->stop();
   if (service_) service_->write_probes_file();
   if (!config_.report_path.empty() && region_) {

@@ -17,6 +17,9 @@
 namespace clrprobe::stats {
 class StatsRegion;
 }
+namespace clrprobe::control {
+class ControlServer;
+}
 
 namespace clrprobe::agent {
 
@@ -25,7 +28,9 @@ class Agent {
   Agent();
   ~Agent();
 
-  abi::HRESULT initialize(abi::IUnknown* info_unknown, bool attaching);
+  // `attach_data` is the client data of an attach (nullptr at startup).
+  abi::HRESULT initialize(abi::IUnknown* info_unknown, bool attaching, const void* attach_data = nullptr,
+                          size_t attach_data_size = 0);
   void module_loaded(abi::ModuleID module, abi::HRESULT status);
   void module_unloading(abi::ModuleID module);
   abi::HRESULT get_rejit_parameters(abi::ModuleID module, abi::mdMethodDef method,
@@ -47,6 +52,7 @@ class Agent {
   std::unique_ptr<Instrumenter> instrumenter_;
   std::unique_ptr<RejitController> controller_;
   std::unique_ptr<ProbeService> service_;
+  std::unique_ptr<control::ControlServer> control_server_;
   std::atomic<bool> shut_down_{false};
 };
 

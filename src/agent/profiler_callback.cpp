@@ -65,10 +65,10 @@ HRESULT ProfilerCallback::Initialize(IUnknown* info) {
   });
 }
 
-HRESULT ProfilerCallback::InitializeForAttach(IUnknown* info, void*, UINT) {
+HRESULT ProfilerCallback::InitializeForAttach(IUnknown* info, void* client_data, UINT client_data_size) {
   return guarded("InitializeForAttach", E_FAIL, [&] {
     agent_ = std::make_unique<Agent>();
-    return agent_->initialize(info, /*attaching=*/true);
+    return agent_->initialize(info, /*attaching=*/true, client_data, client_data_size);
   });
 }
 

@@ -1,5 +1,9 @@
 #include "cli/agent_request.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+
 #include "cli/process_info.h"
 #include "cli/runtime_files.h"
 #include "control/client.h"
@@ -12,10 +16,14 @@ Status check_agent(pid_t pid) {
   if (!info) return make_error(Reason::NotFound, "no process with pid " + std::to_string(pid));
   const std::string no_agent = "process " + std::to_string(pid) +
                                " has no clrprobe agent loaded; start it with `clrprobe run`";
-  RuntimePaths paths = expected_runtime_paths(pid, info->euid);
-  if (!path_exists(paths.socket)) return make_error(Reason::Unsupported, no_agent);
+  // The socket where the control client will look for it.
+  auto socket = control::agent_socket_path(pid);
+  if (!socket) return socket.error();
+  struct stat st {};
+  if (::lstat(socket->c_str(), &st) != 0 && errno == ENOENT) return make_error(Reason::Unsupported, no_agent);
   // A socket left by an earlier process with the same pid.
-  if (auto reader = stats::StatsReader::open(paths.stats);
+  const std::string dir = socket->substr(0, socket->rfind('/'));
+  if (auto reader = stats::StatsReader::open(runtime_paths(dir, pid).stats);
       reader && reader->info().pid == pid && reader->info().process_start_jiffies != 0 &&
       reader->info().process_start_jiffies != info->start_jiffies) {
     return make_error(Reason::Unsupported, no_agent);

@@ -1,5 +1,5 @@
 // clrprobe: command-line entry point. Parses arguments and dispatches to one
-// subcommand; the work is done in run_command.cpp / report_command.cpp.
+// subcommand; the work is done in the *_command.cpp files.
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -8,9 +8,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/add_command.h"
+#include "cli/attach_cli.h"
 #include "cli/exit_codes.h"
+#include "cli/list_command.h"
+#include "cli/monitor_command.h"
+#include "cli/ps_command.h"
+#include "cli/remove_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
+#include "cli/stats_command.h"
 #include "common/agent_clsid.h"
 
 #ifndef CLRPROBE_VERSION
@@ -44,7 +51,12 @@ Selectors:  [Assembly!]Namespace.Type::Method[(ParamType,...)]   or   re:<regex>
   Method() the parameterless one. Several selectors: repeat --probe or separate
   them with ';'.
 
-Run 'clrprobe run --help' or 'clrprobe report --help' for details.)";
+Live probes: 'clrprobe ps' finds processes running the agent (start programs with
+'clrprobe run'); then add, list and remove probes, and read their figures with
+'clrprobe stats' or 'clrprobe monitor'.
+
+Exit status: 0 ok, 1 failure (no such process, no agent, agent error), 2 usage error.
+Run 'clrprobe COMMAND --help' for details and examples.)";
 
 std::string run_footer() {
   return std::string(R"(
@@ -71,6 +83,76 @@ Examples:
 constexpr const char* kReportFooter = R"(
 The report is the JSON file the agent writes when the program exits (clrprobe run
 --report FILE). Latencies are per call, shown with units (ns, µs, ms, s).)";
+
+constexpr const char* kPsFooter = R"(
+Lists the .NET processes of the current user (every user's when run as root):
+  loaded     the agent runs in it (probes: those not removed, from <pid>.probes.json)
+  no agent   a .NET process without the agent (libcoreclr.so mapped, or a
+             dotnet-diagnostic socket): restart it with 'clrprobe run'
+Also removes the files exited processes left in the runtime directory
+($CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<uid>; as root every /tmp/clrprobe-*)
+and says how many.
+
+Examples:
+  clrprobe ps
+  clrprobe ps --json | jq '.processes[] | select(.agent == "loaded") | .pid')";
+
+constexpr const char* kAddFooter = R"(
+The selector is checked before anything is sent (exit 2 if it is malformed).
+The agent instruments the matching methods at once (ReJIT); a selector naming an
+assembly that is not loaded yet becomes a pending probe, applied when it loads.
+More matches than --max-methods (default 100) fail without changing anything.
+
+Examples:
+  clrprobe add -p 4242 'MyApp.Orders.*::Get*'
+  clrprobe add -p 4242 'MyApp!MyApp.Store::Save(MyApp.Order,bool)'
+  clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500)";
+
+constexpr const char* kListFooter = R"(
+Asks the agent for its probes: id, state (active, pending, removed), the methods
+each one instruments and those it refused.
+
+Examples:
+  clrprobe list -p 4242
+  clrprobe list -p 4242 --json)";
+
+constexpr const char* kRemoveFooter = R"(
+Restores the original code of the methods no other probe uses. A removed probe
+stays listed (state removed) with its final figures.
+
+Examples:
+  clrprobe remove -p 4242 3
+  clrprobe remove -p 4242 --all)";
+
+constexpr const char* kStatsFooter = R"(
+Reads <pid>.probes.json and the stats region <pid>.stats from the runtime
+directory, without talking to the agent: works while the process runs and after
+it exited. Per probe: calls, exceptions and latency percentiles of the calls
+since it was added (removed probes keep their final figures). --json prints the
+schema of the report 'clrprobe run --report' writes.
+
+Examples:
+  clrprobe stats -p 4242
+  clrprobe stats -p 4242 --json | jq '.probes[] | {selector, calls}')";
+
+constexpr const char* kMonitorFooter = R"(
+Redraws a table every interval (in place on a terminal, one block per interval
+otherwise): calls per second over the interval, total calls and exceptions, and
+p50/p90/p99/max latency of the calls completed during the interval (--cumulative:
+since the probe was added). Ends on Ctrl-C, or when the process exits (then it
+prints the final figures); both exit 0.
+
+Examples:
+  clrprobe monitor -p 4242
+  clrprobe monitor -p 4242 --interval 5 --cumulative
+  clrprobe monitor -p 4242 --count 10 > figures.txt)";
+
+CLI::Option* add_pid_option(CLI::App* cmd, pid_t& pid) {
+  return cmd->add_option("-p,--pid", pid, "Process id of the .NET program")
+      ->required()
+      ->type_name("PID")
+      ->check(CLI::PositiveNumber);
+}
 
 }  // namespace
 
@@ -127,6 +209,71 @@ int main(int argc, char** argv) {
                        "List every matched method (default: first 20 per probe)");
   report_cmd->footer(kReportFooter);
 
+  PsOptions ps;
+  CLI::App* ps_cmd = app.add_subcommand("ps", "List .NET processes and whether they run the agent");
+  formatter->set_usage(ps_cmd, "clrprobe ps [--json]");
+  ps_cmd->add_flag("--json", ps.json, "Print JSON");
+  ps_cmd->footer(kPsFooter);
+
+  AddOptions add;
+  CLI::App* add_cmd = app.add_subcommand("add", "Add a probe to a running process");
+  formatter->set_usage(add_cmd, "clrprobe add -p PID SELECTOR [--dry-run] [--max-methods N] [--json]");
+  add_pid_option(add_cmd, add.pid);
+  add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")
+      ->required()
+      ->type_name("");
+  add_cmd->add_flag("--dry-run", add.dry_run, "Show what would be probed; change nothing");
+  add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1'000'000));
+  add_cmd->add_flag("--json", add.json, "Print the agent's reply as JSON");
+  add_cmd->footer(kAddFooter);
+
+  ListOptions list;
+  CLI::App* list_cmd = app.add_subcommand("list", "List the probes of a running process");
+  formatter->set_usage(list_cmd, "clrprobe list -p PID [--json] [--all-methods]");
+  add_pid_option(list_cmd, list.pid);
+  list_cmd->add_flag("--json", list.json, "Print the agent's reply as JSON");
+  list_cmd->add_flag("--all-methods", list.all_methods, "List every method (default: first 20 per probe)");
+  list_cmd->footer(kListFooter);
+
+  RemoveOptions remove;
+  CLI::App* remove_cmd = app.add_subcommand("remove", "Remove one probe, or all, from a running process");
+  formatter->set_usage(remove_cmd, "clrprobe remove -p PID (ID | --all) [--json]");
+  add_pid_option(remove_cmd, remove.pid);
+  CLI::Option* remove_id =
+      remove_cmd->add_option("ID", remove.id, "Probe id (see 'clrprobe list')")->type_name("")->check(CLI::PositiveNumber);
+  CLI::Option* remove_all = remove_cmd->add_flag("--all", remove.all, "Remove every probe");
+  remove_all->excludes(remove_id);
+  remove_cmd->add_flag("--json", remove.json, "Print the agent's reply as JSON");
+  remove_cmd->footer(kRemoveFooter);
+
+  StatsOptions stats;
+  CLI::App* stats_cmd = app.add_subcommand("stats", "Print the figures of a process's probes (running or exited)");
+  formatter->set_usage(stats_cmd, "clrprobe stats -p PID [--json] [--all-methods]");
+  add_pid_option(stats_cmd, stats.pid);
+  stats_cmd->add_flag("--json", stats.json, "Print JSON (the schema of the run report)");
+  stats_cmd->add_flag("--all-methods", stats.all_methods, "List every method (default: first 20 per probe)");
+  stats_cmd->footer(kStatsFooter);
+
+  MonitorOptions monitor;
+  CLI::App* monitor_cmd = app.add_subcommand("monitor", "Show the probes' figures live, refreshed every second");
+  formatter->set_usage(monitor_cmd,
+                       "clrprobe monitor -p PID [--interval SECONDS] [--cumulative] [--count N]");
+  add_pid_option(monitor_cmd, monitor.pid);
+  monitor_cmd->add_option("-i,--interval", monitor.interval_seconds, "Seconds between refreshes (default: 1)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.1, 3600.0));
+  monitor_cmd->add_flag("--cumulative", monitor.cumulative,
+                        "Latencies of every call since the probe was added, not of the last interval");
+  monitor_cmd->add_option("-n,--count", monitor.count, "Stop after N refreshes")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  monitor_cmd->footer(kMonitorFooter);
+
+  AttachCommandOptions attach;
+  CLI::App* attach_cmd = add_attach_subcommand(app, attach);
+
   if (args.empty() && !saw_dashes) {
     std::fputs(app.help().c_str(), stderr);
     return kExitUsage;
@@ -150,5 +297,12 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (*report_cmd) return report_command(report);
+  if (*ps_cmd) return ps_command(ps);
+  if (*add_cmd) return add_command(add);
+  if (*attach_cmd) return attach_command(attach);
+  if (*list_cmd) return list_command(list);
+  if (*remove_cmd) return remove_command(remove);
+  if (*stats_cmd) return stats_command(stats);
+  if (*monitor_cmd) return monitor_command(monitor);
   return kExitUsage;  // unreachable: a subcommand is required
 }

@@ -33,11 +33,10 @@ const char* agent_json(AgentStatus status) {
   return "?";
 }
 
+// Probes not removed (removed ones are in --json and `clrprobe stats`).
 std::string probes_text(const ScannedProcess& p) {
   if (!p.probes) return p.agent == AgentStatus::Loaded ? "?" : "";
-  std::string s = std::to_string(*p.probes);
-  if (p.removed_probes && *p.removed_probes > 0) s += fmt::format(" (+{} removed)", *p.removed_probes);
-  return s;
+  return std::to_string(*p.probes);
 }
 
 std::string cleanup_summary(const CleanupReport& cleanup) {

@@ -130,20 +130,18 @@ json error_response(std::string_view reason, std::string_view message) {
               {"error", {{"reason", std::string(reason)}, {"message", std::string(message)}}}};
 }
 
-json error_response(const Error& error) { return error_response(wire_reason(error.reason), error.message); }
+json error_response(const Error& error) { return error_response(wire_reason_for(error.reason), error.message); }
 
 Reason reason_from_wire(std::string_view wire) {
-  if (wire == wire_reason::kInvalidInput || wire == wire_reason::kTooManyMethods ||
-      wire == wire_reason::kProtocol) {
-    return Reason::InvalidInput;
-  }
+  if (wire == wire_reason::kInvalidInput || wire == wire_reason::kProtocol) return Reason::InvalidInput;
+  if (wire == wire_reason::kTooManyMethods) return Reason::TooManyMethods;
   if (wire == wire_reason::kNotFound) return Reason::NotFound;
   if (wire == wire_reason::kPermissionDenied) return Reason::Io;
   if (wire == wire_reason::kUnsupported) return Reason::Unsupported;
   return Reason::RuntimeError;  // runtime_error, busy, and names from newer agents
 }
 
-std::string_view wire_reason(Reason reason) {
+std::string_view wire_reason_for(Reason reason) {
   switch (reason) {
     case Reason::InvalidInput:
     case Reason::Truncated:
@@ -159,10 +157,11 @@ std::string_view wire_reason(Reason reason) {
     case Reason::CollectibleModule:
     case Reason::Unsupported:
       return wire_reason::kUnsupported;
-    case Reason::Ok:
-    case Reason::VerificationFailed:
-    case Reason::RuntimeError:
-    case Reason::Io:
+    case Reason::TooManyMethods:
+      return wire_reason::kTooManyMethods;
+    default:
+      // RuntimeError, Io, VerificationFailed (an agent bug), and codes added
+      // to Reason later: all are "the agent failed", not "you asked wrong".
       break;
   }
   return wire_reason::kRuntimeError;

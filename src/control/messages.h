@@ -15,7 +15,7 @@
 namespace clrprobe::control {
 
 // Reason names on the wire. Reason (common/result.h) has no exact
-// counterpart for some of them; see reason_from_wire / wire_reason.
+// counterpart for some of them; see reason_from_wire / wire_reason_for.
 namespace wire_reason {
 inline constexpr std::string_view kInvalidInput = "invalid_input";
 inline constexpr std::string_view kNotFound = "not_found";
@@ -59,16 +59,16 @@ std::string_view op_name(const Request& request);
 nlohmann::json ok_response(nlohmann::json fields = nlohmann::json::object());
 // {"ok": false, "error": {"reason": reason, "message": message}}.
 nlohmann::json error_response(std::string_view reason, std::string_view message);
-// Same, with the wire reason chosen by wire_reason(error.reason).
+// Same, with the wire reason chosen by wire_reason_for(error.reason).
 nlohmann::json error_response(const Error& error);
 
 // Wire reason → Reason. Lossy where Reason has no exact code:
-// too_many_methods and protocol → InvalidInput, permission_denied → Io,
-// busy and unknown names → RuntimeError.
+// protocol → InvalidInput, permission_denied → Io, busy and unknown names →
+// RuntimeError.
 Reason reason_from_wire(std::string_view wire);
 // Reason → wire reason: IL-level refusals (tail calls, dynamic methods, ...)
 // become "unsupported", Io and RuntimeError "runtime_error".
-std::string_view wire_reason(Reason reason);
+std::string_view wire_reason_for(Reason reason);
 
 // A response as a client sees it: {"ok": true, ...} → the object;
 // {"ok": false, ...} → Error{reason_from_wire(reason), message};

@@ -45,8 +45,6 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(const std::string& s
     server->thread_ = std::thread([raw = server.get()] { raw->run(); });
   } catch (const std::system_error& e) {
     ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    unlink_if_ours(socket_path, server->socket_dev_, server->socket_ino_);
-    server->stopped_ = true;
     return make_error(Reason::RuntimeError, std::string("cannot start the control thread: ") + e.what());
   }
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
@@ -57,17 +55,24 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(const std::string& s
 ControlServer::~ControlServer() { stop(); }
 
 void ControlServer::stop() {
-  if (stopped_) return;
-  stopped_ = true;
+  // Waking is idempotent: the eventfd stays readable from now on.
   const uint64_t one = 1;
-  // An eventfd write only fails if the counter would overflow: not with 1.
   [[maybe_unused]] ssize_t n = ::write(wake_fd_.get(), &one, sizeof one);
+  // Called from the handler (our own thread): the loop ends after this
+  // request; joining here would deadlock. The owner's stop() or destructor
+  // finishes the job.
+  if (std::this_thread::get_id() == worker_id_.load()) return;
+  std::lock_guard lock(stop_mutex_);
   if (thread_.joinable()) thread_.join();
   listen_fd_.reset();
-  if (socket_ino_ != 0) unlink_if_ours(socket_path_, socket_dev_, socket_ino_);
+  if (socket_ino_ != 0) {
+    unlink_if_ours(socket_path_, socket_dev_, socket_ino_);
+    socket_ino_ = 0;
+  }
 }
 
 void ControlServer::run() noexcept {
+  worker_id_.store(std::this_thread::get_id());
   for (;;) {
     // The barrier: bad_alloc or a bug in the protocol code loses one
     // connection, never the thread (an escaping exception would call

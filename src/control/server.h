@@ -21,6 +21,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -47,7 +48,9 @@ class ControlServer {
 
   // Wakes the thread, waits for it (for at most the request being handled:
   // pending I/O is abandoned at once), closes and unlinks the socket.
-  // Idempotent. Must not be called from inside the handler.
+  // Idempotent and safe from any thread. From inside the handler it only
+  // asks the loop to end after the current request; the owner must still
+  // call stop() or destroy the server (never from inside the handler).
   void stop();
   ~ControlServer();
 
@@ -76,8 +79,9 @@ class ControlServer {
   dev_t socket_dev_ = 0;
   ino_t socket_ino_ = 0;
   std::thread thread_;
+  std::atomic<std::thread::id> worker_id_{};
+  std::mutex stop_mutex_;  // serializes join/close/unlink between stop() callers
   std::atomic<uint64_t> requests_handled_{0};
-  bool stopped_ = false;
 };
 
 }  // namespace clrprobe::control

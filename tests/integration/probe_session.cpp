@@ -67,21 +67,28 @@ ProbeSession::~ProbeSession() {
 
 std::string ProbeSession::ReadLog() const { return ReadFile(LogPath()); }
 
-ProcessResult ProbeSession::RunPlain(const std::vector<std::string>& command) const {
+ProcessOptions ProbeSession::PlainOptions() const {
   ProcessOptions options;
   options.timeout = kRunTimeout;
   options.working_dir = dir_;
   for (const char* v : kProfilerVariables) options.env[v] = std::nullopt;
-  return RunProcess(command, options);
+  for (const auto& [name, value] : env_) options.env[name] = value;
+  return options;
+}
+
+ProcessResult ProbeSession::RunPlain(const std::vector<std::string>& command) const {
+  return RunProcess(command, PlainOptions());
 }
 
 ProcessResult ProbeSession::RunClrprobe(const std::vector<std::string>& args) {
+  return RunClrprobe(args, kRunTimeout);
+}
+
+ProcessResult ProbeSession::RunClrprobe(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   std::vector<std::string> argv{ClrprobeExe()};
   argv.insert(argv.end(), args.begin(), args.end());
-  ProcessOptions options;
-  options.timeout = kRunTimeout;
-  options.working_dir = dir_;
-  for (const char* v : kProfilerVariables) options.env[v] = std::nullopt;
+  ProcessOptions options = PlainOptions();
+  options.timeout = timeout;
   ProcessResult r = RunProcess(argv, options);
   last_stderr_ = r.err;
   return r;

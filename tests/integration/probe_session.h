@@ -3,6 +3,9 @@
 // probed run's stderr, and keeps the directory for inspection.
 #pragma once
 
+#include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,10 +42,18 @@ class ProbeSession {
 
   // Runs clrprobe with exactly these arguments.
   ProcessResult RunClrprobe(const std::vector<std::string>& args);
+  ProcessResult RunClrprobe(const std::vector<std::string>& args, std::chrono::milliseconds timeout);
+
+  // Extra environment for every program this session starts (value, or nullopt to remove
+  // the variable), e.g. a private CLRPROBE_RUNTIME_DIR.
+  void SetEnv(const std::string& name, std::optional<std::string> value) { env_[name] = std::move(value); }
+  // The options RunPlain uses: the session directory, no profiler variables, SetEnv's.
+  ProcessOptions PlainOptions() const;
 
  private:
   std::string dir_;
   std::string last_stderr_;
+  std::map<std::string, std::optional<std::string>> env_;
 };
 
 // dotnet Scenarios.dll <scenario> <LateLib.dll>

@@ -15,6 +15,14 @@ std::optional<Latency> ParseLatency(const nlohmann::json& probe) {
   return l;
 }
 
+std::vector<std::string> ParseMethods(const nlohmann::json& methods) {
+  std::vector<std::string> out;
+  for (const auto& m : methods) {
+    out.push_back(m.is_object() ? m.at("name").get<std::string>() : m.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<Report> ParseReport(const std::string& text, std::string* error) {
@@ -27,7 +35,8 @@ std::optional<Report> ParseReport(const std::string& text, std::string* error) {
       probe.raw = p;
       probe.id = p.value("id", int64_t{0});
       probe.selector = p.at("selector").get<std::string>();
-      probe.methods = p.at("methods").get<std::vector<std::string>>();
+      probe.state = p.value("state", std::string());
+      probe.methods = ParseMethods(p.at("methods"));
       probe.calls = p.at("calls").get<int64_t>();
       probe.exceptions = p.at("exceptions").get<int64_t>();
       probe.latency = ParseLatency(p);
@@ -43,6 +52,13 @@ std::optional<Report> ParseReport(const std::string& text, std::string* error) {
 const ProbeReport* FindProbe(const Report& report, const std::string& selector) {
   for (const auto& p : report.probes) {
     if (p.selector == selector) return &p;
+  }
+  return nullptr;
+}
+
+const ProbeReport* FindProbeById(const Report& report, int64_t id) {
+  for (const auto& p : report.probes) {
+    if (p.id == id) return &p;
   }
   return nullptr;
 }

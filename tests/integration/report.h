@@ -1,6 +1,8 @@
-// The JSON report `clrprobe run --report FILE` writes at exit:
-// {"pid": N, "probes": [{"id", "selector", "methods": [...], "calls", "exceptions",
+// The JSON report `clrprobe run --report FILE` writes at exit, which is also what
+// `clrprobe stats -p PID --json` prints:
+// {"pid": N, "probes": [{"id", "selector", "state", "methods": [...], "calls", "exceptions",
 //   "latency_ns": {"p50", "p90", "p99", "max"}}, ...]}; unknown fields are kept in `raw`.
+// A method is a name, or a probe-object method {"name": ..., "slot": ..., "async": ...}.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,7 @@ struct Latency {
 struct ProbeReport {
   int64_t id = 0;
   std::string selector;
+  std::string state;  // "active", "pending", "removed"; empty when absent
   std::vector<std::string> methods;
   int64_t calls = 0;
   int64_t exceptions = 0;
@@ -37,5 +40,8 @@ std::optional<Report> ParseReport(const std::string& text, std::string* error);
 
 // The probe whose "selector" equals `selector`, else nullptr.
 const ProbeReport* FindProbe(const Report& report, const std::string& selector);
+
+// The probe with this id, else nullptr.
+const ProbeReport* FindProbeById(const Report& report, int64_t id);
 
 }  // namespace clrprobe::itest

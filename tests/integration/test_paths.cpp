@@ -19,6 +19,7 @@ std::string DotnetExe() { return FromEnvOr("CLRPROBE_ITEST_DOTNET", CLRPROBE_ITE
 std::string ScenariosDll() { return FromEnvOr("CLRPROBE_ITEST_SCENARIOS", CLRPROBE_ITEST_SCENARIOS); }
 std::string LateLibDll() { return FromEnvOr("CLRPROBE_ITEST_LATELIB", CLRPROBE_ITEST_LATELIB); }
 std::string OrderServiceDll() { return FromEnvOr("CLRPROBE_ITEST_ORDERSERVICE", CLRPROBE_ITEST_ORDERSERVICE); }
+std::string LiveServiceDll() { return FromEnvOr("CLRPROBE_ITEST_LIVESERVICE", CLRPROBE_ITEST_LIVESERVICE); }
 std::string WorkDir() { return FromEnvOr("CLRPROBE_ITEST_WORK_DIR", CLRPROBE_ITEST_WORK_DIR); }
 
 bool FileExists(const std::string& path) {

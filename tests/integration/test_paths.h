@@ -11,6 +11,7 @@ std::string DotnetExe();       // CLRPROBE_ITEST_DOTNET: the dotnet host
 std::string ScenariosDll();    // CLRPROBE_ITEST_SCENARIOS: build/apps/Scenarios/Scenarios.dll
 std::string LateLibDll();      // CLRPROBE_ITEST_LATELIB: build/apps/LateLib/LateLib.dll
 std::string OrderServiceDll(); // CLRPROBE_ITEST_ORDERSERVICE: build/apps/OrderService/OrderService.dll
+std::string LiveServiceDll();  // CLRPROBE_ITEST_LIVESERVICE: build/apps/LiveService/LiveService.dll
 std::string WorkDir();         // CLRPROBE_ITEST_WORK_DIR: scratch space for reports and logs
 
 bool FileExists(const std::string& path);

@@ -2,6 +2,7 @@
 // and raw socket access for clients that misbehave on purpose.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -77,8 +78,9 @@ inline bool send_raw(int fd, const std::vector<uint8_t>& bytes) {
   return send_raw(fd, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-// Reads one response frame (the fd may be blocking: poll still bounds it).
+// Reads one response frame, waiting at most `timeout`.
 inline std::optional<json> read_reply(int fd, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);  // so read_frame's poll bounds the wait
   std::vector<uint8_t> payload;
   if (!read_frame(fd, kMaxResponsePayload, Clock::now() + timeout, payload).ok()) return std::nullopt;
   auto parsed = parse_response_payload(payload);

@@ -143,6 +143,41 @@ TEST(Rewriter, BackwardShortBranchAcrossReturnsIsWidened) {
   expect_same_behaviour(body, rw, {0, 0});
 }
 
+TEST(Rewriter, LeaveSCrossingReturnsIsWidened) {
+  Asm a;
+  a.label("try").op(Opcode::Ldarg_0).op(Opcode::Stloc_0).br(Opcode::Leave_S, "end")
+      .label("handler").op(Opcode::Pop).br(Opcode::Leave_S, "end")
+      .label("dead");
+  for (int i = 0; i < 45; ++i) a.op(Opcode::Ldc_I4_1).op(Opcode::Ret);  // unreachable, still rewritten
+  a.label("end").op(Opcode::Ldloc_0).op(Opcode::Ret);
+  ASSERT_LE(a.at("end") - a.at("handler"), 127u);
+  const auto off = [&](const char* l) { return static_cast<uint32_t>(a.at(l)); };
+  const auto body = test::fat_body(a.code(), 1, 0x11000005, false,
+                                   {test::eh_section({{0, 0, off("handler"), off("handler"),
+                                                       off("dead") - off("handler"), 0x01000001}}, false)});
+  Rewritten rw = rewrite_ok(body, test::kSigInt32, {0x07, 0x01, 0x08});
+  int long_leaves = 0;
+  for (const auto& ins : rw.body.instructions) long_leaves += ins.opcode == Opcode::Leave;
+  EXPECT_GE(long_leaves, 2);
+  expect_same_behaviour(body, rw, {4, 0});
+}
+
+TEST(Rewriter, SeveralEhSectionsAreMergedIntoOneFatSection) {
+  Asm a;
+  a.label("try").op(Opcode::Nop).br(Opcode::Leave_S, "end")
+      .label("h1").op(Opcode::Pop).br(Opcode::Leave_S, "end")
+      .label("h2").op(Opcode::Pop).br(Opcode::Leave_S, "end")
+      .label("end").op(Opcode::Ret);
+  const auto body = test::fat_body(a.code(), 1, 0, false,
+                                   {test::eh_section({{0, 0, 3, 3, 3, 1}}, false, true),
+                                    test::eh_section({{0, 0, 3, 6, 3, 2}}, true)});
+  Rewritten rw = rewrite_ok(body, test::kSigVoid);
+  ASSERT_EQ(rw.body.sections.size(), 1u);
+  EXPECT_TRUE(rw.body.sections[0].is_fat());
+  ASSERT_EQ(rw.body.sections[0].clauses.size(), 3u);
+  EXPECT_EQ(rw.body.sections[0].clauses[1].class_token_or_filter_offset, 2u);
+}
+
 TEST(Rewriter, SwitchTargetsAreRemapped) {
   Asm a;
   a.op(Opcode::Ldarg_0).sw({"c0", "c1", "c2"})

@@ -1,0 +1,36 @@
+#include "agent/control_handler.h"
+
+#include <unistd.h>
+
+#include <type_traits>
+
+namespace clrprobe::agent {
+
+namespace {
+
+constexpr const char* kAgentVersion = "0.1.0";
+
+}  // namespace
+
+nlohmann::json handle_control_request(ProbeService& service, const control::Request& request) {
+  return std::visit(
+      [&](const auto& r) -> nlohmann::json {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, control::PingRequest>) {
+          return control::ok_response({{"pid", ::getpid()}, {"agent_version", kAgentVersion}, {"protocol", 1}});
+        } else if constexpr (std::is_same_v<T, control::ListRequest>) {
+          return control::ok_response(service.list());
+        } else if constexpr (std::is_same_v<T, control::AddRequest>) {
+          auto probe = service.add(r.selector, r.dry_run, static_cast<uint32_t>(r.max_methods));
+          if (!probe) return control::error_response(probe.error());
+          return control::ok_response({{"probe", *probe}});
+        } else {
+          auto removed = service.remove(r.all ? std::nullopt : std::optional<uint32_t>(r.id));
+          if (!removed) return control::error_response(removed.error());
+          return control::ok_response({{"removed", *removed}});
+        }
+      },
+      request);
+}
+
+}  // namespace clrprobe::agent

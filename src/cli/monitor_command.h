@@ -1,0 +1,22 @@
+// `clrprobe monitor -p PID`: a live table of the probes' figures, refreshed
+// every interval, in the manner of `dotnet-counters monitor` (see
+// monitor_view.h for what the columns mean). Ends on Ctrl-C or when the
+// process exits (then prints its final figures); both exit 0.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+
+namespace clrprobe::cli {
+
+struct MonitorOptions {
+  pid_t pid = 0;
+  double interval_seconds = 1.0;
+  bool cumulative = false;     // latencies since attach instead of per interval
+  std::optional<int> count;    // stop after this many refreshes
+};
+
+int monitor_command(const MonitorOptions& options);
+
+}  // namespace clrprobe::cli

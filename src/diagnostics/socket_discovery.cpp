@@ -1,0 +1,143 @@
+#include "diagnostics/socket_discovery.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+
+#include "stats/process_identity.h"
+
+namespace clrprobe::diagnostics {
+namespace {
+
+constexpr std::string_view kPrefix = "dotnet-diagnostic-";
+constexpr std::string_view kSuffix = "-socket";
+
+bool read_small_file(const std::string& path, std::string& out, std::size_t limit) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out.clear();
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() >= limit) break;
+  }
+  ::close(fd);
+  return true;
+}
+
+std::string without_trailing_slashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+struct Candidate {
+  DiagnosticSocket socket;
+  timespec mtime{};
+};
+
+bool newer(const timespec& a, const timespec& b) {
+  return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_socket_name(std::string_view name, pid_t pid) {
+  if (name.size() <= kPrefix.size() + kSuffix.size()) return std::nullopt;
+  if (name.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  if (name.substr(name.size() - kSuffix.size()) != kSuffix) return std::nullopt;
+  std::string_view middle = name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  std::size_t dash = middle.find('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 == middle.size()) return std::nullopt;
+  std::string_view pid_text = middle.substr(0, dash);
+  std::string_view key_text = middle.substr(dash + 1);
+  long long parsed_pid = 0;
+  auto [p1, e1] = std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), parsed_pid);
+  if (e1 != std::errc() || p1 != pid_text.data() + pid_text.size() || parsed_pid != pid) return std::nullopt;
+  uint64_t key = 0;
+  auto [p2, e2] = std::from_chars(key_text.data(), key_text.data() + key_text.size(), key);
+  if (e2 != std::errc() || p2 != key_text.data() + key_text.size()) return std::nullopt;
+  return key;
+}
+
+std::optional<std::string> tmpdir_from_environ(std::string_view environ_block) {
+  constexpr std::string_view kName = "TMPDIR=";
+  std::size_t pos = 0;
+  while (pos < environ_block.size()) {
+    std::size_t end = environ_block.find('\0', pos);
+    if (end == std::string_view::npos) end = environ_block.size();
+    std::string_view entry = environ_block.substr(pos, end - pos);
+    // getenv returns the first match; so does the runtime.
+    if (entry.substr(0, kName.size()) == kName) {
+      std::string value(entry.substr(kName.size()));
+      if (value.empty()) return std::nullopt;
+      return value;
+    }
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> process_tmpdir(pid_t pid) {
+  std::string block;
+  if (!read_small_file("/proc/" + std::to_string(pid) + "/environ", block, 4u << 20)) return std::nullopt;
+  return tmpdir_from_environ(block);
+}
+
+std::vector<std::string> default_search_dirs(pid_t pid) {
+  std::vector<std::string> dirs;
+  if (auto tmp = process_tmpdir(pid)) dirs.push_back(without_trailing_slashes(*tmp));
+  dirs.push_back("/tmp");
+  std::vector<std::string> unique;
+  for (auto& d : dirs) {
+    if (std::find(unique.begin(), unique.end(), d) == unique.end()) unique.push_back(d);
+  }
+  return unique;
+}
+
+Result<DiagnosticSocket> find_diagnostic_socket(pid_t pid, const SocketSearch& search) {
+  std::vector<std::string> dirs = search.dirs.empty() ? default_search_dirs(pid) : search.dirs;
+  std::optional<uint64_t> expected = search.expected_key;
+  if (!expected) {
+    if (auto identity = stats::process_identity(pid)) expected = identity->start_jiffies;
+  }
+
+  std::optional<Candidate> best;
+  for (const std::string& raw_dir : dirs) {
+    const std::string dir = without_trailing_slashes(raw_dir);
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) continue;
+    while (dirent* entry = ::readdir(d)) {
+      auto key = parse_socket_name(entry->d_name, pid);
+      if (!key) continue;
+      Candidate c;
+      c.socket.path = (dir == "/" ? "" : dir) + "/" + entry->d_name;
+      c.socket.key = *key;
+      c.socket.key_matches = expected && *expected == *key;
+      struct stat st {};
+      if (::stat(c.socket.path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+      c.mtime = st.st_mtim;
+      if (!best || (c.socket.key_matches && !best->socket.key_matches) ||
+          (c.socket.key_matches == best->socket.key_matches && newer(c.mtime, best->mtime))) {
+        best = std::move(c);
+      }
+    }
+    ::closedir(d);
+  }
+  if (!best) {
+    std::string where;
+    for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
+    return make_error(Reason::NotFound, "no diagnostics socket dotnet-diagnostic-" + std::to_string(pid) +
+                                            "-*-socket in " + where);
+  }
+  return best->socket;
+}
+
+}  // namespace clrprobe::diagnostics

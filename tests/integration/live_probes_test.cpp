@@ -1,0 +1,823 @@
+// Live probes: tests/apps/LiveService runs under `clrprobe run -- dotnet LiveService.dll`
+// (agent loaded, no probes) and the tests add, list, remove probes and read their figures
+// while it serves. The service counts its own calls (Interlocked) and parks its workers
+// between two iterations on `pause`, so a probe's figures can be compared exactly with
+// what the service did in a window that the probe covered entirely.
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "agent_socket.h"
+#include "live_service.h"
+#include "probe_session.h"
+#include "test_paths.h"
+
+namespace clrprobe::itest {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// A selector and the service counters whose sum a probe on it must report.
+struct Target {
+  const char* selector;
+  std::vector<std::string> keys;
+  bool throws = false;
+};
+
+const std::vector<Target>& AllTargets() {
+  static const std::vector<Target> targets = {
+      {kPlainMethod, {kPlainMethod}},
+      {kInstanceMethod, {kInstanceMethod}},
+      {kInlinedMethod, {kInlinedMethod}},
+      {kGenericMethod, {kPickIntKey, kPickStringKey}},
+      {kThrowingMethod, {kThrowingMethod}, true},
+      {kAsyncMethod, {kAsyncMethod}},
+      {kSeriesMethods,
+       {"LiveService.Targets.Series::StepA", "LiveService.Targets.Series::StepB", "LiveService.Targets.Series::StepC"}},
+      {kPairMethods, {"LiveService.Targets.Pair::Left", "LiveService.Targets.Pair::Right"}},
+  };
+  return targets;
+}
+
+const Target& TargetFor(const std::string& selector) {
+  for (const auto& t : AllTargets()) {
+    if (selector == t.selector) return t;
+  }
+  throw std::logic_error("no target " + selector);
+}
+
+int64_t CallsDelta(const Target& t, const ServiceCounts& from, const ServiceCounts& to) {
+  int64_t sum = 0;
+  for (const auto& key : t.keys) sum += to.Calls(key) - from.Calls(key);
+  return sum;
+}
+
+int64_t ExceptionsDelta(const Target& t, const ServiceCounts& from, const ServiceCounts& to) {
+  int64_t sum = 0;
+  if (t.throws) {
+    for (const auto& key : t.keys) sum += to.Exceptions(key) - from.Exceptions(key);
+  }
+  return sum;
+}
+
+// The stats entry of probe `id`, or a test failure and nullptr.
+const ProbeReport* Entry(const Report& stats, int64_t id) {
+  const ProbeReport* p = FindProbeById(stats, id);
+  if (p == nullptr) ADD_FAILURE() << "probe " << id << " missing from `clrprobe stats`:\n" << stats.raw.dump(2);
+  return p;
+}
+
+// Probe `id` on target t counted exactly what the service did between `from` and `to`,
+// on top of `base` (its figures at `from`, when it existed before the window).
+void ExpectWindow(const Report& stats, int64_t id, const Target& t, const ServiceCounts& from,
+                  const ServiceCounts& to, const ProbeReport* base = nullptr) {
+  const ProbeReport* p = Entry(stats, id);
+  if (p == nullptr) return;
+  const int64_t calls = CallsDelta(t, from, to);
+  EXPECT_GT(calls, 0) << t.selector << ": the window ran no calls";
+  EXPECT_EQ(p->calls - (base ? base->calls : 0), calls)
+      << t.selector << " (probe " << id << "): probe calls vs the service's own count";
+  EXPECT_EQ(p->exceptions - (base ? base->exceptions : 0), ExceptionsDelta(t, from, to))
+      << t.selector << " (probe " << id << "): probe exceptions vs the exceptions the service caught";
+}
+
+void ExpectSaneLatency(const ProbeReport& p) {
+  ASSERT_TRUE(p.latency.has_value()) << p.raw.dump(2);
+  EXPECT_LE(p.latency->p50, p.latency->p90);
+  EXPECT_LE(p.latency->p90, p.latency->p99);
+  EXPECT_LE(p.latency->p99, p.latency->max);
+  EXPECT_GT(p.latency->max, 0);
+}
+
+// No InvalidProgramException (a bad rewrite) anywhere: service output and agent log.
+void ExpectNoInvalidProgram(const LiveService& service, const ProbeSession& session) {
+  for (const auto& [what, text] : {std::pair<std::string, std::string>{"service stdout", service.Stdout()},
+                                   {"service stderr", service.Stderr()},
+                                   {"agent log", session.ReadLog()}}) {
+    EXPECT_EQ(text.find("InvalidProgramException"), std::string::npos) << "InvalidProgramException in the " << what;
+    EXPECT_EQ(text.find("Unhandled exception"), std::string::npos) << "unhandled exception in the " << what;
+  }
+}
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+class LiveProbes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(LiveAppsBuilt());
+    ASSERT_TRUE(ClrprobeBuilt());
+  }
+};
+
+// (a) A probe added while the service runs counts (and keeps counting). Probes added while
+// the workers are parked count exactly the calls of the window they cover, exceptions
+// included; after `remove` their figures freeze while the service goes on; and the service
+// computes the same results as without the agent.
+TEST_F(LiveProbes, AddedProbesCountExactlyTheCoveredWindow) {
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  // Added while running: the figures grow.
+  auto instance = AddProbe(session, pid, kInstanceMethod);
+  ASSERT_TRUE(instance);
+  EXPECT_EQ(StateOf(*instance), "active") << instance->dump(2);
+  const int64_t instance_id = IdOf(*instance);
+  std::this_thread::sleep_for(400ms);
+  auto early = Stats(session, pid);
+  std::this_thread::sleep_for(400ms);
+  auto later = Stats(session, pid);
+  ASSERT_TRUE(early && later);
+  const ProbeReport* early_instance = Entry(*early, instance_id);
+  const ProbeReport* later_instance = Entry(*later, instance_id);
+  ASSERT_TRUE(early_instance && later_instance);
+  EXPECT_GT(early_instance->calls, 0);
+  EXPECT_GT(later_instance->calls, early_instance->calls);
+
+  // Exact window: add while parked, run ~1 s, park again.
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  auto before = Stats(session, pid);
+  ASSERT_TRUE(before);
+  std::map<std::string, int64_t> ids;
+  for (const char* selector : {kPlainMethod, kThrowingMethod, kAsyncMethod}) {
+    auto probe = AddProbe(session, pid, selector);
+    ASSERT_TRUE(probe);
+    EXPECT_EQ(StateOf(*probe), "active") << probe->dump(2);
+    ids[selector] = IdOf(*probe);
+  }
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(1s);
+  auto c1 = service.Pause();
+  ASSERT_TRUE(c1);
+  auto after = Stats(session, pid);
+  ASSERT_TRUE(after);
+  for (const auto& [selector, id] : ids) ExpectWindow(*after, id, TargetFor(selector), *c0, *c1);
+  // The probe added while running also counted this window exactly.
+  ExpectWindow(*after, instance_id, TargetFor(kInstanceMethod), *c0, *c1, Entry(*before, instance_id));
+  if (const ProbeReport* plain = Entry(*after, ids[kPlainMethod])) ExpectSaneLatency(*plain);
+
+  // Remove: the figures stop changing, the service does not.
+  auto removed = RemoveAllProbes(session, pid);
+  ASSERT_TRUE(removed);
+  ids[kInstanceMethod] = instance_id;
+  for (const auto& [selector, id] : ids) {
+    EXPECT_NE(std::find(removed->begin(), removed->end(), id), removed->end()) << "probe " << id << " not removed";
+  }
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(500ms);
+  auto c2 = service.Pause();
+  ASSERT_TRUE(c2);
+  EXPECT_GT(c2->Iterations(), c1->Iterations());
+  auto frozen = Stats(session, pid);
+  ASSERT_TRUE(frozen);
+  for (const auto& [selector, id] : ids) {
+    const ProbeReport* now = Entry(*frozen, id);
+    const ProbeReport* then = Entry(*after, id);
+    if (now == nullptr || then == nullptr) continue;
+    EXPECT_EQ(now->calls, then->calls) << selector << ": counted after its removal";
+    EXPECT_EQ(now->exceptions, then->exceptions) << selector << ": counted after its removal";
+    EXPECT_EQ(now->state, "removed") << selector;
+  }
+  ASSERT_TRUE(service.Resume());
+
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+  EXPECT_TRUE(Contains(final->result_line, "mismatches=0")) << final->result_line;
+  ExpectNoInvalidProgram(service, session);
+
+  // The same results without the agent.
+  LiveService plain(session, LiveService::Options().WithoutAgent());
+  ASSERT_TRUE(plain.Started());
+  std::this_thread::sleep_for(300ms);
+  auto plain_final = plain.Stop();
+  ASSERT_TRUE(plain_final);
+  EXPECT_EQ(plain_final->exit_code, 0);
+  EXPECT_EQ(final->result_line, plain_final->result_line);
+}
+
+// (a) With a fixed number of iterations (`run N`) the whole transcript is deterministic: the
+// service prints exactly the same with probes on every target added and removed live as
+// without the agent, and every probe counts its window exactly.
+TEST_F(LiveProbes, OutputIdenticalWithAndWithoutLiveProbes) {
+  constexpr int64_t kIterations = 150;
+  auto transcript = [](const std::string& out) {
+    std::string kept;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("ready pid=", 0) != 0) kept += line + "\n";
+    }
+    return kept;
+  };
+
+  ProbeSession session;
+  std::string plain_out;
+  {
+    LiveService plain(session, LiveService::Options().WithoutAgent().Arg("--paused"));
+    ASSERT_TRUE(plain.Started());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(plain.RunIterations(kIterations));
+    auto final = plain.Stop();
+    ASSERT_TRUE(final);
+    EXPECT_EQ(final->exit_code, 0);
+    plain_out = transcript(final->out);
+  }
+
+  LiveService service(session, LiveService::Options().Arg("--paused"));
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+  auto c0 = service.RunIterations(kIterations);
+  ASSERT_TRUE(c0);
+  std::vector<std::pair<const Target*, int64_t>> probes;
+  for (const auto& target : AllTargets()) {
+    auto probe = AddProbe(session, pid, target.selector);
+    ASSERT_TRUE(probe);
+    probes.emplace_back(&target, IdOf(*probe));
+  }
+  auto c1 = service.RunIterations(kIterations);
+  ASSERT_TRUE(c1);
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  for (const auto& [target, id] : probes) ExpectWindow(*stats, id, *target, *c0, *c1);
+  ASSERT_TRUE(RemoveAllProbes(session, pid));
+  ASSERT_TRUE(service.RunIterations(kIterations));
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+  EXPECT_EQ(transcript(final->out), plain_out);
+  ExpectNoInvalidProgram(service, session);
+}
+
+// The JIT's listings of LiveService.Worker:Iterate (DOTNET_JitStdOutFile): true when an
+// optimized, complete one does not call Hot.Mix, i.e. Mix was inlined into the hot loop.
+bool MixInlinedIntoIterate(const std::string& jit_output, std::string* headers) {
+  const std::string marker = "; Assembly listing for method ";
+  bool inlined = false;
+  for (size_t at = jit_output.find(marker); at != std::string::npos;) {
+    size_t next = jit_output.find(marker, at + marker.size());
+    std::string listing = jit_output.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    std::string header = listing.substr(0, listing.find('\n'));
+    if (Contains(header, "Worker:Iterate")) {
+      *headers += header + "\n";
+      bool optimized = (Contains(header, "Tier1") || Contains(header, "FullOpts")) && !Contains(header, "OSR");
+      bool complete = Contains(listing, "; Total bytes of code");
+      if (optimized && complete && !Contains(listing, "Hot:Mix")) inlined = true;
+    }
+    at = next;
+  }
+  return inlined;
+}
+
+// (b) The inlined callee (Hot.Mix inside Worker.Iterate's loop), both instantiations of a
+// generic method, and exceptions are counted exactly in a covered window.
+TEST_F(LiveProbes, InlinedGenericAndThrowingMethodsCountedExactly) {
+  ProbeSession session;
+  const std::string jit_file = session.dir() + "/jit.txt";
+  LiveService service(session,
+                      LiveService::Options().Env("DOTNET_JitDisasm", "Iterate").Env("DOTNET_JitStdOutFile", jit_file));
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  // Precondition: the tier-1 Iterate really has Mix inlined (otherwise this proves nothing).
+  std::string headers;
+  const auto deadline = Clock::now() + 30s;
+  while (!MixInlinedIntoIterate(ReadFile(jit_file), &headers) && Clock::now() < deadline) {
+    headers.clear();
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_TRUE(MixInlinedIntoIterate(ReadFile(jit_file), &headers))
+      << "no optimized Worker.Iterate with Hot.Mix inlined within 30 s; listings seen:\n" << headers;
+
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  std::map<std::string, int64_t> ids;
+  for (const char* selector : {kInlinedMethod, kGenericMethod, kThrowingMethod}) {
+    auto probe = AddProbe(session, pid, selector);
+    ASSERT_TRUE(probe);
+    EXPECT_EQ(StateOf(*probe), "active") << probe->dump(2);
+    ids[selector] = IdOf(*probe);
+  }
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(1s);
+  auto c1 = service.Pause();
+  ASSERT_TRUE(c1);
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  for (const auto& [selector, id] : ids) ExpectWindow(*stats, id, TargetFor(selector), *c0, *c1);
+  // Pick<int> and Pick<string> run 3 and 5 times per iteration: only both together add up.
+  EXPECT_GT(c1->Calls(kPickIntKey) - c0->Calls(kPickIntKey), 0);
+  EXPECT_GT(c1->Calls(kPickStringKey) - c0->Calls(kPickStringKey), 0);
+  if (const ProbeReport* pick = Entry(*stats, ids[kGenericMethod])) {
+    EXPECT_FALSE(pick->methods.empty());
+    for (const auto& m : pick->methods) EXPECT_TRUE(Contains(m, "Generic::Pick")) << m;
+  }
+  ASSERT_TRUE(service.Resume());
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+  EXPECT_TRUE(Contains(final->result_line, "mismatches=0")) << final->result_line;
+  ExpectNoInvalidProgram(service, session);
+}
+
+// (c) 200 add/remove cycles of 2- and 3-method selectors while the workers run: the service
+// keeps running, nothing is miscompiled, and a final add still counts exactly.
+TEST_F(LiveProbes, SurvivesManyAddRemoveCyclesUnderLoad) {
+  constexpr int kCycles = 200;
+  constexpr auto kBudget = 75s;
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+  auto start_counts = service.Pause();
+  ASSERT_TRUE(start_counts);
+  ASSERT_TRUE(service.Resume());
+
+  const int64_t rss_before = ResidentKiB(pid);
+  const auto start = Clock::now();
+  int done = 0;
+  for (; done < kCycles; ++done) {
+    const char* selector = done % 2 == 0 ? kSeriesMethods : kPairMethods;
+    auto probe = AddProbe(session, pid, selector);
+    ASSERT_TRUE(probe) << "cycle " << done;
+    ASSERT_EQ(probe->value("methods", nlohmann::json::array()).size(), done % 2 == 0 ? 3u : 2u) << probe->dump(2);
+    ASSERT_TRUE(RemoveProbe(session, pid, IdOf(*probe))) << "cycle " << done;
+    if (Clock::now() - start > kBudget) break;
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const int64_t rss_after = ResidentKiB(pid);
+  EXPECT_EQ(done, kCycles) << "only " << done << " add/remove cycles within " << kBudget.count() << " s";
+  RecordProperty("cycles", done);
+  RecordProperty("cycle_ms", static_cast<int>(1000 * seconds / std::max(done, 1)));
+  RecordProperty("rss_growth_kib", static_cast<int>(rss_after - rss_before));
+  std::cout << "[ live ] " << done << " add/remove cycles in " << seconds << " s; RSS " << rss_before << " -> "
+            << rss_after << " KiB\n";
+
+  // Still serving, still computing the same, nothing miscompiled.
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  EXPECT_GT(c0->Iterations(), start_counts->Iterations());
+  ASSERT_TRUE(service.Running());
+  ExpectNoInvalidProgram(service, session);
+  auto listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  for (const auto& p : *listed) EXPECT_EQ(StateOf(p), "removed") << p.dump(2);
+
+  // A last add still counts exactly.
+  auto probe = AddProbe(session, pid, kSeriesMethods);
+  ASSERT_TRUE(probe);
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(1s);
+  auto c1 = service.Pause();
+  ASSERT_TRUE(c1);
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  ExpectWindow(*stats, IdOf(*probe), TargetFor(kSeriesMethods), *c0, *c1);
+
+  ASSERT_TRUE(service.Resume());
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+  EXPECT_TRUE(Contains(final->result_line, "mismatches=0")) << final->result_line;
+  ExpectNoInvalidProgram(service, session);
+}
+
+// (d) `list` shows active probes and removed ones as removed; `remove --all` removes the
+// rest; the same selector added again is a new probe that counts again, from zero.
+TEST_F(LiveProbes, ListRemoveAllAndReAdd) {
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  auto none = ListProbes(session, pid);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty()) << "probes before any add";
+
+  auto plain = AddProbe(session, pid, kPlainMethod);
+  auto instance = AddProbe(session, pid, kInstanceMethod);
+  ASSERT_TRUE(plain && instance);
+  const int64_t plain_id = IdOf(*plain), instance_id = IdOf(*instance);
+  EXPECT_NE(plain_id, instance_id);
+
+  auto listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 2u);
+  for (auto [id, selector] : {std::pair{plain_id, kPlainMethod}, {instance_id, kInstanceMethod}}) {
+    const nlohmann::json* p = FindById(*listed, id);
+    ASSERT_NE(p, nullptr) << "probe " << id << " not listed";
+    EXPECT_EQ(StateOf(*p), "active");
+    EXPECT_EQ(p->value("selector", ""), selector);
+    auto methods = p->value("methods", nlohmann::json::array());
+    ASSERT_EQ(methods.size(), 1u) << p->dump(2);
+    EXPECT_TRUE(Contains(methods[0].value("name", ""), std::string(selector).substr(20))) << p->dump(2);
+  }
+
+  auto removed = RemoveProbe(session, pid, plain_id);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, std::vector<int64_t>{plain_id});
+  listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  ASSERT_TRUE(FindById(*listed, plain_id) && FindById(*listed, instance_id));
+  EXPECT_EQ(StateOf(*FindById(*listed, plain_id)), "removed");
+  EXPECT_EQ(StateOf(*FindById(*listed, instance_id)), "active");
+
+  // The text form says the same.
+  ProcessResult text = session.RunClrprobe({"list", "-p", service.Pid()});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(Contains(text.out, kPlainMethod) && Contains(text.out, "removed") && Contains(text.out, "active"))
+      << text.out;
+
+  removed = RemoveAllProbes(session, pid);
+  ASSERT_TRUE(removed);
+  EXPECT_NE(std::find(removed->begin(), removed->end(), instance_id), removed->end());
+  listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  for (const auto& p : *listed) EXPECT_EQ(StateOf(p), "removed") << p.dump(2);
+
+  // Re-add: a new probe, counting the covered window exactly (not the old probe's calls).
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  auto before = Stats(session, pid);
+  ASSERT_TRUE(before);
+  auto again = AddProbe(session, pid, kPlainMethod);
+  ASSERT_TRUE(again);
+  const int64_t again_id = IdOf(*again);
+  EXPECT_NE(again_id, plain_id);
+  EXPECT_EQ(StateOf(*again), "active");
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(700ms);
+  auto c1 = service.Pause();
+  ASSERT_TRUE(c1);
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  ExpectWindow(*stats, again_id, TargetFor(kPlainMethod), *c0, *c1);
+  const ProbeReport* old_now = Entry(*stats, plain_id);
+  const ProbeReport* old_then = Entry(*before, plain_id);
+  if (old_now && old_then) {
+    EXPECT_EQ(old_now->calls, old_then->calls) << "the removed probe counts again";
+  }
+  listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 3u);
+
+  ASSERT_TRUE(service.Resume());
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+}
+
+// `clrprobe monitor` without a terminal: a few refreshes, each naming the probe.
+TEST_F(LiveProbes, MonitorPrintsFiguresWithoutATerminal) {
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+  ASSERT_TRUE(AddProbe(session, pid, kPlainMethod));
+  ProcessResult r = session.RunClrprobe({"monitor", "-p", service.Pid(), "-n", "2", "-i", "1"}, 30s);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_TRUE(Contains(r.out, kPlainMethod)) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "terminal control codes without a terminal";
+  EXPECT_TRUE(service.StillServing());
+}
+
+// (e) Unknown pid; a live process without the agent: clear errors, nonzero exit.
+TEST_F(LiveProbes, UnknownPidIsAClearError) {
+  ProbeSession session;
+  const pid_t missing = UnusedPid();
+  ASSERT_GT(missing, 0);
+  const std::string self = std::to_string(::getpid());  // alive, not .NET, no agent
+  for (const std::string& pid : {std::to_string(missing), self}) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"add", "-p", pid, kPlainMethod}, {"list", "-p", pid}, {"remove", "-p", pid, "--all"},
+          {"stats", "-p", pid}}) {
+      ProcessResult r = session.RunClrprobe(args, 30s);
+      EXPECT_EQ(r.exit_code, 1) << DescribeCommand(args) << "\n" << r.err;
+      EXPECT_TRUE(Contains(r.err, pid)) << DescribeCommand(args) << ": the error does not name the pid: " << r.err;
+      EXPECT_TRUE(r.out.empty()) << r.out;
+    }
+  }
+}
+
+// (e) Selectors the agent must refuse, each with a clear message; nothing changes and the
+// service goes on.
+TEST_F(LiveProbes, BadSelectorsAreRefusedAndTheServiceGoesOn) {
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  for (const std::string selector : {"LiveService.Targets.Statics:Plain", "LiveService.Targets.Statics::",
+                                     "LiveService.Targets.Statics::Plain(int", ""}) {
+    ProcessResult r = session.RunClrprobe({"add", "-p", service.Pid(), selector}, 30s);
+    EXPECT_EQ(r.exit_code, 2) << "malformed '" << selector << "': " << r.err;
+    EXPECT_FALSE(r.err.empty()) << "no message for malformed '" << selector << "'";
+  }
+
+  ProcessResult nothing = session.RunClrprobe({"add", "-p", service.Pid(), "LiveService.Targets.NoSuchType::Nothing"});
+  EXPECT_EQ(nothing.exit_code, 1) << nothing.err;
+  EXPECT_TRUE(Contains(Lower(nothing.err), "match")) << "should say it matches nothing: " << nothing.err;
+
+  ProcessResult many = session.RunClrprobe({"add", "-p", service.Pid(), kSeriesMethods, "--max-methods", "1"});
+  EXPECT_EQ(many.exit_code, 1) << many.err;
+  EXPECT_TRUE(Contains(many.err, "3")) << "should say how many matched (3): " << many.err;
+
+  // A dry run shows the three methods and changes nothing either.
+  auto dry = AddProbe(session, pid, kSeriesMethods, {"--dry-run"});
+  ASSERT_TRUE(dry);
+  EXPECT_EQ(IdOf(*dry), 0);
+  EXPECT_EQ(dry->value("methods", nlohmann::json::array()).size(), 3u) << dry->dump(2);
+
+  auto listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty()) << "refused adds left probes behind";
+  EXPECT_TRUE(service.StillServing());
+  ExpectNoInvalidProgram(service, session);
+}
+
+// (e) Bytes the CLI never sends, straight to the socket: each connection gets an error
+// reply or is closed, a stalled client does not block others, and the agent keeps serving.
+TEST_F(LiveProbes, MalformedFramesOnTheSocketAreRejected) {
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+  const std::string dir = AgentRuntimeDir();
+  const std::string path = AgentSocketPath(pid, dir);
+
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0) << dir;
+  EXPECT_EQ(st.st_mode & 0777, 0700u) << dir;
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0) << path;
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << path;
+
+  // Sanity: a well-formed ping is answered, so the framing below is right.
+  {
+    RawConnection c(path);
+    ASSERT_TRUE(c.connected()) << std::strerror(c.connect_errno());
+    ASSERT_TRUE(c.Send(Frame(R"({"op":"ping"})")));
+    auto reply = c.ReadUntilClosed(20s);
+    std::string error;
+    auto json = ParseFrame(reply.bytes, &error);
+    ASSERT_TRUE(json) << error;
+    EXPECT_EQ(json->value("ok", false), true) << json->dump();
+    EXPECT_EQ(json->value("pid", 0), pid) << json->dump();
+  }
+
+  struct Case {
+    std::string name;
+    std::string bytes;
+    bool half_close;        // shut down writing after sending
+    bool reply_required;    // the connection still allows an error reply: it must come
+  };
+  std::string garbage;
+  for (int i = 0; i < 64; ++i) garbage.push_back(static_cast<char>((i * 37 + 11) & 0xff));
+  const std::vector<Case> cases = {
+      {"garbage", garbage, true, false},
+      {"oversized length 0x7FFFFFFF", Frame("", 1, 0, 0x7FFFFFFFu), false, false},
+      {"version 2", Frame(R"({"op":"list"})", 2), true, false},
+      {"flags 1", Frame(R"({"op":"list"})", 1, 1), true, false},
+      {"truncated payload", Frame(R"({"op":"li)", 1, 0, 13), true, false},
+      {"payload not JSON", Frame("not json at all"), true, true},
+      {"payload not an object", Frame("[1,2,3]"), true, true},
+      {"unknown op", Frame(R"({"op":"format_disk"})"), true, true},
+      {"add without selector", Frame(R"({"op":"add"})"), true, true},
+      {"remove with a bad id", Frame(R"({"op":"remove","id":"x"})"), true, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    RawConnection connection(path);
+    ASSERT_TRUE(connection.connected()) << std::strerror(connection.connect_errno());
+    connection.Send(c.bytes);  // the server may close before taking it all
+    if (c.half_close) connection.ShutdownWrite();
+    auto reply = connection.ReadUntilClosed(15s);
+    EXPECT_FALSE(reply.timed_out) << "neither a reply nor a close within 15 s";
+    if (!reply.bytes.empty() || c.reply_required) {
+      std::string error;
+      auto json = ParseFrame(reply.bytes, &error);
+      ASSERT_TRUE(json) << "reply is not one frame: " << error;
+      EXPECT_EQ(json->value("ok", true), false) << json->dump();
+      EXPECT_TRUE(json->contains("error") && (*json)["error"].contains("reason")) << json->dump();
+    }
+    ProcessResult list = session.RunClrprobe({"list", "-p", service.Pid()}, 30s);
+    EXPECT_EQ(list.exit_code, 0) << "list after '" << c.name << "': " << list.err;
+  }
+
+  // A client that sends half a header and waits does not block the next one.
+  {
+    RawConnection stalled(path);
+    ASSERT_TRUE(stalled.connected());
+    stalled.Send("CLPB\x01");
+    const auto start = Clock::now();
+    ProcessResult list = session.RunClrprobe({"list", "-p", service.Pid()}, 30s);
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    RecordProperty("list_behind_stalled_client_ms",
+                   static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count()));
+  }
+  // Connections opened and dropped without a byte.
+  for (int i = 0; i < 20; ++i) RawConnection drop(path);
+
+  EXPECT_TRUE(service.StillServing());
+  EXPECT_TRUE(WaitForAgent(session, pid, 10s));
+  auto listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty()) << "a malformed request changed something";
+}
+
+// (e) Another user cannot reach the socket: its directory is 0700. The agent goes on.
+TEST_F(LiveProbes, AnotherUserCannotConnect) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch to another uid";
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+  const std::string path = AgentSocketPath(pid, AgentRuntimeDir());
+
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Only async-signal-safe calls here: the test process has other threads.
+    ::close(report[0]);
+    int result = -1;
+    const gid_t nogroup = 65534;
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(nogroup, nogroup, nogroup) != 0 ||
+        ::setresuid(65534, 65534, 65534) != 0) {
+      result = -2;
+    } else {
+      RawConnection c(path);
+      result = c.connected() ? 0 : c.connect_errno();
+    }
+    (void)!::write(report[1], &result, sizeof result);
+    ::_exit(0);
+  }
+  ::close(report[1]);
+  int result = -1;
+  ASSERT_EQ(::read(report[0], &result, sizeof result), static_cast<ssize_t>(sizeof result));
+  ::close(report[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_NE(result, -2) << "could not switch to uid 65534";
+  EXPECT_NE(result, 0) << "uid 65534 connected to " << path;
+  EXPECT_EQ(result, EACCES) << "connect as uid 65534: " << std::strerror(result);
+
+  EXPECT_TRUE(service.StillServing());
+  EXPECT_TRUE(WaitForAgent(session, pid, 10s));
+}
+
+// (f) A selector naming an assembly that is not loaded yet is added as pending; when the
+// service loads it, the probe becomes active and counts every call.
+TEST_F(LiveProbes, PendingProbeActivatesWhenItsAssemblyLoads) {
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  ASSERT_EQ(c0->Calls(kLateKey), 0);
+  auto probe = AddProbe(session, pid, kLateMethod);
+  ASSERT_TRUE(probe);
+  const int64_t id = IdOf(*probe);
+  EXPECT_EQ(StateOf(*probe), "pending") << probe->dump(2);
+  auto listed = ListProbes(session, pid);
+  ASSERT_TRUE(listed);
+  ASSERT_NE(FindById(*listed, id), nullptr);
+  EXPECT_EQ(StateOf(*FindById(*listed, id)), "pending");
+
+  ASSERT_TRUE(service.LoadLate());
+  std::string state;
+  for (auto deadline = Clock::now() + 20s; Clock::now() < deadline; std::this_thread::sleep_for(100ms)) {
+    listed = ListProbes(session, pid);
+    ASSERT_TRUE(listed);
+    if (const nlohmann::json* p = FindById(*listed, id)) state = StateOf(*p);
+    if (state == "active") break;
+  }
+  ASSERT_EQ(state, "active") << "the probe did not become active after LateLib loaded";
+  auto methods = FindById(*listed, id)->value("methods", nlohmann::json::array());
+  ASSERT_EQ(methods.size(), 1u) << FindById(*listed, id)->dump(2);
+  EXPECT_TRUE(Contains(methods[0].value("name", ""), "Plugin::Compute"));
+
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(1s);
+  auto c1 = service.Pause();
+  ASSERT_TRUE(c1);
+  EXPECT_GT(c1->Calls(kLateKey), 0);
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  if (const ProbeReport* p = Entry(*stats, id)) {
+    EXPECT_EQ(p->calls, c1->Calls(kLateKey)) << "every call of Compute after the load";
+    EXPECT_EQ(p->exceptions, 0);
+  }
+  ASSERT_TRUE(service.Resume());
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+}
+
+// (g) `clrprobe ps` lists a service with the agent and one without.
+TEST_F(LiveProbes, PsListsProcessesWithAndWithoutTheAgent) {
+  ProbeSession session;
+  LiveService with_agent(session);
+  LiveService without_agent(session, LiveService::Options().WithoutAgent());
+  ASSERT_TRUE(with_agent.Started());
+  ASSERT_TRUE(without_agent.Started());
+  ASSERT_TRUE(WaitForAgent(session, with_agent.pid()));
+  ASSERT_TRUE(AddProbe(session, with_agent.pid(), kPlainMethod));
+
+  CliJson ps = RunClrprobeJson(session, {"ps", "--json"});
+  ASSERT_TRUE(ps.json) << ps.json_error << "\n" << ps.process.err;
+  auto processes = ps.json->value("processes", nlohmann::json::array());
+  auto find = [&](pid_t pid) -> const nlohmann::json* {
+    for (const auto& p : processes) {
+      if (p.value("pid", -1) == pid) return &p;
+    }
+    return nullptr;
+  };
+  const nlohmann::json* loaded = find(with_agent.pid());
+  const nlohmann::json* plain = find(without_agent.pid());
+  ASSERT_NE(loaded, nullptr) << "pid " << with_agent.pid() << " not listed:\n" << ps.json->dump(2);
+  ASSERT_NE(plain, nullptr) << "pid " << without_agent.pid() << " (.NET, no agent) not listed:\n" << ps.json->dump(2);
+  EXPECT_EQ(loaded->value("agent", ""), "loaded") << loaded->dump(2);
+  EXPECT_EQ(loaded->value("probes", -1), 1) << loaded->dump(2);
+  EXPECT_EQ(plain->value("agent", ""), "none") << plain->dump(2);
+  EXPECT_TRUE(Contains(loaded->value("command", ""), "LiveService.dll")) << loaded->dump(2);
+
+  ProcessResult text = session.RunClrprobe({"ps"}, 30s);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(Contains(text.out, with_agent.Pid()) && Contains(text.out, without_agent.Pid())) << text.out;
+
+  EXPECT_TRUE(with_agent.StillServing());
+  EXPECT_TRUE(without_agent.StillServing());
+}
+
+// (h) After the process exited, `clrprobe stats` still reads its final figures from the
+// files it left. (A private runtime directory: a concurrent `clrprobe ps` elsewhere would
+// clean up the files of exited processes in the shared one.)
+TEST_F(LiveProbes, StatsReadTheFinalFiguresAfterExit) {
+  ProbeSession session;
+  const std::string runtime_dir = session.dir() + "/runtime";
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  std::map<std::string, int64_t> ids;
+  for (const char* selector : {kPlainMethod, kThrowingMethod}) {
+    auto probe = AddProbe(session, pid, selector);
+    ASSERT_TRUE(probe);
+    ids[selector] = IdOf(*probe);
+  }
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(500ms);
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
+  EXPECT_FALSE(service.Running());
+
+  const std::string base = runtime_dir + "/" + std::to_string(pid);
+  EXPECT_TRUE(FileExists(base + ".stats"));
+  EXPECT_TRUE(FileExists(base + ".probes.json"));
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->raw.value("running", true), false) << stats->raw.dump(2);
+  for (const auto& [selector, id] : ids) ExpectWindow(*stats, id, TargetFor(selector), *c0, final->counts);
+  ProcessResult text = session.RunClrprobe({"stats", "-p", std::to_string(pid)}, 30s);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(Contains(text.out, kPlainMethod)) << text.out;
+}
+
+}  // namespace
+}  // namespace clrprobe::itest

@@ -1,0 +1,199 @@
+// The probe figures aggregation (src/cli/figures/probe_figures.h).
+#include "cli/figures/probe_figures.h"
+
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace clrprobe::figures {
+namespace {
+
+using cli::testing::FakeRegion;
+using cli::testing::method_json;
+using nlohmann::json;
+
+double mid(uint64_t v) { return static_cast<double>(stats::bucket_midpoint(stats::bucket_index(v))); }
+
+ProbeEntry probe_of(const json& object) {
+  auto probe = parse_probe_object(object);
+  EXPECT_TRUE(probe.ok()) << (probe.ok() ? "" : probe.error().describe());
+  return probe.ok() ? *probe : ProbeEntry{};
+}
+
+class FiguresTest : public ::testing::Test {
+ protected:
+  FakeRegion region;
+  int32_t a = region.add_slot("Ns.T::A()");
+  int32_t b = region.add_slot("Ns.T::B()");
+  int32_t c = region.add_slot("Ns.T::C()");
+};
+
+TEST_F(FiguresTest, SumsCountsMergesHistogramsAndTakesTheLargestMax) {
+  region.record(a, 100);
+  region.record(a, 200, /*exception=*/true, /*stripe=*/3);
+  region.record(a, 300, false, 7);
+  region.record(b, 1000);
+  region.record(b, 5000, true, 15);
+  region.record(c, 999'999);  // not part of the probe
+  auto reader = region.reader();
+  ProbeEntry probe = probe_of({{"id", 1}, {"selector", "Ns.T::*"}, {"state", "active"},
+                               {"methods", {method_json("Ns.T::A()", a), method_json("Ns.T::B()", b)}}});
+
+  ProbeFigures f = probe_figures(probe, &reader);
+  EXPECT_EQ(f.calls, 5u);
+  EXPECT_EQ(f.exceptions, 2u);
+  EXPECT_EQ(f.completed, 5u);
+  EXPECT_EQ(f.max_ticks, 5000u);
+  LatencyNs l = f.latency();
+  EXPECT_DOUBLE_EQ(l.p50, mid(300));   // rank 3 of 5
+  EXPECT_DOUBLE_EQ(l.p90, 5000);       // rank 5: the exact maximum
+  EXPECT_DOUBLE_EQ(l.p99, 5000);
+  EXPECT_DOUBLE_EQ(l.max, 5000);
+}
+
+TEST_F(FiguresTest, CallsInFlightCountAsCallsButNotLatencies) {
+  region.record(a, 100);
+  region.enter(a, 4, 2);
+  auto reader = region.reader();
+  ProbeFigures f = probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a)}}}), &reader);
+  EXPECT_EQ(f.calls, 5u);
+  EXPECT_EQ(f.completed, 1u);
+}
+
+TEST_F(FiguresTest, SubtractsEachMethodsBaseline) {
+  for (int i = 0; i < 10; ++i) region.record(a, 100, i < 4);
+  for (int i = 0; i < 3; ++i) region.record(b, 100, true);
+  auto reader = region.reader();
+  // A was shared with an earlier probe: 6 calls and 3 exceptions happened before.
+  ProbeEntry probe = probe_of({{"id", 2}, {"methods", {method_json("A", a, 6, 3), method_json("B", b)}}});
+  ProbeFigures f = probe_figures(probe, &reader);
+  EXPECT_EQ(f.calls, 4u + 3u);
+  EXPECT_EQ(f.exceptions, 1u + 3u);
+}
+
+TEST_F(FiguresTest, BaselineAboveTheCountSaturatesAtZero) {
+  region.record(a, 100);
+  auto reader = region.reader();
+  ProbeFigures f = probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a, 50, 50)}}}), &reader);
+  EXPECT_EQ(f.calls, 0u);
+  EXPECT_EQ(f.exceptions, 0u);
+}
+
+TEST_F(FiguresTest, ASlotListedTwiceCountsOnce) {
+  region.record(a, 100);
+  region.record(a, 100);
+  auto reader = region.reader();
+  ProbeFigures f =
+      probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a), method_json("A again", a)}}}), &reader);
+  EXPECT_EQ(f.calls, 2u);
+  EXPECT_EQ(f.completed, 2u);
+}
+
+TEST_F(FiguresTest, RemovedProbeKeepsItsFinalFigures) {
+  for (int i = 0; i < 20; ++i) region.record(a, 100);  // calls after the removal (another probe)
+  auto reader = region.reader();
+  json object = {{"id", 3},
+                 {"state", "removed"},
+                 {"methods", {method_json("A", a)}},
+                 {"final", {{"calls", 7}, {"exceptions", 1},
+                            {"latency_ns", {{"p50", 10.0}, {"p90", 20.0}, {"p99", 30.0}, {"max", 40.0}}}}}};
+  ProbeFigures f = probe_figures(probe_of(object), &reader);
+  EXPECT_EQ(f.calls, 7u);
+  EXPECT_EQ(f.exceptions, 1u);
+  LatencyNs l = f.latency();
+  EXPECT_DOUBLE_EQ(l.p50, 10.0);
+  EXPECT_DOUBLE_EQ(l.max, 40.0);
+
+  // Without final figures a removed probe reads its slots.
+  object.erase("final");
+  EXPECT_EQ(probe_figures(probe_of(object), &reader).calls, 20u);
+}
+
+TEST_F(FiguresTest, PendingProbeAndUnknownSlotsAreZero) {
+  region.record(a, 100);
+  auto reader = region.reader();
+  ProbeFigures pending = probe_figures(
+      probe_of({{"id", 4}, {"state", "pending"}, {"methods", json::array()}}), &reader);
+  EXPECT_EQ(pending.calls, 0u);
+  EXPECT_DOUBLE_EQ(pending.latency().p99, 0.0);
+  // No slot yet (-1), and a slot outside the region: skipped.
+  ProbeFigures odd = probe_figures(
+      probe_of({{"id", 5}, {"methods", {method_json("X", -1), method_json("Y", 100000), method_json("A", a)}}}),
+      &reader);
+  EXPECT_EQ(odd.calls, 1u);
+}
+
+TEST_F(FiguresTest, WithoutARegionFiguresAreZero) {
+  ProbeFigures f = probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a)}}}), nullptr);
+  EXPECT_EQ(f.calls, 0u);
+  EXPECT_EQ(f.completed, 0u);
+}
+
+TEST_F(FiguresTest, IntervalSubtractsCountsAndBuckets) {
+  ProbeEntry probe = probe_of({{"id", 1}, {"methods", {method_json("A", a)}}});
+  for (int i = 0; i < 100; ++i) region.record(a, 10'000);  // earlier: slow
+  auto reader = region.reader();
+  ProbeFigures before = probe_figures(probe, &reader);
+  for (int i = 0; i < 10; ++i) region.record(a, 100, i == 0);  // the interval: fast
+  ProbeFigures after = probe_figures(probe, &reader);
+
+  ProbeFigures delta = interval_figures(before, after);
+  EXPECT_EQ(delta.calls, 10u);
+  EXPECT_EQ(delta.exceptions, 1u);
+  EXPECT_EQ(delta.completed, 10u);
+  LatencyNs l = delta.latency();
+  EXPECT_DOUBLE_EQ(l.p50, mid(100));
+  EXPECT_DOUBLE_EQ(l.p99, mid(100));
+  EXPECT_DOUBLE_EQ(l.max, mid(100));  // not a new maximum: the top bucket's midpoint
+  EXPECT_DOUBLE_EQ(after.latency().max, 10'000);
+
+  // A new all-time maximum in the interval is exact.
+  region.record(a, 123'457);
+  ProbeFigures later = probe_figures(probe, &reader);
+  ProbeFigures delta2 = interval_figures(after, later);
+  EXPECT_EQ(delta2.completed, 1u);
+  EXPECT_DOUBLE_EQ(delta2.latency().max, 123'457);
+  EXPECT_DOUBLE_EQ(delta2.latency().p50, 123'457);
+
+  // Nothing happened: empty interval, zero latencies.
+  ProbeFigures idle = interval_figures(later, probe_figures(probe, &reader));
+  EXPECT_EQ(idle.calls, 0u);
+  EXPECT_EQ(idle.completed, 0u);
+  EXPECT_DOUBLE_EQ(idle.latency().max, 0.0);
+}
+
+TEST_F(FiguresTest, ReportJsonHasTheStartupReportSchema) {
+  region.record(a, 100);
+  region.record(a, 300, true);
+  auto reader = region.reader();
+  ProbeEntry probe = probe_of({{"id", 9},
+                               {"selector", "Ns.T::A"},
+                               {"state", "active"},
+                               {"methods", {method_json("Ns.T::A()", a, 0, 0)}},
+                               {"refused", {{{"method", "Ns.I::A()"}, {"reason", "no_il_body: abstract"}}}},
+                               {"note", "hello"}});
+  json entry = probe_report_json(probe, probe_figures(probe, &reader));
+  EXPECT_EQ(entry["id"], 9);
+  EXPECT_EQ(entry["selector"], "Ns.T::A");
+  EXPECT_EQ(entry["state"], "active");
+  EXPECT_EQ(entry["methods"], json::array({"Ns.T::A()"}));
+  EXPECT_EQ(entry["refused"][0]["reason"], "no_il_body: abstract");
+  EXPECT_EQ(entry["note"], "hello");
+  EXPECT_EQ(entry["method_details"][0]["slot"], a);
+  EXPECT_EQ(entry["calls"], 2);
+  EXPECT_EQ(entry["exceptions"], 1);
+  EXPECT_DOUBLE_EQ(entry["latency_ns"]["p50"].get<double>(), mid(100));
+  EXPECT_DOUBLE_EQ(entry["latency_ns"]["max"].get<double>(), 300);
+  for (const char* key : {"p50", "p90", "p99", "max"}) EXPECT_TRUE(entry["latency_ns"].contains(key)) << key;
+
+  ProbesFile file;
+  file.pid = 77;
+  file.probes = {probe};
+  json report = report_json(77, file, &reader);
+  EXPECT_EQ(report["pid"], 77);
+  ASSERT_EQ(report["probes"].size(), 1u);
+  EXPECT_EQ(report["probes"][0], entry);
+}
+
+}  // namespace
+}  // namespace clrprobe::figures

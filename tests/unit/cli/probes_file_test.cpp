@@ -1,0 +1,95 @@
+// Reading probe objects and <pid>.probes.json (src/cli/figures/probes_file.h).
+#include "cli/figures/probes_file.h"
+
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace clrprobe::figures {
+namespace {
+
+using nlohmann::json;
+
+TEST(ProbesFile, ParsesAFullProbeObject) {
+  json object = json::parse(R"JSON({"id": 3, "selector": "MyApp.Orders.*::Process*", "state": "active",
+    "methods": [{"name": "MyApp.Orders.Queue::Process(int32)", "slot": 12, "async": true,
+                 "baseline": {"calls": 5, "exceptions": 2}}],
+    "refused": [{"method": "MyApp.Orders.IQueue::Process(int32)", "reason": "no_il_body: abstract method"}],
+    "note": "async methods ..."})JSON");
+  auto probe = parse_probe_object(object);
+  ASSERT_TRUE(probe.ok()) << probe.error().describe();
+  EXPECT_EQ(probe->id, 3);
+  EXPECT_EQ(probe->selector, "MyApp.Orders.*::Process*");
+  EXPECT_EQ(probe->state, "active");
+  ASSERT_EQ(probe->methods.size(), 1u);
+  EXPECT_EQ(probe->methods[0].name, "MyApp.Orders.Queue::Process(int32)");
+  EXPECT_EQ(probe->methods[0].slot, 12);
+  EXPECT_TRUE(probe->methods[0].async);
+  EXPECT_EQ(probe->methods[0].baseline_calls, 5u);
+  EXPECT_EQ(probe->methods[0].baseline_exceptions, 2u);
+  ASSERT_EQ(probe->refused.size(), 1u);
+  EXPECT_EQ(probe->refused[0].reason, "no_il_body: abstract method");
+  EXPECT_EQ(probe->note, "async methods ...");
+  EXPECT_FALSE(probe->final_figures.has_value());
+
+  // And back: the same object.
+  EXPECT_EQ(probe_object_json(*probe), object);
+}
+
+TEST(ProbesFile, MissingOptionalFieldsHaveDefaults) {
+  auto probe = parse_probe_object({{"id", 1}});
+  ASSERT_TRUE(probe.ok());
+  EXPECT_EQ(probe->state, "active");
+  EXPECT_TRUE(probe->methods.empty());
+  // Methods may be bare names (no slot), as in the exit report.
+  auto named = parse_probe_object({{"id", 1}, {"methods", {"A::B()"}}});
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->methods[0].name, "A::B()");
+  EXPECT_EQ(named->methods[0].slot, -1);
+}
+
+TEST(ProbesFile, OlderBooleanStatesAreUnderstood) {
+  EXPECT_EQ(parse_probe_object({{"id", 1}, {"removed", true}})->state, "removed");
+  EXPECT_EQ(parse_probe_object({{"id", 1}, {"pending", true}})->state, "pending");
+  EXPECT_EQ(parse_probe_object({{"id", 1}, {"removed", false}})->state, "active");
+}
+
+TEST(ProbesFile, RejectsWhatFiguresDependOn) {
+  EXPECT_FALSE(parse_probe_object(json::array()).ok());
+  EXPECT_FALSE(parse_probe_object({{"selector", "x"}}).ok());                    // no id
+  EXPECT_FALSE(parse_probe_object({{"id", "3"}}).ok());                          // id not a number
+  EXPECT_FALSE(parse_probe_object({{"id", -1}}).ok());
+  EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", "A"}}).ok());          // not an array
+  EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", {{{"slot", "1"}}}}}).ok());
+  EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", {{{"slot", 1}, {"baseline", {{"calls", -2}}}}}}}).ok());
+  auto bad = parse_probes_file({{"pid", 5}, {"probes", {{{"id", 1}}, {{"id", "x"}}}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("entry 2"), std::string::npos) << bad.error().message;
+}
+
+TEST(ProbesFile, ReadsTheFile) {
+  cli::testing::TempDir dir;
+  auto missing = read_probes_file(dir.file("1.probes.json"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().reason, Reason::NotFound);
+
+  dir.write("2.probes.json", "{not json");
+  auto garbage = read_probes_file(dir.file("2.probes.json"));
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_EQ(garbage.error().reason, Reason::InvalidInput);
+
+  dir.write("3.probes.json", R"({"pid": 3, "probes": [{"id": 1, "selector": "A::B", "state": "removed",
+     "methods": [], "final": {"calls": 4, "exceptions": 1, "latency_ns": {"p50": 1.5, "max": 9}}}]})");
+  auto file = read_probes_file(dir.file("3.probes.json"));
+  ASSERT_TRUE(file.ok()) << file.error().describe();
+  EXPECT_EQ(file->pid, 3);
+  ASSERT_EQ(file->probes.size(), 1u);
+  ASSERT_TRUE(file->probes[0].final_figures.has_value());
+  EXPECT_EQ(file->probes[0].final_figures->calls, 4u);
+  EXPECT_DOUBLE_EQ(file->probes[0].final_figures->latency.p50, 1.5);
+  EXPECT_DOUBLE_EQ(file->probes[0].final_figures->latency.p90, 0.0);
+  EXPECT_DOUBLE_EQ(file->probes[0].final_figures->latency.max, 9.0);
+}
+
+}  // namespace
+}  // namespace clrprobe::figures

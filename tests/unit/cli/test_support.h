@@ -1,0 +1,90 @@
+// Shared helpers for the CLI tests: temporary runtime directories, stats
+// regions with figures written directly into their counters (exact, unlike
+// timed hits), and running the clrprobe binary.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/region_layout.h"
+#include "stats/stats_reader.h"
+#include "stats/stats_region.h"
+
+namespace clrprobe::cli::testing {
+
+// A private (0700) directory under $TMPDIR or /tmp, removed with its content.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  void write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+// Sets an environment variable for the scope (restores the old value).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value);
+  ~ScopedEnv();
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+// A stats region (file-backed at `path`, or anonymous) whose counters the
+// test writes directly. Monotonic clock: ticks are ns.
+class FakeRegion {
+ public:
+  explicit FakeRegion(const std::string& path = "", uint32_t capacity = 64);
+
+  int32_t add_slot(const std::string& name);
+  // One completed call of `latency_ns` (through `stripe`), counted as an
+  // exception when `exception`.
+  void record(int32_t slot, uint64_t latency_ns, bool exception = false, uint32_t stripe = 0);
+  // Calls entered but not completed yet.
+  void enter(int32_t slot, uint64_t calls, uint32_t stripe = 0);
+
+  stats::StatsReader reader() const;
+  stats::StatsRegion& region() { return *region_; }
+  // Header fields a test may rewrite (another writer pid / start time).
+  void set_writer(int32_t pid, uint64_t start_jiffies);
+
+ private:
+  stats::StripeCounters& counters(int32_t slot, uint32_t stripe);
+  stats::RegionHeader& header();
+  std::unique_ptr<stats::StatsRegion> region_;
+};
+
+// A method entry of a probe object.
+nlohmann::json method_json(const std::string& name, int32_t slot, uint64_t baseline_calls = 0,
+                           uint64_t baseline_exceptions = 0);
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the clrprobe binary with `args` (environment inherited), stdin from
+// /dev/null, killed after `timeout_s`.
+CliRun run_cli(const std::vector<std::string>& args, int timeout_s = 30);
+
+// A pid that no process has (a child that was started and reaped).
+pid_t dead_pid();
+
+}  // namespace clrprobe::cli::testing
