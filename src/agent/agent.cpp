@@ -36,6 +36,7 @@ std::string hr_text(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<uin
 Agent::Agent() = default;
 
 Agent::~Agent() {
+  if (probes_file_watcher_) probes_file_watcher_->stop();
   if (control_server_) control_server_->stop();
   if (controller_) controller_->stop();
 }
@@ -86,6 +87,10 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
                                             config_.module_wait_ms);
   parse_startup_probes();
   if (attaching) catalog_loaded_modules();
+  if (!config_.probes_file.empty()) {
+    probes_file_watcher_ = std::make_unique<ProbesFileWatcher>(config_.probes_file, *service_);
+    probes_file_watcher_->start();
+  }
   start_control_server();
   CLRPROBE_LOG_INFO("agent ready");
   return S_OK;
@@ -98,7 +103,7 @@ void Agent::parse_startup_probes() {
     CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", selectors.error().describe());
     return;
   }
-  for (auto& sel : *selectors) service_->add_startup_probe(std::move(sel));
+  for (auto& sel : *selectors) service_->add_declared(std::move(sel), ProbeSource::Startup);
 }
 
 std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
@@ -214,6 +219,7 @@ void Agent::rejit_error(ModuleID module, mdMethodDef method, HRESULT status) {
 
 void Agent::shutdown() {
   if (shut_down_.exchange(true)) return;
+  if (probes_file_watcher_) probes_file_watcher_->stop();
   if (control_server_) control_server_->stop();
   if (controller_) controller_->stop();
   if (service_) service_->write_probes_file();

@@ -24,6 +24,7 @@ AgentConfig AgentConfig::from_environment() {
   config.probes = env_or("CLRPROBE_PROBES", "");
   config.report_path = env_or("CLRPROBE_REPORT", "");
   config.log_path = env_or("CLRPROBE_LOG", "");
+  config.probes_file = env_or("CLRPROBE_PROBES_FILE", "");
   config.stats_dir = default_stats_dir();
   std::string wait = env_or("CLRPROBE_MODULE_WAIT_MS", "");
   if (!wait.empty()) {

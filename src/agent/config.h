@@ -12,6 +12,7 @@ struct AgentConfig {
   std::string probes;       // CLRPROBE_PROBES: selectors separated by ';'
   std::string report_path;  // CLRPROBE_REPORT: JSON report written at exit
   std::string log_path;     // CLRPROBE_LOG: agent log file
+  std::string probes_file;  // CLRPROBE_PROBES_FILE: watched probes file
   std::string stats_dir;    // runtime directory (common/runtime_paths.h)
   // How long ModuleLoadFinished waits for that module's probes to be
   // requested, so that first calls are already instrumented.

@@ -52,6 +52,7 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry) {
   nlohmann::json object = {{"id", probe.id},
                            {"selector", probe.selector_text},
                            {"state", probe_state_name(probe.state)},
+                           {"source", probe_source_name(probe.source)},
                            {"methods", std::move(methods)},
                            {"refused", std::move(refused)}};
   if (probe.state == ProbeState::Pending) {

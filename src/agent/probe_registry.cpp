@@ -12,10 +12,10 @@ bool has_method(const Probe& probe, const MethodKey& key) {
 
 }  // namespace
 
-uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state) {
+uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state, ProbeSource source) {
   std::lock_guard lock(mutex_);
   std::string text = selector.text();
-  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), state, {}, {}, nullptr});
+  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), state, source, {}, {}, nullptr});
   return probes_.back().id;
 }
 

@@ -37,11 +37,19 @@ struct ProbeMethod {
   uint64_t baseline_exceptions = 0;
 };
 
+// Where a probe came from: CLRPROBE_PROBES, the control socket, or the
+// watched probes file (which also removes the probes it no longer lists).
+enum class ProbeSource { Startup, Control, File };
+constexpr const char* probe_source_name(ProbeSource s) {
+  return s == ProbeSource::Startup ? "startup" : s == ProbeSource::Control ? "cli" : "file";
+}
+
 struct Probe {
   uint32_t id = 0;
   std::string selector_text;
   selector::Selector selector;
   ProbeState state = ProbeState::Pending;
+  ProbeSource source = ProbeSource::Control;
   std::vector<ProbeMethod> methods;  // matched and instrumented
   std::vector<RefusedMethod> refused;
   nlohmann::json final_figures;  // set when removed
@@ -68,7 +76,7 @@ class ProbeRegistry {
   explicit ProbeRegistry(SlotCounter slot_counter = {}) : slot_counter_(std::move(slot_counter)) {}
   void set_slot_counter(SlotCounter counter) { slot_counter_ = std::move(counter); }
 
-  uint32_t add_probe(selector::Selector selector, ProbeState state);
+  uint32_t add_probe(selector::Selector selector, ProbeState state, ProbeSource source);
   std::vector<Probe> probes() const;  // a copy, for reports
   std::optional<Probe> probe(uint32_t id) const;
   // (id, selector) of every probe not removed: copied so callers may match

@@ -54,10 +54,41 @@ ProbeService::ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitC
       probes_file_(std::move(probes_file)),
       module_wait_ms_(module_wait_ms) {}
 
-void ProbeService::add_startup_probe(selector::Selector selector) {
+uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource source) {
+  std::lock_guard lock(operations_mutex_);
+  Resolution found = resolve(modules_, selector);
   std::string text = selector.text();
-  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending);
-  CLRPROBE_LOG_INFO("startup probe {}: {}", id, text);
+  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending, source);
+  for (const auto& match : found.refused) {
+    registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
+  }
+  instrument(id, std::move(found.instrumentable), kControlWait);
+  CLRPROBE_LOG_INFO("{} probe {}: {}", probe_source_name(source), id, text);
+  write_probes_file();
+  return id;
+}
+
+void ProbeService::instrument(uint32_t id,
+                              std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> matches,
+                              std::chrono::milliseconds wait) {
+  std::vector<MethodKey> to_instrument;
+  for (const auto& [module, match] : matches) {
+    MethodKey key{module->id, match.token};
+    if (registry_.attach(id, key, match.display_name, module->assembly_name, match.is_async)) {
+      to_instrument.push_back(key);
+    }
+  }
+  if (to_instrument.empty()) return;
+  auto done = controller_.request_rejit(std::move(to_instrument));
+  if (!done->wait_for(wait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
+}
+
+void ProbeService::set_probes_file_status(std::string path, std::string error) {
+  {
+    std::lock_guard lock(file_mutex_);
+    watched_file_ = std::move(path);
+    watched_file_error_ = std::move(error);
+  }
   write_probes_file();
 }
 
@@ -127,22 +158,13 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
                           {"methods", methods}, {"refused", refused}};
   }
 
-  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending);
+  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending, ProbeSource::Control);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
   }
-  std::vector<MethodKey> to_instrument;
-  for (const auto& [module, match] : found.instrumentable) {
-    MethodKey key{module->id, match.token};
-    if (registry_.attach(id, key, match.display_name, module->assembly_name, match.is_async)) {
-      to_instrument.push_back(key);
-    }
-  }
-  if (!to_instrument.empty()) {
-    auto done = controller_.request_rejit(std::move(to_instrument));
-    if (!done->wait_for(kControlWait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
-  }
-  CLRPROBE_LOG_INFO("probe {} added: {} ({} methods)", id, parsed->text(), found.instrumentable.size());
+  size_t matched = found.instrumentable.size();
+  instrument(id, std::move(found.instrumentable), kControlWait);
+  CLRPROBE_LOG_INFO("probe {} added: {} ({} methods)", id, parsed->text(), matched);
   write_probes_file();
   auto probe = registry_.probe(id);
   return probe_object(*probe, registry_);
@@ -187,13 +209,20 @@ Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id) {
 nlohmann::json ProbeService::list() const {
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
-  return {{"pid", ::getpid()}, {"probes", std::move(probes)}};
+  nlohmann::json result = {{"pid", ::getpid()}, {"probes", std::move(probes)}};
+  std::lock_guard lock(file_mutex_);
+  if (!watched_file_.empty()) {
+    result["probes_file"] = {{"path", watched_file_},
+                             {"error", watched_file_error_.empty() ? nlohmann::json(nullptr)
+                                                                   : nlohmann::json(watched_file_error_)}};
+  }
+  return result;
 }
 
 void ProbeService::write_probes_file() const {
   if (probes_file_.empty()) return;
-  std::lock_guard lock(file_mutex_);
   std::string text = list().dump() + "\n";
+  std::lock_guard lock(write_mutex_);
   std::string temporary = probes_file_ + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);

@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "agent/catalog.h"
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
 #include "agent/rejit_controller.h"
@@ -29,8 +31,10 @@ class ProbeService {
   ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitController& controller,
                stats::StatsRegion& region, std::string probes_file, unsigned module_wait_ms);
 
-  // A probe from CLRPROBE_PROBES: pending until modules load.
-  void add_startup_probe(selector::Selector selector);
+  // A declared probe (CLRPROBE_PROBES or the probes file): no method cap, and
+  // pending rather than an error when nothing matches yet. Matches in the
+  // modules loaded so far are instrumented right away.
+  uint32_t add_declared(selector::Selector selector, ProbeSource source);
   // From ModuleLoadFinished: instruments what current probes match in the
   // module, waiting (bounded) until the request is made.
   void on_module_loaded(const std::shared_ptr<ModuleInfo>& module);
@@ -40,11 +44,15 @@ class ProbeService {
   // nullopt: remove all. Returns the removed ids.
   Result<std::vector<uint32_t>> remove(std::optional<uint32_t> id);
   nlohmann::json list() const;
+  // What `list` reports about the watched probes file (error empty: valid).
+  void set_probes_file_status(std::string path, std::string error);
 
   void write_probes_file() const;
 
  private:
   nlohmann::json final_figures(uint32_t id) const;
+  void instrument(uint32_t id, std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> matches,
+                  std::chrono::milliseconds wait);
 
   ModuleTable& modules_;
   ProbeRegistry& registry_;
@@ -53,7 +61,10 @@ class ProbeService {
   std::string probes_file_;
   unsigned module_wait_ms_;
   std::mutex operations_mutex_;  // one control operation at a time
+  mutable std::mutex write_mutex_;  // one writer of the probes file at a time
   mutable std::mutex file_mutex_;
+  std::string watched_file_;        // guarded by file_mutex_
+  std::string watched_file_error_;  // guarded by file_mutex_
 };
 
 }  // namespace clrprobe::agent

@@ -30,6 +30,7 @@ std::string_view hresult_name(uint32_t hr) {
     case kOutOfMemory: return "E_OUTOFMEMORY";
     case kInvalidArg: return "E_INVALIDARG";
     case kModNotFound: return "HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND)";
+    case kProcNotFound: return "HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND)";
     case kBadExeFormat: return "HRESULT_FROM_WIN32(ERROR_BAD_EXE_FORMAT)";
     case kWin32Timeout: return "HRESULT_FROM_WIN32(ERROR_TIMEOUT)";
     default: return {};
@@ -96,14 +97,17 @@ Error describe_attach_failure(uint32_t hr, pid_t pid, std::string_view agent_pat
     case kModNotFound:
       return make_error(Reason::NotFound, process + " could not load the agent " + agent +
                                               ": the file is missing or not visible to that process (another "
-                                              "mount namespace or container?), or a library it needs is "
-                                              "missing" + code);
+                                              "mount namespace or container?), is not a shared library for "
+                                              "its architecture, or a library it needs is missing" + code);
     case kBadExeFormat:
       return make_error(Reason::NotFound, process + " could not load the agent " + agent +
                                               ": not a shared library for its architecture" + code);
     case kAccessDenied:
       return make_error(Reason::RuntimeError, process + " was denied access to the agent " + agent +
                                                   " (file permissions of the file or its directories)" + code);
+    case kProcNotFound:
+      return make_error(Reason::RuntimeError, "the library " + agent + " loaded into " + process +
+                                                  " is not a profiler: it has no DllGetClassObject" + code);
     case kClassNotAvailable:
     case kClassNotRegistered:
       return make_error(Reason::RuntimeError, "the library " + agent + " loaded into " + process +

@@ -40,6 +40,7 @@ inline constexpr uint32_t kAccessDenied = 0x80070005;              // E_ACCESSDE
 inline constexpr uint32_t kOutOfMemory = 0x8007000E;               // E_OUTOFMEMORY
 inline constexpr uint32_t kInvalidArg = 0x80070057;                // E_INVALIDARG
 inline constexpr uint32_t kModNotFound = 0x8007007E;               // ERROR_MOD_NOT_FOUND
+inline constexpr uint32_t kProcNotFound = 0x8007007F;              // ERROR_PROC_NOT_FOUND
 inline constexpr uint32_t kBadExeFormat = 0x800700C1;              // ERROR_BAD_EXE_FORMAT
 inline constexpr uint32_t kWin32Timeout = 0x800705B4;              // ERROR_TIMEOUT
 }  // namespace hresult

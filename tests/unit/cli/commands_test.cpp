@@ -227,7 +227,7 @@ TEST_F(CommandsTest, PsCleansStaleFilesAndListsTheLiveAgent) {
   CliRun table = run_cli({"ps"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_TRUE(contains(table.out, "PID  AGENT")) << table.out;
-  EXPECT_TRUE(contains(table.out, self + "  loaded        1  ")) << table.out;
+  EXPECT_TRUE(contains(table.out, self + "  loaded       1  ")) << table.out;
   EXPECT_TRUE(contains(table.out, "removed 1 stale file of 1 exited process\n")) << table.out;
 }
 

@@ -1,0 +1,18 @@
+// The probes file (CLRPROBE_PROBES_FILE, `clrprobe run --probes-file`): one
+// selector per line; blank lines and lines starting with '#' are ignored;
+// duplicates count once. Config management distributes it (e.g. a
+// Kubernetes ConfigMap mounted as a file) and the agent applies edits live.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "selector/selector.h"
+
+namespace clrprobe::agent {
+
+// All or nothing: the first bad line fails the file ("line N: ...").
+Result<std::vector<selector::Selector>> parse_probes_file(std::string_view content);
+
+}  // namespace clrprobe::agent
