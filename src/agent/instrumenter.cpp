@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <array>
 
+#include "agent/hook_signatures.h"
 #include "agent/log.h"
 #include "agent/metadata_names.h"
 #include "il/method_body.h"
@@ -16,13 +16,6 @@ namespace clrprobe::agent {
 using namespace clrprobe::abi;
 
 namespace {
-
-// calli signatures of the hit functions (unmanaged cdecl):
-//   int64 enter(int32 slot)
-//   void leave(int32 slot, int64 start)      (exception has the same shape)
-constexpr std::array<uint8_t, 4> kEnterSig = {IMAGE_CEE_CS_CALLCONV_C, 1, ELEMENT_TYPE_I8, ELEMENT_TYPE_I4};
-constexpr std::array<uint8_t, 5> kLeaveSig = {IMAGE_CEE_CS_CALLCONV_C, 2, ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4,
-                                              ELEMENT_TYPE_I8};
 
 Error hr_error(const char* what, HRESULT hr) {
   return make_error(Reason::RuntimeError, fmt::format("{} failed: hr=0x{:08x}", what, static_cast<uint32_t>(hr)));
@@ -72,10 +65,14 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
   // Caller holds module.emit_mutex.
   if (module.hook_tokens.enter != 0) return module.hook_tokens;
   HookSignatureTokens tokens;
-  HRESULT hr = module.emit->GetTokenFromSig(kEnterSig.data(), static_cast<ULONG>(kEnterSig.size()), &tokens.enter);
+  uint32_t modopt = suppress_gc_transition_token(module);
+  auto enter_sig = enter_hook_signature(modopt);
+  auto leave_sig = leave_hook_signature(modopt);
+  HRESULT hr = module.emit->GetTokenFromSig(enter_sig.data(), static_cast<ULONG>(enter_sig.size()), &tokens.enter);
   if (hr < 0) return hr_error("GetTokenFromSig(enter)", hr);
-  hr = module.emit->GetTokenFromSig(kLeaveSig.data(), static_cast<ULONG>(kLeaveSig.size()), &tokens.leave);
+  hr = module.emit->GetTokenFromSig(leave_sig.data(), static_cast<ULONG>(leave_sig.size()), &tokens.leave);
   if (hr < 0) return hr_error("GetTokenFromSig(leave)", hr);
+  CLRPROBE_LOG_DEBUG("{}: hook signatures {} GC transition", module.assembly_name, modopt != 0 ? "without" : "with");
   module.hook_tokens = tokens;
   return tokens;
 }

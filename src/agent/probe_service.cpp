@@ -1,10 +1,10 @@
 #include "agent/probe_service.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 
 #include "agent/catalog.h"
 #include "agent/log.h"
@@ -223,14 +223,15 @@ void ProbeService::write_probes_file() const {
   if (probes_file_.empty()) return;
   std::string text = list().dump() + "\n";
   std::lock_guard lock(write_mutex_);
-  std::string temporary = probes_file_ + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      CLRPROBE_LOG_WARN("cannot write {}", temporary);
-      return;
-    }
+  std::string temporary = probes_file_ + ".tmp." + std::to_string(::getpid());
+  // 0600 like the stats region: probe selectors are the operator's business.
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (fd >= 0) ::close(fd);
+  if (!written) {
+    CLRPROBE_LOG_WARN("cannot write {}", temporary);
+    std::remove(temporary.c_str());
+    return;
   }
   if (std::rename(temporary.c_str(), probes_file_.c_str()) != 0) {
     CLRPROBE_LOG_WARN("cannot rename {} into place", temporary);

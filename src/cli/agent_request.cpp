@@ -20,7 +20,18 @@ Status check_agent(pid_t pid) {
   auto socket = control::agent_socket_path(pid);
   if (!socket) return socket.error();
   struct stat st {};
-  if (::lstat(socket->c_str(), &st) != 0 && errno == ENOENT) return make_error(Reason::Unsupported, no_agent);
+  if (::lstat(socket->c_str(), &st) != 0 && errno == ENOENT) {
+    // The agent may be loaded with its socket gone (runtime directory removed, or another
+    // CLRPROBE_RUNTIME_DIR): say so rather than "no agent".
+    if (auto maps = mapped_libraries(pid); maps && maps->agent) {
+      return make_error(Reason::Unsupported,
+                        "process " + std::to_string(pid) + " has the clrprobe agent loaded, but its control socket " +
+                            *socket +
+                            " is missing (was the runtime directory removed, or does the process use another "
+                            "CLRPROBE_RUNTIME_DIR?); live commands cannot reach it");
+    }
+    return make_error(Reason::Unsupported, no_agent);
+  }
   // A socket left by an earlier process with the same pid.
   const std::string dir = socket->substr(0, socket->rfind('/'));
   if (auto reader = stats::StatsReader::open(runtime_paths(dir, pid).stats);

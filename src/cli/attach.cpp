@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -163,6 +164,15 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
 
   auto control_socket = control::agent_socket_path(pid);
   if (!control_socket) return control_socket.error();
+
+  // An agent whose socket cannot exist would be loaded for nothing (and a
+  // profiler cannot be unloaded): refuse first.
+  if (control_socket->size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return make_error(Reason::InvalidInput,
+                      "the agent's control socket " + *control_socket + " would be longer than " +
+                          std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
+                          " bytes, the limit for a Unix socket path; set CLRPROBE_RUNTIME_DIR to a shorter directory");
+  }
 
   // 3. Already there? The library is mapped (whatever its runtime dir), or
   // an agent answers on the socket (an agent file under another name).

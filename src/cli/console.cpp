@@ -14,4 +14,11 @@ std::size_t terminal_columns() {
   return 80;
 }
 
+std::size_t terminal_rows() {
+  if (!stdout_is_terminal()) return 0;
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) return ws.ws_row;
+  return 24;
+}
+
 }  // namespace clrprobe::cli

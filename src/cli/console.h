@@ -21,6 +21,9 @@ bool stdout_is_terminal();
 // Columns of the terminal on stdout; 0 when it is not a terminal.
 std::size_t terminal_columns();
 
+// Rows of the terminal on stdout; 0 when it is not a terminal.
+std::size_t terminal_rows();
+
 // Table width for stdout: the terminal's columns, or 0 (no limit) for pipes.
 inline std::size_t output_width() { return terminal_columns(); }
 

@@ -11,6 +11,7 @@
 #include "cli/add_command.h"
 #include "cli/attach_cli.h"
 #include "cli/exit_codes.h"
+#include "cli/export_cli.h"
 #include "cli/list_command.h"
 #include "cli/monitor_command.h"
 #include "cli/ps_command.h"
@@ -195,6 +196,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--all-methods", run.all_methods,
                     "With --table: list every matched method (default: first 20)");
   run_cmd->add_option("-l,--log", run.log_path, "Agent log file")->type_name("FILE");
+  run_cmd->add_option("--probes-file", run.probes_file,
+                      "Probes file (one selector per line, '#' comments): applied at start, edits apply live")
+      ->type_name("FILE");
   run_cmd->add_option("--agent", run.agent_path, "Path of libclrprobe.so")->type_name("PATH");
   run_cmd->add_option("COMMAND", run.command, "The program to run and its arguments (after --)")
       ->type_name("");
@@ -274,6 +278,10 @@ int main(int argc, char** argv) {
   AttachCommandOptions attach;
   CLI::App* attach_cmd = add_attach_subcommand(app, attach);
 
+  ExportOptions export_options;
+  export_options.version = CLRPROBE_VERSION;
+  CLI::App* export_cmd = add_export_subcommand(app, export_options);
+
   if (args.empty() && !saw_dashes) {
     std::fputs(app.help().c_str(), stderr);
     return kExitUsage;
@@ -304,5 +312,6 @@ int main(int argc, char** argv) {
   if (*remove_cmd) return remove_command(remove);
   if (*stats_cmd) return stats_command(stats);
   if (*monitor_cmd) return monitor_command(monitor);
+  if (*export_cmd) return export_command(export_options);
   return kExitUsage;  // unreachable: a subcommand is required
 }

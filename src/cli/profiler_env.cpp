@@ -31,6 +31,7 @@ std::vector<EnvVar> profiler_variables(const ProfilerSettings& settings) {
   };
   if (settings.report_path) vars.emplace_back(kEnvReport, *settings.report_path);
   if (settings.log_path) vars.emplace_back(kEnvLog, *settings.log_path);
+  if (settings.probes_file) vars.emplace_back(kEnvProbesFile, *settings.probes_file);
   return vars;
 }
 

@@ -25,6 +25,7 @@ inline constexpr char kEnvProfilerPath[] = "CORECLR_PROFILER_PATH";
 inline constexpr char kEnvProfilerPath64[] = "CORECLR_PROFILER_PATH_64";
 inline constexpr char kEnvProbes[] = "CLRPROBE_PROBES";
 inline constexpr char kEnvReport[] = "CLRPROBE_REPORT";
+inline constexpr char kEnvProbesFile[] = "CLRPROBE_PROBES_FILE";
 inline constexpr char kEnvLog[] = "CLRPROBE_LOG";
 
 struct ProfilerSettings {
@@ -32,6 +33,7 @@ struct ProfilerSettings {
   std::string probes;                      // selectors joined by ';'
   std::optional<std::string> report_path;  // absolute
   std::optional<std::string> log_path;     // absolute
+  std::optional<std::string> probes_file;  // absolute (--probes-file)
 };
 
 using EnvVar = std::pair<std::string, std::string>;

@@ -141,6 +141,16 @@ int run_command(const RunOptions& options) {
     }
     settings.log_path = *path;
   }
+  if (options.probes_file) {
+    // The file may not exist yet (config management may create it later);
+    // its directory must, so the agent can watch it.
+    auto path = output_path(*options.probes_file, "--probes-file");
+    if (!path) {
+      complain("{}", path.error().message);
+      return kExitUsage;
+    }
+    settings.probes_file = *path;
+  }
   bool temporary_report = false;
   if (options.table && !settings.report_path) {
     auto path = temporary_report_path();

@@ -12,6 +12,7 @@ struct RunOptions {
   std::vector<std::string> probes;         // --probe, each may hold several ';'-separated selectors
   std::optional<std::string> report_path;  // --report
   std::optional<std::string> log_path;     // --log
+  std::optional<std::string> probes_file;  // --probes-file: watched, edits apply live
   std::optional<std::string> agent_path;   // --agent
   bool table = false;                      // --table: print the report when the program exits
   bool all_methods = false;                // --all-methods (with --table)

@@ -20,6 +20,13 @@ Result<StatsSource> open_stats_source(pid_t pid) {
       return make_error(Reason::NotFound, fmt::format("no process with pid {}, and no clrprobe files for it in {}",
                                                       pid, fmt::join(dirs, ", ")));
     }
+    if (auto maps = mapped_libraries(pid); maps && maps->agent) {
+      return make_error(Reason::NotFound,
+                        fmt::format("process {} has the clrprobe agent loaded, but its files (stats file, probes "
+                                    "file, control socket) are missing from {} (was the runtime directory removed, "
+                                    "or does the process use another CLRPROBE_RUNTIME_DIR?)",
+                                    pid, fmt::join(dirs, ", ")));
+    }
     return make_error(Reason::NotFound,
                       fmt::format("process {} has no clrprobe agent loaded (no files for it in {}); start it "
                                   "with `clrprobe run`",

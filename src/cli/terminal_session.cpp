@@ -7,6 +7,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <string_view>
+
+#include "cli/console.h"
+#include "cli/text_table.h"
 
 namespace clrprobe::cli {
 namespace {
@@ -68,12 +72,24 @@ void TerminalSession::draw(const std::string& frame) {
     std::fflush(stdout);
     return;
   }
+  // Lines longer or more numerous than the terminal has would wrap or
+  // scroll, and the next redraw would no longer start at the frame's top.
+  const std::size_t columns = terminal_columns();
+  const std::size_t rows = terminal_rows();
   std::string out = drawn_ ? kHome : std::string(kHome) + kClearScreen;
   std::size_t pos = 0;
+  std::size_t line_count = 0;
   while (pos < frame.size()) {
     std::size_t end = frame.find('\n', pos);
     if (end == std::string::npos) end = frame.size();
-    out.append(frame, pos, end - pos);
+    if (rows > 1 && ++line_count == rows - 1 && end < frame.size() && end + 1 < frame.size()) {
+      out += "... (enlarge the terminal to see more)";
+      out += kClearToEol;
+      out += '\n';
+      break;
+    }
+    std::string_view line(frame.data() + pos, end - pos);
+    out += columns > 0 ? cut_to_width(line, columns) : std::string(line);
     out += kClearToEol;
     out += '\n';
     pos = end + 1;

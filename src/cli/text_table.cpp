@@ -28,12 +28,6 @@ void trim_right(std::string& s) {
   while (!s.empty() && s.back() == ' ') s.pop_back();
 }
 
-// The first `width` columns, the last of them "…" when something was cut.
-std::string cut_end(const std::string& s, std::size_t width) {
-  if (display_width(s) <= width) return s;
-  if (width == 0) return "";
-  return s.substr(0, byte_offset(s, width - 1)) + "…";
-}
 
 }  // namespace
 
@@ -79,7 +73,7 @@ std::string TextTable::render(std::size_t max_width) const {
       s += pad(cell, widths[c], columns_[c].align);
     }
     trim_right(s);
-    if (max_width > 0) s = cut_end(s, max_width);
+    if (max_width > 0) s = cut_to_width(s, max_width);
     return s + "\n";
   };
 
@@ -92,11 +86,17 @@ std::string TextTable::render(std::size_t max_width) const {
     out += line(r.cells, false);
     for (const std::string& note : r.notes) {
       std::string text = indent + note;
-      if (max_width > 0) text = cut_end(text, max_width);
+      if (max_width > 0) text = cut_to_width(text, max_width);
       out += text + "\n";
     }
   }
   return out;
+}
+
+std::string cut_to_width(std::string_view text, std::size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  return std::string(text.substr(0, byte_offset(text, width - 1))) + "…";
 }
 
 std::string shorten_middle(std::string_view text, std::size_t width) {

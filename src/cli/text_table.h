@@ -44,4 +44,8 @@ class TextTable {
 // "…" when it is too long (selectors and method names differ at both ends).
 std::string shorten_middle(std::string_view text, std::size_t width);
 
+// At most `width` terminal columns: the start of `text`, ending in "…" when
+// something was cut.
+std::string cut_to_width(std::string_view text, std::size_t width);
+
 }  // namespace clrprobe::cli

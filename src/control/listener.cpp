@@ -60,15 +60,16 @@ Result<Listener> open_listener(const std::string& socket_path) {
   // (connect() needs write permission), so set exactly 0600. Safe against
   // races: only we can enter the 0700 directory.
   struct stat st {};
-  bool ok = ::lstat(socket_path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
-  if (ok && (st.st_mode & 0777) != 0600) {
-    ok = ::chmod(socket_path.c_str(), 0600) == 0 && ::lstat(socket_path.c_str(), &st) == 0 &&
-         (st.st_mode & 0777) == 0600;
-  }
-  if (!ok) {
+  if (::lstat(socket_path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode) ||
+      ((st.st_mode & 0777) != 0600 &&
+       (::chmod(socket_path.c_str(), 0600) != 0 || ::lstat(socket_path.c_str(), &st) != 0))) {
     Error error = io_error("cannot verify mode 0600 on " + socket_path);
     ::unlink(socket_path.c_str());
     return error;
+  }
+  if ((st.st_mode & 0777) != 0600) {
+    ::unlink(socket_path.c_str());
+    return make_error(Reason::Io, socket_path + " is not mode 0600 even after chmod: refusing to serve on it");
   }
   listener.dev = st.st_dev;
   listener.ino = st.st_ino;

@@ -35,11 +35,13 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(const std::string& s
   server->socket_dev_ = listener->dev;
   server->socket_ino_ = listener->ino;
 
-  // The thread starts with every signal blocked, so the host's
-  // process-directed signals (SIGTERM, SIGCHLD, ...) go to its own threads,
-  // and our poll() is never the one interrupted by them.
+  // The thread starts with asynchronous signals blocked, so the host's
+  // process-directed signals (SIGTERM, SIGCHLD, ...) go to its own threads.
+  // Fault signals stay unblocked: the kernel would otherwise kill the process
+  // without running the host's handlers (the runtime's crash dump).
   sigset_t all, previous;
   ::sigfillset(&all);
+  for (int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) ::sigdelset(&all, fault);
   ::pthread_sigmask(SIG_SETMASK, &all, &previous);
   try {
     server->thread_ = std::thread([raw = server.get()] { raw->run(); });

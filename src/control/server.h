@@ -1,5 +1,5 @@
 // The agent's control server: a Unix socket in a private directory, served
-// by ONE dedicated native thread (std::thread, all signals blocked, named
+// by ONE dedicated native thread (std::thread, async signals blocked, named
 // "clrprobe-ctl") that never touches the runtime itself: the handler decides
 // what to call.
 //

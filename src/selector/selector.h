@@ -62,7 +62,9 @@
 //    Assembly!Namespace.Type::Method(param,param)
 // built from a MethodIdentity by format_method_identity(). Regex selectors
 // cannot pre-filter assemblies or types (matches_assembly/matches_type
-// return true) and always need the parameter types.
+// return true) and always need the parameter types. Matching runs in
+// polynomial time (a non-backtracking executor), so back-references (\1)
+// are refused as an invalid regex.
 //
 // Lists: CLRPROBE_PROBES carries several selectors separated by ';', so a
 // selector (a regex included) cannot contain ';' (write \x3b in a regex).

@@ -2,6 +2,7 @@
 // Reason::InvalidInput whose message quotes the selector and, where it helps,
 // a 1-based column, so that `clrprobe run --probe ...` can print it as is.
 #include <charconv>
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -59,6 +60,19 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
 }
 
 constexpr std::uint32_t kMaxGenericArity = 0xffff;
+
+// Regex selectors are matched inside the host process, against every method
+// of every module. libstdc++'s default executor backtracks: "re:.+*::Get"
+// takes exponential time (and deep recursion) on ordinary method names
+// (found by fuzz/selector_fuzz). Its __polynomial option selects the
+// breadth-first executor instead, whose time is polynomial and whose
+// recursion is bounded by the pattern; the price is that back-references
+// are refused (regex_error error_complexity -> "invalid regex").
+#if defined(__GLIBCXX__)
+constexpr auto kRegexFlags = std::regex::ECMAScript | std::regex::optimize | std::regex_constants::__polynomial;
+#else
+constexpr auto kRegexFlags = std::regex::ECMAScript | std::regex::optimize;
+#endif
 
 }  // namespace
 
@@ -136,8 +150,13 @@ Result<Selector> SelectorParser::parse_regex() {
   sel.text_ = std::string(text_);
   sel.kind_ = Selector::Kind::Regex;
   try {
+    // Compile from our own std::string, not from `text_`: libstdc++'s regex
+    // scanner reads one character past a trailing '(' (looking for "(?"),
+    // which is out of bounds for a view that is not NUL-terminated (found by
+    // fuzz/selector_fuzz). A std::string's terminator makes that read safe.
+    const std::string& own = sel.text_;
     sel.regex_ = std::make_shared<const std::regex>(
-        body.begin(), body.end(), std::regex::ECMAScript | std::regex::optimize);
+        own.begin() + static_cast<std::ptrdiff_t>(kRegexPrefix.size()), own.end(), kRegexFlags);
   } catch (const std::regex_error& e) {
     return fail(std::string("invalid regex: ") + e.what());
   }

@@ -34,8 +34,16 @@ class Attach : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(LiveAppsBuilt());
     ASSERT_TRUE(ClrprobeBuilt());
-    runtime_dir_ = session_.dir() + "/runtime";
+    // Short: the socket path inside must fit a sockaddr_un (108 bytes).
+    char dir[] = "/tmp/clrprobe-attach-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    runtime_dir_ = dir;
     session_.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir_);
+  }
+
+  void TearDown() override {
+    std::error_code ec;
+    if (!runtime_dir_.empty()) std::filesystem::remove_all(runtime_dir_, ec);
   }
 
   // LiveService under plain `dotnet`, without CLRPROBE_RUNTIME_DIR.

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <csignal>
+#include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -56,6 +58,34 @@ TEST_F(ServerTest, PingRoundTrip) {
   EXPECT_EQ((*reply)["agent_version"], "test");
   EXPECT_EQ((*reply)["protocol"], 1);
   EXPECT_EQ(server->requests_handled(), 1u);
+}
+
+// The server thread is findable by name and leaves process-directed
+// signals to the host's threads, but not fault signals.
+TEST_F(ServerTest, ThreadIsNamedAndBlocksAsyncSignalsOnly) {
+  auto server = start();
+  ASSERT_TRUE(server);
+  // glibc creates threads with everything blocked and applies the real mask
+  // as the thread starts: look only once it has served a request.
+  expect_ping_works();
+  std::optional<unsigned long long> blocked;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name != "clrprobe-ctl") continue;
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("SigBlk:", 0) == 0) blocked = std::stoull(line.substr(7), nullptr, 16);
+    }
+  }
+  ASSERT_TRUE(blocked.has_value()) << "no thread named clrprobe-ctl";
+  auto is_blocked = [&](int sig) { return ((*blocked >> (sig - 1)) & 1) != 0; };
+  EXPECT_TRUE(is_blocked(SIGTERM));
+  EXPECT_TRUE(is_blocked(SIGINT));
+  EXPECT_TRUE(is_blocked(SIGCHLD));
+  EXPECT_FALSE(is_blocked(SIGSEGV));
+  EXPECT_FALSE(is_blocked(SIGBUS));
 }
 
 TEST_F(ServerTest, CreatesPrivateDirectoryAndSocket) {

@@ -1,5 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "selector/selector.h"
 
 namespace clrprobe::selector {
@@ -266,6 +273,46 @@ TEST(SelectorList, RegexEntries) {
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 2u);
   EXPECT_TRUE((*r)[0].is_regex());
+}
+
+// Regression cases found by fuzz/selector_fuzz (inputs kept in
+// fuzz/corpus/selector_fuzz/). The ASan build (scripts/hardening.sh) turns an
+// out-of-bounds read here into a failure.
+TEST(SelectorFuzzRegressions, RegexEndingInParenthesisFromUnterminatedView) {
+  // libstdc++'s regex scanner peeks past a trailing '(' for "(?": the
+  // selector must not hand it a view that ends at the edge of its buffer.
+  using namespace std::string_view_literals;
+  const std::string_view text = " re:^M\0MyApp.dll!MyApp.Orders.Store::d\0\0\0("sv;
+  for (std::string_view t : {text, std::string_view("re:abc(")}) {
+    auto exact = std::make_unique<char[]>(t.size());  // no terminator after the text
+    std::copy(t.begin(), t.end(), exact.get());
+    auto r = Selector::parse(std::string_view(exact.get(), t.size()));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("invalid regex"), std::string::npos) << r.error().message;
+  }
+}
+
+TEST(SelectorFuzzRegressions, NestedQuantifierRegexMatchesInPolynomialTime) {
+  // ".+*" made the backtracking executor take exponential time on an
+  // ordinary identity: the agent's matching thread would hang.
+  auto s = Selector::parse(R"(re:^MyApp!.+*::Get.*\(int32\)$)");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const std::vector<std::string> params{"int32", "string"};
+  const MethodIdentity m{"MyApp", "MyApp.Orders.Store", "GetById", &params, 0};
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(s->matches(m));
+  auto deep = Selector::parse("re:(a|b|.)*(a*)*(x+x+)+y");
+  ASSERT_TRUE(deep.ok()) << deep.error().message;
+  const std::string long_name(900, 'a');
+  const MethodIdentity big{"A", "B", long_name, &params, 0};
+  EXPECT_FALSE(deep->matches(big));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(SelectorFuzzRegressions, BackReferencesAreRefused) {
+  auto r = Selector::parse(R"(re:(Get)\1)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("invalid regex"), std::string::npos) << r.error().message;
 }
 
 }  // namespace

@@ -1,0 +1,928 @@
+#!/usr/bin/env python3
+"""clrprobe benchmarks: runs every measurement side by side in one run, prints a table,
+writes bench/results.json and refreshes the generated block of BENCHMARKS.md.
+
+Started by bench/run (which installs and builds what is needed); see BENCHMARKS.md.
+
+  bench/bench.py --build-dir build-bench [--quick] [--only SECTION,...] [--no-markdown]
+
+Sections: machine, micro, percall, rejit, startup, memory, load.
+Figures are measured, never asserted: goals are reported as met / missed.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import queue
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def summary(xs):
+    """Median and spread of a list of samples."""
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return {"n": 0, "median": None}
+    q = statistics.quantiles(xs, n=4) if len(xs) >= 2 else [xs[0], xs[0], xs[0]]
+    return {"n": len(xs), "median": statistics.median(xs), "min": xs[0], "max": xs[-1],
+            "p25": q[0], "p75": q[2]}
+
+
+def rnd(x, nd=3):
+    return None if x is None else round(x, nd)
+
+
+def rss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def rss_breakdown_kb(pid):
+    out = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                for key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                    if line.startswith(key + ":"):
+                        out[key] = int(line.split()[1])
+    except OSError:
+        pass
+    return out
+
+
+def cpu_ms(pid):
+    """user + system CPU time of a live process, from /proc (clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+
+
+# --------------------------------------------------------------------------- processes
+
+class LineProcess:
+    """A child process driven by commands on stdin, answering one line per command."""
+
+    def __init__(self, argv, env, name, stderr_path):
+        self.name = name
+        self._stderr = open(stderr_path, "w")
+        self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._stderr, text=True, bufsize=1)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        ready = self.readline(120)
+        m = re.match(r"ready pid=(\d+)", ready or "")
+        if not m:
+            self.kill()
+            raise RuntimeError(f"{name}: no 'ready' line (got {ready!r}); see {stderr_path}")
+        self.pid = int(m.group(1))
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def readline(self, timeout):
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def cmd(self, text, timeout=300):
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+        line = self.readline(timeout)
+        if line is None or line.startswith("error"):
+            raise RuntimeError(f"{self.name}: '{text}' -> {line!r}")
+        return line
+
+    def measure(self, kind, threads, ms):
+        line = self.cmd(f"measure {kind} {threads} {ms}")
+        fields = dict(kv.split("=", 1) for kv in line.split()[1:])
+        return float(fields["ns_per_call"]), float(fields["wall_ns_per_call"])
+
+    def quit(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.wait(timeout=30)
+        except Exception:
+            self.kill()
+        self._stderr.close()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build_dir)
+        self.cli = os.path.join(self.build, "bin", "clrprobe")
+        self.agent = os.path.join(self.build, "lib", "libclrprobe.so")
+        self.rejit_tool = os.path.join(self.build, "bin", "rejit_latency")
+        self.micro = os.path.join(self.build, "bin", "hit_path_bench")
+        self.apps = os.path.join(self.build, "bench-apps")
+        self.dotnet = shutil.which("dotnet")
+        self.work = tempfile.mkdtemp(prefix="clrprobe-bench-")
+        self.rtdir = os.path.join(self.work, "rt")
+        os.mkdir(self.rtdir, 0o700)
+        self.base_env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1",
+                             CLRPROBE_RUNTIME_DIR=self.rtdir)
+        for k in list(self.base_env):
+            if k.startswith("CORECLR_") or (k.startswith("CLRPROBE_") and k != "CLRPROBE_RUNTIME_DIR"):
+                del self.base_env[k]
+        self.profiler_env = self._profiler_env()
+        self.results = {}
+        self.notes = []
+        self.quick = args.quick
+
+    # What `clrprobe run` sets for its child, learnt by running `env` under it.
+    def _profiler_env(self):
+        out = subprocess.run([self.cli, "run", "--", "env"], env=self.base_env, capture_output=True,
+                             text=True, check=True).stdout
+        env = {}
+        for line in out.splitlines():
+            k, _, v = line.partition("=")
+            if (k.startswith("CORECLR_") or k.startswith("CLRPROBE_")) and k not in self.base_env:
+                env[k] = v
+        if "CORECLR_PROFILER_PATH" not in env:
+            raise RuntimeError("clrprobe run did not set CORECLR_PROFILER_PATH")
+        env.pop("CLRPROBE_PROBES", None)
+        return env
+
+    def env(self, agent, probes=None, log_name=None):
+        env = dict(self.base_env)
+        if agent:
+            env.update(self.profiler_env)
+            if probes:
+                env["CLRPROBE_PROBES"] = ";".join(probes)
+            if log_name:
+                env["CLRPROBE_LOG"] = os.path.join(self.work, log_name)
+        return env
+
+    def app(self, name):
+        return os.path.join(self.apps, name, name + ".dll")
+
+    def start_callbench(self, agent, name):
+        return LineProcess([self.dotnet, self.app("CallBench")], self.env(agent, log_name=f"{name}.agent.log"),
+                           name, os.path.join(self.work, f"{name}.stderr"))
+
+    def clrprobe(self, *argv, check=True):
+        r = subprocess.run([self.cli, *argv], env=self.base_env, capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"clrprobe {' '.join(argv)} exited {r.returncode}: {r.stdout} {r.stderr}")
+        return r
+
+    def add_probe(self, pid, selector, *extra):
+        r = self.clrprobe("add", "-p", str(pid), selector, "--json", *extra)
+        return json.loads(r.stdout)["probe"]
+
+    def remove_probe(self, pid, probe_id):
+        t0 = time.perf_counter()
+        self.clrprobe("remove", "-p", str(pid), str(probe_id))
+        return (time.perf_counter() - t0) * 1e3
+
+    def probe_stats(self, pid):
+        r = self.clrprobe("stats", "-p", str(pid), "--json")
+        return json.loads(r.stdout)
+
+    def rejit_latency(self, pid, selector, max_methods=None):
+        argv = [self.rejit_tool, "--cli", self.cli, "--pid", str(pid),
+                "--stats", os.path.join(self.rtdir, f"{pid}.stats"), "--selector", selector]
+        if max_methods:
+            argv += ["--max-methods", str(max_methods)]
+        r = subprocess.run(argv, env=self.base_env, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"rejit_latency {selector}: {r.stdout} {r.stderr}")
+        return json.loads(r.stdout)
+
+    def cleanup_runtime_files(self, pid):
+        for suffix in (".stats", ".sock", ".probes.json"):
+            try:
+                os.unlink(os.path.join(self.rtdir, f"{pid}{suffix}"))
+            except OSError:
+                pass
+
+    # ------------------------------------------------------------------- sections
+
+    def machine(self):
+        info = {"date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in lscpu.splitlines():
+            k, _, v = line.partition(":")
+            if k.strip() in ("Model name", "CPU(s)", "Thread(s) per core", "Hypervisor vendor"):
+                info[k.strip().lower().replace(" ", "_").replace("(s)", "s")] = v.strip()
+        info["nproc"] = os.cpu_count()
+        with open("/proc/meminfo") as f:
+            info["mem_total_kb"] = int(f.readline().split()[1])
+        info["kernel"] = platform.release()
+        try:
+            with open("/sys/devices/system/clocksource/clocksource0/current_clocksource") as f:
+                info["clocksource"] = f.read().strip()
+        except OSError:
+            pass
+        info["dotnet_sdk"] = subprocess.run([self.dotnet, "--version"], capture_output=True, text=True).stdout.strip()
+        runtimes = subprocess.run([self.dotnet, "--list-runtimes"], capture_output=True, text=True).stdout
+        info["dotnet_runtimes"] = [l.split(" [")[0] for l in runtimes.splitlines()]
+        info["load_average_start"] = list(os.getloadavg())
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src"], capture_output=True, text=True)
+        info["git_head"] = head.stdout.strip() + ("+uncommitted src changes" if dirty.stdout.strip() else "")
+        self.results["machine"] = info
+
+    def micro_bench(self):
+        log("micro: native hit path (hit_path_bench)")
+        r = subprocess.run([self.micro, "--benchmark_min_time=0.2", "--benchmark_format=json"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            self.notes.append(f"hit_path_bench failed: {r.stderr.strip()[:200]}")
+            return
+        data = json.loads(r.stdout)
+        out = {}
+        for b in data["benchmarks"]:
+            # cpu_time is per iteration and per thread.
+            out[b["name"]] = rnd(b["cpu_time"], 2)
+        self.results["native_hit_path_ns"] = out
+
+    def percall(self):
+        reps = 3 if self.quick else 5
+        ms = 200 if self.quick else 300
+        log(f"per call: {reps} repetitions x {ms} ms CPU per measurement, 1 and 2 threads")
+        a = self.start_callbench(False, "callbench-noagent")
+        b = self.start_callbench(True, "callbench-agent")
+        samples = {}  # (variant, threads) -> [ns]
+        wall = {}
+
+        def put(variant, threads, value):
+            samples.setdefault((variant, threads), []).append(value[0])
+            wall.setdefault((variant, threads), []).append(value[1])
+
+        try:
+            for p in (a, b):  # warm-up: tiering (tier-0 -> OSR -> tier-1) settles
+                p.measure("plain", 1, 500)
+                p.measure("plain", 2, 300)
+                p.measure("plain", 1, 300)
+            self.results.setdefault("memory_kb", {})["callbench_idle"] = {
+                "no_agent": rss_breakdown_kb(a.pid), "agent_no_probe": rss_breakdown_kb(b.pid)}
+            a.cmd("otel")
+            a.measure("manual", 1, 500)
+            a.measure("manual", 2, 300)
+
+            def stage(variant, with_manual=False):
+                for r in range(reps):
+                    for threads in (1, 2):
+                        order = [("baseline", a, "plain"), (variant, b, "plain")]
+                        if r % 2:
+                            order.reverse()
+                        if with_manual:
+                            order.append(("manual_otel", a, "manual"))
+                        for name, proc, kind in order:
+                            put(name, threads, proc.measure(kind, threads, ms))
+
+            stage("agent_no_probe")
+
+            # A count-only probe, if this agent offers one.
+            help_text = self.clrprobe("add", "--help").stdout
+            count_opt = None
+            if "--count-only" in help_text:
+                count_opt = ["--count-only"]
+            elif re.search(r"--kind\b", help_text):
+                count_opt = ["--kind", "count"]
+            if count_opt:
+                probe = self.add_probe(b.pid, "CallBench!CallBench.Target::Work", *count_opt)
+                b.measure("plain", 1, 500)
+                stage("count_probe")
+                self.remove_probe(b.pid, probe["id"])
+                b.measure("plain", 1, 300)
+            else:
+                self.notes.append("count_probe: `clrprobe add --help` offers no count-only mode "
+                                  "(--count-only / --kind): not measured (null).")
+
+            probe = self.add_probe(b.pid, "CallBench!CallBench.Target::Work")
+            b.measure("plain", 1, 500)  # the re-jitted code tiers up
+            b.measure("plain", 2, 300)
+            stage("full_probe", with_manual=True)
+            st = self.probe_stats(b.pid)
+            calls_full = sum(p.get("calls", 0) for p in st["probes"] if p["id"] == probe["id"])
+            lat = next((p.get("latency_ns") for p in st["probes"] if p["id"] == probe["id"]), None)
+            self.remove_probe(b.pid, probe["id"])
+            b.measure("plain", 1, 500)
+            b.measure("plain", 2, 300)
+            stage("after_remove")
+        finally:
+            a.quit()
+            b.quit()
+            self.cleanup_runtime_files(b.pid)
+
+        def table(threads):
+            out = {}
+            for v in ("baseline", "agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel"):
+                out[v] = rnd(median(samples.get((v, threads), [])))
+            return out
+
+        one, two = table(1), table(2)
+        self.results["per_call_ns"] = one
+        self.results["per_call_ns_2_threads"] = two
+
+        def derived(t):
+            base = t["baseline"]
+            d = {}
+            for v in ("agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel"):
+                d[v] = rnd(t[v] - base) if t[v] is not None else None
+            d["agent_no_probe_throughput_loss_pct"] = rnd((t["agent_no_probe"] / base - 1) * 100, 2)
+            d["after_remove_vs_baseline_pct"] = rnd((t["after_remove"] / base - 1) * 100, 2)
+            if d["manual_otel"]:
+                d["full_over_manual_added_ratio"] = rnd(d["full_probe"] / d["manual_otel"], 3)
+                d["full_over_manual_total_ratio"] = rnd(t["full_probe"] / t["manual_otel"], 3)
+            return d
+
+        self.results["per_call_added_ns"] = derived(one)
+        self.results["per_call_added_ns_2_threads"] = derived(two)
+        base_s = summary(samples[("baseline", 1)])
+        self.results["per_call_detail"] = {
+            "method": "CallBench.Target::Work(int32) => x * 31 + 7, [NoInlining], called in a tight loop",
+            "unit": "ns of thread CPU time per call (clock_gettime(CLOCK_THREAD_CPUTIME_ID)); "
+                    "medians over repetitions; 2 threads: per thread",
+            "repetitions": reps, "ms_cpu_per_measurement": ms,
+            "baseline_noise_pct": rnd((base_s["p75"] - base_s["p25"]) / base_s["median"] * 100, 2),
+            "samples_ns": {f"{v}/{t}t": [rnd(x) for x in xs] for (v, t), xs in sorted(samples.items())},
+            "wall_ns_median": {f"{v}/{t}t": rnd(median(xs)) for (v, t), xs in sorted(wall.items())},
+            "full_probe_calls_counted": calls_full,
+            "full_probe_latency_ns": lat,
+        }
+
+    def rejit(self):
+        log("rejit: add latency for 1, 100 and 1000 methods")
+        c = self.start_callbench(True, "callbench-rejit")
+        res = {}
+        try:
+            c.cmd("spin gen 1")
+            time.sleep(2.0)  # the generated methods get called and tier up
+            n1 = 5 if self.quick else 10
+            cold, readd, rm1 = [], [], []
+            for i in range(n1):
+                r = self.rejit_latency(c.pid, f"CallBench!Bench.Solo::S{i:02d}")
+                cold.append(r)
+                rm1.append(self.remove_probe(c.pid, r["probe_id"]))
+            for i in range(n1):
+                r = self.rejit_latency(c.pid, "CallBench!Bench.Solo::S00")
+                readd.append(r)
+                rm1.append(self.remove_probe(c.pid, r["probe_id"]))
+            n100 = 3 if self.quick else 5
+            h_cold, h_readd, rm100 = [], [], []
+            for i in range(n100):
+                r = self.rejit_latency(c.pid, f"CallBench!Bench.GenB::M0{i}*")
+                assert r["methods"] == 100, r
+                h_cold.append(r)
+                rm100.append(self.remove_probe(c.pid, r["probe_id"]))
+            for i in range(3):
+                r = self.rejit_latency(c.pid, "CallBench!Bench.GenB::M00*")
+                h_readd.append(r)
+                rm100.append(self.remove_probe(c.pid, r["probe_id"]))
+            k_runs, rm1000 = [], []
+            for i in range(2 if self.quick else 3):
+                r = self.rejit_latency(c.pid, "CallBench!Bench.GenA::M*", max_methods=1000)
+                assert r["methods"] == 1000, r
+                k_runs.append(r)
+                rm1000.append(self.remove_probe(c.pid, r["probe_id"]))
+            c.cmd("stop-spin")
+        finally:
+            c.quit()
+            self.cleanup_runtime_files(c.pid)
+
+        def m(rs, key):
+            return rnd(median([r.get(key) for r in rs]))
+
+        res["one_method_add"] = m(cold, "add_ms")
+        res["one_method_first_call_after_add"] = m(cold, "first_after_add_ms")
+        res["one_method_first_call_since_add_started"] = m(cold, "first_since_start_ms")
+        res["one_method_readd_add"] = m(readd, "add_ms")
+        res["one_method_readd_first_call_after_add"] = m(readd, "first_after_add_ms")
+        res["one_method_remove"] = rnd(median(rm1))
+        res["hundred_methods_add"] = m(h_cold, "add_ms")
+        res["hundred_methods_all_counted_after_add"] = m(h_cold, "all_after_add_ms")
+        res["hundred_methods_add_per_method"] = rnd(m(h_cold, "add_ms") / 100, 4)
+        res["hundred_methods_readd_add"] = m(h_readd, "add_ms")
+        res["hundred_methods_remove"] = rnd(median(rm100))
+        res["thousand_methods_add"] = rnd(k_runs[0]["add_ms"])
+        res["thousand_methods_all_counted_after_add"] = rnd(k_runs[0].get("all_after_add_ms"))
+        res["thousand_methods_add_per_method"] = rnd(k_runs[0]["add_ms"] / 1000, 4)
+        res["thousand_methods_readd_add"] = m(k_runs[1:], "add_ms")
+        res["thousand_methods_readd_all_counted_after_add"] = m(k_runs[1:], "all_after_add_ms")
+        res["thousand_methods_remove"] = rnd(median(rm1000))
+        self.results["rejit_latency_ms"] = res
+        self.results["rejit_detail"] = {
+            "how": "rejit_latency runs `clrprobe add --json` and polls the calls counters of the stats "
+                   "region every ~20 us while CallBench calls every generated method in a loop "
+                   "(spin gen, 1 thread); *_after_add: from `clrprobe add` exiting; add: wall time of "
+                   "the `clrprobe add` process (CLI start, request, agent reply)",
+            "one_method_cold_samples": cold, "one_method_readd_samples": readd,
+            "hundred_cold_samples": h_cold, "hundred_readd_samples": h_readd, "thousand_samples": k_runs,
+        }
+
+    def free_port(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def http_status(self, port, path, timeout=1.0):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+                data = s.recv(64)
+                return int(data.split()[1]) if data.startswith(b"HTTP/") else None
+        except OSError:
+            return None
+
+    def start_minimal_api(self, env, port):
+        env = dict(env, ASPNETCORE_URLS=f"http://127.0.0.1:{port}", Logging__LogLevel__Default="Warning",
+                   DOTNET_GENERATE_ASPNET_CERTIFICATE="false")
+        return subprocess.Popen([self.dotnet, self.app("MinimalApi")], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def time_minimal_api(self, env):
+        """Process start to the first HTTP 200 of GET /orders/1, and the RSS then."""
+        port = self.free_port()
+        t0 = time.perf_counter()
+        p = self.start_minimal_api(env, port)
+        try:
+            while True:
+                if self.http_status(port, "/orders/1") == 200:
+                    t1 = time.perf_counter()
+                    break
+                if p.poll() is not None:
+                    raise RuntimeError(f"MinimalApi exited {p.returncode} before answering")
+                if time.perf_counter() - t0 > 60:
+                    raise RuntimeError("MinimalApi did not answer within 60 s")
+                time.sleep(0.001)
+            return (t1 - t0) * 1e3, cpu_ms(p.pid), rss_breakdown_kb(p.pid)
+        finally:
+            p.terminate()
+            p.wait()
+            self.cleanup_runtime_files(p.pid)
+
+    def startup(self):
+        n_hello = 10 if self.quick else 20
+        n_api = 6 if self.quick else 12
+        log(f"startup: hello x{n_hello}, minimal API x{n_api} per mode (interleaved)")
+        hello_probes = [f"Hello!Hello.Steps::S{i}" for i in range(10)]
+        api_probes = ["MinimalApi!MinimalApi." + m for m in (
+            "Handlers::GetOrder", "Pricing::PriceOf", "Pricing::Discount", "Customers::NameOf",
+            "Customers::Index", "Tax::Of", "Tax::Rate", "Inventory::InStock", "Inventory::Stock", "Regions::Of")]
+        modes = {
+            "no_agent": lambda probes: self.env(False),
+            "agent_no_probe": lambda probes: self.env(True),
+            "agent_10_probes": lambda probes: self.env(True, probes),
+        }
+        # Sanity: the ten startup probes are applied and count (one untimed run with a report).
+        report = os.path.join(self.work, "hello-report.json")
+        env = dict(self.env(True, hello_probes), CLRPROBE_REPORT=report)
+        subprocess.run([self.dotnet, self.app("Hello")], env=env, check=True, stdout=subprocess.DEVNULL)
+        with open(report) as f:
+            rep = json.load(f)
+        counted = sum(1 for p in rep.get("probes", []) if p.get("calls", 0) >= 1)
+        self.results["startup_detail"] = {"hello_probes_counting": counted}
+        if counted != 10:
+            self.notes.append(f"startup: only {counted} of the 10 hello probes counted a call")
+
+        # Diagnostic mode (hello only): the agent without its 10 ms TSC calibration at start-up.
+        hello_modes = dict(modes, agent_no_probe_monotonic_clock=lambda probes: dict(
+            self.env(True), CLRPROBE_CLOCK="monotonic"))
+        hello = {k: [] for k in hello_modes}
+        hello_cpu = {k: [] for k in hello_modes}
+        for i in range(n_hello + 1):
+            for k in (list(hello_modes) if i % 2 else list(reversed(hello_modes))):
+                env = hello_modes[k](hello_probes)
+                t0 = time.perf_counter()
+                p = subprocess.Popen([self.dotnet, self.app("Hello")], env=env, stdout=subprocess.DEVNULL)
+                _, status, ru = os.wait4(p.pid, 0)
+                dt = (time.perf_counter() - t0) * 1e3
+                p.returncode = os.waitstatus_to_exitcode(status)
+                if p.returncode != 0:
+                    raise RuntimeError(f"Hello exited {p.returncode} ({k})")
+                if i > 0:  # the first round warms the disk cache
+                    hello[k].append(dt)
+                    hello_cpu[k].append((ru.ru_utime + ru.ru_stime) * 1e3)
+        for f in os.listdir(self.rtdir):
+            os.unlink(os.path.join(self.rtdir, f))
+
+        wrapper = []
+        for i in range(n_hello):
+            t0 = time.perf_counter()
+            subprocess.run([self.cli, "run", "--", "/bin/true"], env=self.base_env, check=True)
+            wrapper.append((time.perf_counter() - t0) * 1e3)
+
+        api = {k: [] for k in modes}
+        api_cpu = {k: [] for k in modes}
+        api_rss = {k: [] for k in modes}
+        for i in range(n_api + 1):
+            for k in (list(modes) if i % 2 else list(reversed(modes))):
+                ms, cpu, rss = self.time_minimal_api(modes[k](api_probes))
+                if i > 0:
+                    api[k].append(ms)
+                    api_cpu[k].append(cpu)
+                    api_rss[k].append(rss)
+
+        def added(d):
+            base = median(d["no_agent"])
+            return {k: {"ms": rnd(median(v) - base, 2), "pct": rnd((median(v) / base - 1) * 100, 2)}
+                    for k, v in d.items() if k != "no_agent"}
+
+        self.results["startup_ms"] = {
+            "hello": {k: rnd(median(v), 2) for k, v in hello.items()},
+            "minimal_api_first_200": {k: rnd(median(v), 2) for k, v in api.items()},
+            "hello_added": added(hello),
+            "minimal_api_added": added(api),
+            "hello_cpu": {k: rnd(median(v), 2) for k, v in hello_cpu.items()},
+            "minimal_api_cpu_until_first_200": {k: rnd(median(v), 2) for k, v in api_cpu.items()},
+            "hello_cpu_added": added(hello_cpu),
+            "minimal_api_cpu_added": added(api_cpu),
+            "clrprobe_run_wrapper_true": rnd(median(wrapper), 2),
+        }
+        self.results["startup_detail"].update({
+            "how": "own loop, modes interleaved, first round discarded; agent loaded through the "
+                   "environment `clrprobe run` sets (CORECLR_*), so the CLI's own exec is not included "
+                   "(it is measured apart as clrprobe_run_wrapper_true: `clrprobe run -- /bin/true`)",
+            "cpu": "user+system CPU time of the process (hello: wait4 rusage; minimal API: "
+                   "/proc/PID/stat at the first 200, 10 ms ticks): less sensitive to a busy machine",
+            "hello_samples_ms": {k: [rnd(x, 2) for x in v] for k, v in hello.items()},
+            "minimal_api_samples_ms": {k: [rnd(x, 2) for x in v] for k, v in api.items()},
+            "probes_hello": hello_probes, "probes_minimal_api": api_probes,
+        })
+        mem = self.results.setdefault("memory_kb", {})
+        mem["minimal_api_after_first_200"] = {
+            k: {key: median([r.get(key) for r in v]) for key in ("VmRSS", "RssAnon", "RssFile")}
+            for k, v in api_rss.items()}
+
+    def memory(self):
+        budget_one = 45 if self.quick else 120
+        budget_hundred = 30 if self.quick else 75
+        log(f"memory: add/remove cycles (time budgets {budget_one} s and {budget_hundred} s)")
+        mem = self.results.setdefault("memory_kb", {})
+        # Agent RSS: CallBench idle (from the per-call section) and MinimalApi (startup section).
+        idle = mem.get("callbench_idle")
+        if idle:
+            mem["agent_rss_callbench"] = idle["agent_no_probe"]["VmRSS"] - idle["no_agent"]["VmRSS"]
+        api = mem.get("minimal_api_after_first_200")
+        if api:
+            mem["agent_rss_minimal_api"] = api["agent_no_probe"]["VmRSS"] - api["no_agent"]["VmRSS"]
+            mem["agent_10_probes_rss_minimal_api"] = api["agent_10_probes"]["VmRSS"] - api["no_agent"]["VmRSS"]
+
+        def cycles(proc, selector, max_methods, max_cycles, budget_s, warmup=3):
+            for _ in range(warmup):  # first add fills the IL cache, allocates slots
+                r = self.rejit_latency(proc.pid, selector, max_methods)
+                self.remove_probe(proc.pid, r["probe_id"])
+            time.sleep(0.5)
+            start_rss = rss_breakdown_kb(proc.pid)
+            points = [(0, start_rss["VmRSS"])]
+            t0 = time.perf_counter()
+            n = 0
+            while n < max_cycles and time.perf_counter() - t0 < budget_s:
+                r = self.rejit_latency(proc.pid, selector, max_methods)  # returns once counted
+                self.remove_probe(proc.pid, r["probe_id"])
+                n += 1
+                if n % 50 == 0:
+                    points.append((n, rss_kb(proc.pid)))
+            elapsed = time.perf_counter() - t0
+            time.sleep(0.5)
+            end_rss = rss_breakdown_kb(proc.pid)
+            points.append((n, end_rss["VmRSS"]))
+            return {
+                "cycles": n, "seconds": rnd(elapsed, 1), "rss_start_kb": start_rss, "rss_end_kb": end_rss,
+                "growth_kb": end_rss["VmRSS"] - start_rss["VmRSS"],
+                "growth_per_cycle_kb": rnd((end_rss["VmRSS"] - start_rss["VmRSS"]) / max(n, 1), 2),
+                "anon_growth_per_cycle_kb": rnd((end_rss["RssAnon"] - start_rss["RssAnon"]) / max(n, 1), 2),
+                "rss_points": points,
+            }
+
+        d = self.start_callbench(True, "callbench-memory")
+        try:
+            d.cmd("spin gen 1")
+            time.sleep(2.0)
+            mem["cycles_one_method"] = cycles(d, "CallBench!Bench.Solo::S39", None, 1000, budget_one)
+            mem["cycles_100_methods"] = cycles(d, "CallBench!Bench.GenB::M09*", None, 1000, budget_hundred)
+            d.cmd("stop-spin")
+        finally:
+            d.quit()
+            self.cleanup_runtime_files(d.pid)
+        mem["rss_growth_per_cycle_one_method"] = mem["cycles_one_method"]["growth_per_cycle_kb"]
+        mem["rss_growth_per_cycle_100_methods"] = mem["cycles_100_methods"]["growth_per_cycle_kb"]
+        for key, want in (("cycles_one_method", 1000), ("cycles_100_methods", 1000)):
+            n = mem[key]["cycles"]
+            if n < want:
+                self.notes.append(f"memory: {key} ran {n} cycles (time budget), not {want}")
+
+    def wrk(self, port, seconds):
+        r = subprocess.run(["wrk", "-t2", "-c2", f"-d{seconds}s", "--latency",
+                            f"http://127.0.0.1:{port}/orders/42"], capture_output=True, text=True, check=True)
+        out = r.stdout
+
+        def dur_ms(text):
+            m = re.match(r"([\d.]+)(us|ms|s)", text)
+            v = float(m.group(1))
+            return v / 1000 if m.group(2) == "us" else v if m.group(2) == "ms" else v * 1000
+
+        res = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+               "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+        for pct in ("50", "90", "99"):
+            m = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
+            res[f"p{pct}_ms"] = rnd(dur_ms(m.group(1)), 4)
+        errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        res["non_2xx"] = int(errs.group(1)) if errs else 0
+        return res
+
+    def load(self):
+        seconds = 5 if self.quick else 10
+        reps = 1 if self.quick else 2
+        log(f"load: wrk -t2 -c2 -d{seconds}s on the minimal API, {reps} run(s) per mode")
+        runs = {"no_agent": [], "agent_no_probe": [], "agent_full_probe": []}
+        probe_calls = []
+        probe_latency = None
+        for rep in range(reps):
+            order = list(runs) if rep % 2 == 0 else list(reversed(runs))
+            for mode in order:
+                port = self.free_port()
+                p = self.start_minimal_api(self.env(mode != "no_agent"), port)
+                try:
+                    t0 = time.perf_counter()
+                    while self.http_status(port, "/orders/1") != 200:
+                        if p.poll() is not None or time.perf_counter() - t0 > 60:
+                            raise RuntimeError("MinimalApi did not start")
+                        time.sleep(0.01)
+                    probe = None
+                    if mode == "agent_full_probe":
+                        probe = self.add_probe(p.pid, "MinimalApi!MinimalApi.Handlers::GetOrder")
+                    self.wrk(port, 2)  # warm-up: tier-up of the request path
+                    before = self.probe_stats(p.pid) if probe else None
+                    res = self.wrk(port, seconds)
+                    if probe:
+                        after = self.probe_stats(p.pid)
+                        get = lambda st: next(x for x in st["probes"] if x["id"] == probe["id"])
+                        probe_calls.append((get(after)["calls"] - get(before)["calls"], res["requests"]))
+                        probe_latency = get(after).get("latency_ns")
+                    runs[mode].append(res)
+                finally:
+                    p.terminate()
+                    p.wait()
+                    self.cleanup_runtime_files(p.pid)
+        out = {}
+        for mode, rs in runs.items():
+            out[mode] = {k: rnd(median([r[k] for r in rs]), 4) for k in ("rps", "p50_ms", "p90_ms", "p99_ms")}
+            out[mode]["non_2xx"] = sum(r["non_2xx"] for r in rs)
+        base = out["no_agent"]["rps"]
+        for mode in ("agent_no_probe", "agent_full_probe"):
+            out[mode]["rps_change_pct"] = rnd((out[mode]["rps"] / base - 1) * 100, 2)
+        self.results["load"] = out
+        self.results["load_detail"] = {
+            "how": f"wrk -t2 -c2 -d{seconds}s --latency http://127.0.0.1:PORT/orders/42 after a 2 s warm-up; "
+                   f"median of {reps} run(s) per mode, modes interleaved; the probe is added live on "
+                   "MinimalApi.Handlers::GetOrder before the warm-up",
+            "runs": runs,
+            "probe_calls_vs_wrk_requests": probe_calls,
+            "probe_latency_ns_last_run": probe_latency,
+        }
+
+
+# --------------------------------------------------------------------------- report
+
+def fmt(x, nd=1, unit=""):
+    if x is None:
+        return "n/a"
+    return f"{x:.{nd}f}{unit}"
+
+
+def report_rows(r):
+    rows = []  # (section, measure, value, goal, verdict)
+
+    def verdict(ok):
+        return "n/a" if ok is None else ("met" if ok else "missed")
+
+    pc, pc2 = r.get("per_call_ns"), r.get("per_call_ns_2_threads")
+    add, add2 = r.get("per_call_added_ns"), r.get("per_call_added_ns_2_threads")
+    if pc:
+        noise = r["per_call_detail"]["baseline_noise_pct"]
+        for key, label in (("baseline", "no agent (baseline)"), ("agent_no_probe", "agent loaded, no probe"),
+                           ("count_probe", "count-only probe"), ("full_probe", "full probe (calls, exceptions, latency)"),
+                           ("after_remove", "after the probe is removed"), ("manual_otel", "hand-written Counter+Histogram+Stopwatch, OTel listening")):
+            v1, v2 = pc[key], pc2[key]
+            a1 = add.get(key) if key != "baseline" else None
+            a2 = add2.get(key) if key != "baseline" else None
+            value = f"{fmt(v1, 2)} / {fmt(v2, 2)} ns"
+            if a1 is not None:
+                value += f" ({a1:+.2f} / {a2:+.2f})"
+            goal, ok = "", None
+            if key == "agent_no_probe":
+                loss = add["agent_no_probe_throughput_loss_pct"]
+                goal, ok = "≤ 1 % throughput", loss <= 1.0
+                value += f", {loss:+.1f} %"
+                if not ok and loss <= noise:
+                    ok = None
+                    value += f" (within the baseline's noise, IQR {noise:.1f} %)"
+            elif key == "count_probe":
+                goal = "≤ 3 ns added"
+                ok = None if a1 is None else a1 <= 3.0
+                if v1 is None:
+                    value = "not measured (no count-only mode yet)"
+            elif key == "full_probe":
+                goal = "≤ 30 ns added and ≤ 0.3× hand-written"
+                ratio = add.get("full_over_manual_added_ratio")
+                ok = a1 <= 30.0 and ratio is not None and ratio <= 0.3
+                value += f", {fmt(ratio, 2)}× hand-written added cost"
+            elif key == "after_remove":
+                goal = f"within noise of no agent (baseline IQR {noise:.1f} %)"
+                ok = abs(add["after_remove_vs_baseline_pct"]) <= max(noise, 1.0) * 2
+                value += f", {add['after_remove_vs_baseline_pct']:+.1f} %"
+            rows.append(("per call, 1 / 2 threads", label, value, goal, verdict(ok)))
+    nh = r.get("native_hit_path_ns")
+    if nh:
+        el = nh.get("BM_EnterLeave/threads:1")
+        rows.append(("per call", "native part only: enter+leave (hit_path_bench)",
+                     f"{fmt(el, 2)} ns (TSC read {fmt(nh.get('BM_ReadTicks'), 2)} ns)", "", ""))
+    rj = r.get("rejit_latency_ms")
+    if rj:
+        ok = rj["one_method_first_call_after_add"] is not None and rj["one_method_first_call_after_add"] <= 5.0
+        rows.append(("ReJIT", "1 method: `add` → first counted call",
+                     f"{fmt(rj['one_method_first_call_after_add'], 2)} ms (add itself {fmt(rj['one_method_add'], 2)} ms; "
+                     f"re-add {fmt(rj['one_method_readd_first_call_after_add'], 2)} ms)", "≤ 5 ms", verdict(ok)))
+        rows.append(("ReJIT", "100 methods: add / all counted after add",
+                     f"{fmt(rj['hundred_methods_add'], 1)} ms ({fmt(rj['hundred_methods_add_per_method'], 3)} ms/method) / "
+                     f"{fmt(rj['hundred_methods_all_counted_after_add'], 1)} ms", "", ""))
+        rows.append(("ReJIT", "1,000 methods: add / all counted after add",
+                     f"{fmt(rj['thousand_methods_add'], 1)} ms ({fmt(rj['thousand_methods_add_per_method'], 3)} ms/method) / "
+                     f"{fmt(rj['thousand_methods_all_counted_after_add'], 1)} ms", "", ""))
+        rows.append(("ReJIT", "remove: 1 / 100 / 1,000 methods",
+                     f"{fmt(rj['one_method_remove'], 1)} / {fmt(rj['hundred_methods_remove'], 1)} / "
+                     f"{fmt(rj['thousand_methods_remove'], 1)} ms", "", ""))
+    su = r.get("startup_ms")
+    if su:
+        for app, key, cpukey in (("hello world (start → exit)", "hello", "hello_cpu"),
+                                 ("minimal API (start → first 200)", "minimal_api_first_200",
+                                  "minimal_api_cpu_until_first_200")):
+            base, cbase = su[key]["no_agent"], su[cpukey]["no_agent"]
+            for mode, label in (("agent_no_probe", "agent, no probe"), ("agent_10_probes", "agent, 10 startup probes"),
+                                ("agent_no_probe_monotonic_clock", "agent, no probe, CLRPROBE_CLOCK=monotonic")):
+                if mode not in su[key]:
+                    continue
+                v, c = su[key][mode], su[cpukey][mode]
+                ms, pct = v - base, (v / base - 1) * 100
+                ok = pct <= 5.0 or ms <= 10.0
+                rows.append(("start-up", f"{app}: {label}",
+                             f"{fmt(v, 1)} vs {fmt(base, 1)} ms ({ms:+.1f} ms, {pct:+.1f} %); "
+                             f"CPU {fmt(c, 0)} vs {fmt(cbase, 0)} ms ({c - cbase:+.0f} ms)",
+                             "≤ 5 % or ≤ 10 ms added", verdict(ok)))
+    mem = r.get("memory_kb")
+    if mem:
+        if "agent_rss_callbench" in mem:
+            rows.append(("memory", "agent RSS (CallBench idle / minimal API after first 200)",
+                         f"+{mem['agent_rss_callbench']} KB / +{mem.get('agent_rss_minimal_api', 'n/a')} KB", "", ""))
+        for key, label in (("cycles_one_method", "RSS growth per add/remove cycle, 1 method"),
+                           ("cycles_100_methods", "RSS growth per add/remove cycle, 100 methods")):
+            c = mem.get(key)
+            if c:
+                rows.append(("memory", label, f"{fmt(c['growth_per_cycle_kb'], 2)} KB/cycle over {c['cycles']} cycles "
+                             f"({c['growth_kb']:+d} KB in {c['seconds']} s)", "", ""))
+    ld = r.get("load")
+    if ld:
+        for mode, label in (("no_agent", "no agent"), ("agent_no_probe", "agent, no probe"),
+                            ("agent_full_probe", "agent, probe on the handler")):
+            x = ld[mode]
+            value = f"{x['rps']:.0f} req/s, p50 {x['p50_ms']:.3f} ms, p99 {x['p99_ms']:.3f} ms"
+            if "rps_change_pct" in x:
+                value += f" ({x['rps_change_pct']:+.1f} % req/s)"
+            rows.append(("service under load (wrk, 2 conns)", label, value, "", ""))
+    return rows
+
+
+def markdown_table(rows):
+    out = ["| section | measure | value | goal | |", "|---|---|---|---|---|"]
+    for sec, measure, value, goal, v in rows:
+        out.append(f"| {sec} | {measure} | {value} | {goal} | {v} |")
+    return "\n".join(out)
+
+
+def print_table(rows):
+    w1 = max(len(r[1]) for r in rows)
+    for sec, measure, value, goal, v in rows:
+        tail = f"   [{goal}: {v}]" if goal else ""
+        print(f"  {measure:<{w1}}  {value}{tail}")
+
+
+def write_markdown(path, results, rows, command):
+    m = results.get("machine", {})
+    block = [
+        "<!-- bench:results:begin (generated by bench/run; edit outside this block) -->",
+        f"Measured {m.get('date_utc', '?')} on {m.get('model_name', '?')}, {m.get('nproc', '?')} cores "
+        f"({m.get('hypervisor_vendor', 'bare metal')} VM), {round(m.get('mem_total_kb', 0) / 1048576)} GiB, "
+        f"kernel {m.get('kernel', '?')}, {', '.join(m.get('dotnet_runtimes', [])[-1:])}, clocksource "
+        f"{m.get('clocksource', '?')}; load average at start {', '.join(f'{x:.1f}' for x in m.get('load_average_start', []))}"
+        f", at end {', '.join(f'{x:.1f}' for x in m.get('load_average_end', []))}; commit {m.get('git_head', '?')}.",
+        f"Command: `{command}` ({results.get('duration_s', '?')} s). Raw figures: `bench/results.json`.",
+        "",
+        markdown_table(rows),
+    ]
+    if results.get("notes"):
+        block += ["", "Notes from the run:", ""] + [f"- {n}" for n in results["notes"]]
+    block.append("<!-- bench:results:end -->")
+    text = "\n".join(block)
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if "<!-- bench:results:begin" in old and "<!-- bench:results:end -->" in old:
+            pre = old[:old.index("<!-- bench:results:begin")]
+            post = old[old.index("<!-- bench:results:end -->") + len("<!-- bench:results:end -->"):]
+            text = pre + text + post
+        else:
+            text = old.rstrip() + "\n\n" + text + "\n"
+    else:
+        text = "# clrprobe benchmarks\n\n" + text + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions and shorter runs")
+    ap.add_argument("--only", default="", help="comma-separated sections to run")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results.json"))
+    ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--no-markdown", action="store_true")
+    ap.add_argument("--command", default="bench/run")
+    args = ap.parse_args()
+
+    sections = ["machine", "micro", "percall", "rejit", "startup", "memory", "load"]
+    only = [s for s in args.only.split(",") if s]
+    t_start = time.time()
+    b = Bench(args)
+    failed = []
+    try:
+        for s in sections:
+            if only and s not in only and s != "machine":
+                continue
+            fn = {"machine": b.machine, "micro": b.micro_bench, "percall": b.percall, "rejit": b.rejit,
+                  "startup": b.startup, "memory": b.memory, "load": b.load}[s]
+            try:
+                fn()
+            except Exception as e:  # report and go on with the other sections
+                failed.append(s)
+                b.notes.append(f"section {s} failed: {e}")
+                log(f"section {s} FAILED: {e}")
+    finally:
+        shutil.rmtree(b.work, ignore_errors=True)
+    b.results.setdefault("machine", {})["load_average_end"] = list(os.getloadavg())
+    b.results["duration_s"] = round(time.time() - t_start)
+    b.results["command"] = args.command
+    b.results["notes"] = b.notes
+    for key in ("per_call_ns", "rejit_latency_ms", "startup_ms", "memory_kb"):
+        b.results.setdefault(key, None)
+    ordered = {k: b.results[k] for k in ("machine", "command", "duration_s", "per_call_ns", "per_call_ns_2_threads",
+                                         "per_call_added_ns", "per_call_added_ns_2_threads", "rejit_latency_ms",
+                                         "startup_ms", "memory_kb", "load", "native_hit_path_ns", "notes")
+               if k in b.results}
+    ordered.update({k: v for k, v in b.results.items() if k not in ordered})
+    with open(args.out, "w") as f:
+        json.dump(ordered, f, indent=2)
+        f.write("\n")
+    rows = report_rows(b.results)
+    print()
+    print_table(rows)
+    for n in b.notes:
+        print(f"  note: {n}")
+    print(f"\nwrote {os.path.relpath(args.out, ROOT)}", end="")
+    if not args.no_markdown and not only:
+        write_markdown(args.markdown, b.results, rows, args.command)
+        print(f" and the results block of {os.path.relpath(args.markdown, ROOT)}", end="")
+    print(f" in {b.results['duration_s']} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+// rejit_latency: how long a live `clrprobe add` takes, and how long after it
+// returns the probed methods are counted (used by bench/run).
+//
+//   rejit_latency --cli PATH --pid PID --stats FILE --selector SEL [--max-methods N]
+//                 [--timeout-ms MS]
+//
+// Runs `clrprobe add -p PID SEL --json` as a child process while a second
+// thread polls the `calls` counter of every slot of the stats region (about
+// every 20 µs). The program must be calling the selected methods all the time
+// (CallBench `spin`). Prints one JSON object:
+//
+//   {"methods": N, "add_ms": ..., "first_after_add_ms": ..., "all_after_add_ms": ...,
+//    "first_since_start_ms": ..., "all_since_start_ms": ..., "counted": N, "probe_id": ID}
+//
+// *_after_add_ms are measured from the moment `clrprobe add` exited (negative:
+// the first calls were counted before the CLI had printed its answer);
+// *_since_start_ms from the moment it was started. Exit 1 on any failure.
+//
+// Only the calls counters are read, straight from the shared-memory layout
+// (stats/region_layout.h); the header is validated by StatsReader first.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/region_layout.h"
+#include "stats/stats_reader.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace clrprobe::stats;
+
+struct Options {
+  std::string cli, stats, selector;
+  long pid = 0;
+  long max_methods = 0;
+  long timeout_ms = 10000;
+};
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "rejit_latency: %s\n", message.c_str());
+  std::exit(1);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) fail("missing value for " + a);
+      return argv[++i];
+    };
+    if (a == "--cli") o.cli = value();
+    else if (a == "--pid") o.pid = std::stol(value());
+    else if (a == "--stats") o.stats = value();
+    else if (a == "--selector") o.selector = value();
+    else if (a == "--max-methods") o.max_methods = std::stol(value());
+    else if (a == "--timeout-ms") o.timeout_ms = std::stol(value());
+    else fail("unknown argument " + a);
+  }
+  if (o.cli.empty() || o.stats.empty() || o.selector.empty() || o.pid <= 0)
+    fail("usage: rejit_latency --cli PATH --pid PID --stats FILE --selector SEL [--max-methods N]");
+  return o;
+}
+
+// Read-only view of the calls counters of every slot.
+class CallCounters {
+ public:
+  explicit CallCounters(const std::string& path) {
+    auto reader = StatsReader::open(path);
+    if (!reader) fail("cannot open stats region " + path);
+    capacity_ = reader->info().slot_capacity;
+    stripes_ = reader->info().stripe_count;
+    const RegionGeometry g = region_geometry(capacity_, stripes_);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail("cannot open " + path);
+    size_ = g.total_size;
+    base_ = static_cast<const std::byte*>(::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0));
+    ::close(fd);
+    if (base_ == MAP_FAILED) fail("cannot map " + path);
+    header_ = reinterpret_cast<const RegionHeader*>(base_);
+    counters_ = reinterpret_cast<const StripeCounters*>(base_ + g.counters_offset);
+  }
+  ~CallCounters() { ::munmap(const_cast<std::byte*>(base_), size_); }
+
+  uint32_t slots_used() const {
+    uint32_t used = std::atomic_ref<const uint32_t>(header_->slots_used).load(std::memory_order_acquire);
+    return std::min(used, capacity_);
+  }
+  uint64_t calls(uint32_t slot) const {
+    uint64_t sum = 0;
+    const StripeCounters* s = counters_ + uint64_t{slot} * stripes_;
+    for (uint32_t i = 0; i < stripes_; ++i)
+      sum += std::atomic_ref<const uint64_t>(s[i].calls).load(std::memory_order_relaxed);
+    return sum;
+  }
+  uint32_t capacity() const { return capacity_; }
+
+ private:
+  const std::byte* base_ = nullptr;
+  size_t size_ = 0;
+  const RegionHeader* header_ = nullptr;
+  const StripeCounters* counters_ = nullptr;
+  uint32_t capacity_ = 0, stripes_ = 0;
+};
+
+// Runs argv, returns its exit status and stdout.
+int run_capture(const std::vector<std::string>& args, std::string& out) {
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) fail("pipe failed");
+  pid_t child = ::fork();
+  if (child < 0) fail("fork failed");
+  if (child == 0) {
+    ::dup2(pipefd[1], STDOUT_FILENO);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(pipefd[1]);
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(pipefd[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options opt = parse(argc, argv);
+  CallCounters counters(opt.stats);
+  const uint32_t capacity = counters.capacity();
+
+  // Counts at the start; slots allocated later start from 0.
+  std::vector<uint64_t> initial(capacity, 0);
+  const uint32_t used0 = counters.slots_used();
+  for (uint32_t s = 0; s < used0; ++s) initial[s] = counters.calls(s);
+
+  // first_seen[s]: ns since start when slot s was first seen counting (0: not yet).
+  std::vector<std::atomic<int64_t>> first_seen(capacity);
+  std::atomic<bool> stop{false};
+  const Clock::time_point start = Clock::now();
+  std::thread poller([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const uint32_t used = counters.slots_used();
+      const int64_t now_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+      for (uint32_t s = 0; s < used; ++s) {
+        if (first_seen[s].load(std::memory_order_relaxed) != 0) continue;
+        if (counters.calls(s) > initial[s]) first_seen[s].store(std::max<int64_t>(now_ns, 1));
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+  });
+
+  std::vector<std::string> args = {opt.cli, "add", "-p", std::to_string(opt.pid), opt.selector, "--json"};
+  if (opt.max_methods > 0) {
+    args.push_back("--max-methods");
+    args.push_back(std::to_string(opt.max_methods));
+  }
+  std::string out;
+  const int status = run_capture(args, out);
+  const Clock::time_point added = Clock::now();
+  if (status != 0) {
+    stop = true;
+    poller.join();
+    fail("clrprobe add exited " + std::to_string(status) + ": " + out);
+  }
+
+  std::vector<uint32_t> slots;
+  nlohmann::json reply;
+  try {
+    reply = nlohmann::json::parse(out);
+    for (const auto& m : reply.at("probe").at("methods")) slots.push_back(m.at("slot").get<uint32_t>());
+  } catch (const std::exception& e) {
+    stop = true;
+    poller.join();
+    fail(std::string("cannot read the reply of clrprobe add: ") + e.what() + ": " + out);
+  }
+  for (uint32_t s : slots)
+    if (s >= capacity) fail("slot out of range");
+
+  const Clock::time_point deadline = added + std::chrono::milliseconds(opt.timeout_ms);
+  auto all_seen = [&] {
+    return std::all_of(slots.begin(), slots.end(), [&](uint32_t s) { return first_seen[s].load() != 0; });
+  };
+  while (!all_seen() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  stop = true;
+  poller.join();
+
+  const double add_ms = ms_between(start, added);
+  int64_t first = 0, last = 0;
+  size_t counted = 0;
+  for (uint32_t s : slots) {
+    const int64_t t = first_seen[s].load();
+    if (t == 0) continue;
+    ++counted;
+    first = first == 0 ? t : std::min(first, t);
+    last = std::max(last, t);
+  }
+  nlohmann::json result = {
+      {"methods", slots.size()},
+      {"counted", counted},
+      {"add_ms", add_ms},
+      {"probe_id", reply["probe"].value("id", 0)},
+  };
+  if (counted > 0) {
+    result["first_since_start_ms"] = first / 1e6;
+    result["first_after_add_ms"] = first / 1e6 - add_ms;
+  }
+  if (counted == slots.size() && counted > 0) {
+    result["all_since_start_ms"] = last / 1e6;
+    result["all_after_add_ms"] = last / 1e6 - add_ms;
+  }
+  std::printf("%s\n", result.dump().c_str());
+  return counted == slots.size() ? 0 : 1;
+}

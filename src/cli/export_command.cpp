@@ -1,0 +1,168 @@
+#include "cli/export_command.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/console.h"
+#include "cli/exit_codes.h"
+#include "cli/process_info.h"
+#include "cli/runtime_files.h"
+#include "export/collector.h"
+#include "export/listen_address.h"
+#include "export/metrics_server.h"
+#include "export/otlp_pusher.h"
+#include "export/prometheus_text.h"
+
+namespace clrprobe::cli {
+namespace {
+
+using namespace clrprobe::exporter;
+
+void log_line(const std::string& line) {
+  // One write per line: the server threads and the pusher log concurrently.
+  const std::string text = "clrprobe export: " + line + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+// The agents' stats regions in `dirs` (first directory wins for a pid), with
+// the process's name while it runs.
+std::vector<AgentTarget> discover_agents(const std::vector<std::string>& dirs) {
+  std::vector<AgentTarget> targets;
+  std::set<pid_t> seen;
+  for (const std::string& dir : dirs) {
+    for (const RuntimeFile& file : list_runtime_files(dir)) {
+      if (file.kind != RuntimeFileKind::Stats || !seen.insert(file.pid).second) continue;
+      const RuntimePaths paths = runtime_paths(dir, file.pid);
+      AgentTarget target;
+      target.pid = file.pid;
+      target.stats_path = paths.stats;
+      target.probes_path = paths.probes;
+      if (auto info = read_process_info(file.pid)) target.process_name = info->name;
+      targets.push_back(std::move(target));
+    }
+  }
+  return targets;
+}
+
+std::string host_name() {
+  char name[256] = {0};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "";
+  return name;
+}
+
+bool valid_otlp_url(const std::string& url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+}  // namespace
+
+int export_command(const ExportOptions& options) {
+  if (!options.otlp_url.empty() && !valid_otlp_url(options.otlp_url)) {
+    complain("--otlp needs an http:// or https:// URL, e.g. http://127.0.0.1:4318/v1/metrics");
+    return kExitUsage;
+  }
+  const bool serve = !options.listen.empty() || options.otlp_url.empty();
+  ListenAddress address;
+  if (serve && !options.once) {
+    auto parsed = parse_listen_address(options.listen.empty() ? kDefaultListen : options.listen);
+    if (!parsed) {
+      complain("{}", parsed.error().message);
+      return kExitUsage;
+    }
+    address = *parsed;
+    if (!options.listen_any) {
+      auto loopback = is_loopback_host(address.host);
+      if (!loopback) {
+        complain("--listen: {}", loopback.error().message);
+        return kExitUsage;
+      }
+      if (!*loopback) {
+        complain("--listen {}: not a loopback address, and /metrics has no authentication; "
+                 "add --listen-any to serve other hosts",
+                 format_host_port(address.host, address.port));
+        return kExitUsage;
+      }
+    }
+  }
+
+  const std::vector<std::string> dirs = options.runtime_dirs.empty() ? runtime_dirs_to_scan() : options.runtime_dirs;
+  const uint64_t start_ns = unix_now_ns();
+  Collector collector([dirs] { return discover_agents(dirs); }, log_line);
+  OtlpPusherOptions push;
+  push.url = options.otlp_url;
+  push.interval = std::chrono::milliseconds(static_cast<int64_t>(options.interval_seconds * 1000));
+  push.identity = {options.version, host_name()};
+  push.exporter_start_unix_ns = start_ns;
+
+  if (options.once) {
+    // Everything the files hold now, exited processes included.
+    HostSnapshot snapshot = collector.collect();
+    int status = kExitOk;
+    if (!options.otlp_url.empty()) {
+      const nlohmann::json request = otlp_metrics_request(snapshot, push.identity);
+      PushOutcome outcome = post_otlp_json(push.url, request.dump(), push.timeout);
+      if (!outcome.ok) {
+        complain("OTLP push to {} failed: {}", push.url, outcome.message);
+        status = kExitFailure;
+      }
+    }
+    if (serve) {
+      const std::string text = prometheus_text(snapshot);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+    return status;
+  }
+
+  // SIGINT/SIGTERM/SIGHUP are taken by this thread (sigwait below); the
+  // server and pusher threads inherit the blocked mask. A scraper that hangs
+  // up must not kill us.
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::unique_ptr<MetricsServer> server;
+  std::thread server_thread;
+  if (serve) {
+    server = std::make_unique<MetricsServer>(collector, start_ns, options.version);
+    auto port = server->bind(address.host, address.port);
+    if (!port) {
+      complain("{}", port.error().message);
+      return kExitFailure;
+    }
+    fmt::print("clrprobe export: serving http://{}/metrics\n", format_host_port(address.host, *port));
+    std::fflush(stdout);
+    server_thread = std::thread([&server] {
+      if (!server->run()) log_line("warning: the /metrics server stopped unexpectedly");
+    });
+  }
+  std::unique_ptr<OtlpPusher> pusher;
+  if (!options.otlp_url.empty()) {
+    fmt::print("clrprobe export: pushing to {} every {} s\n", options.otlp_url, options.interval_seconds);
+    std::fflush(stdout);
+    pusher = std::make_unique<OtlpPusher>(collector, push, log_line);
+    pusher->start();
+  }
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log_line(fmt::format("stopping ({})", strsignal(signal_number)));
+  if (pusher) pusher->stop();
+  if (server) {
+    server->stop();
+    server_thread.join();
+  }
+  return kExitOk;
+}
+
+}  // namespace clrprobe::cli

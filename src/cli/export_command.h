@@ -1,0 +1,25 @@
+// `clrprobe export`: one exporter per host, outside the monitored processes.
+// Reads every agent's stats region and probes file in the runtime
+// directories (like `clrprobe ps`), serves them to Prometheus on /metrics
+// and/or pushes them to an OTLP/HTTP collector every interval. See
+// src/export/ and docs/FLEETS.md.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace clrprobe::cli {
+
+struct ExportOptions {
+  std::string listen;            // HOST:PORT; empty: 127.0.0.1:9464 unless only --otlp is given
+  bool listen_any = false;       // allow a non-loopback --listen address
+  std::string otlp_url;          // e.g. http://127.0.0.1:4318/v1/metrics
+  double interval_seconds = 15;  // between OTLP pushes
+  std::vector<std::string> runtime_dirs;  // empty: those `clrprobe ps` scans
+  bool once = false;             // print /metrics once (and push once with --otlp), then exit
+  std::string version;           // clrprobe's version (OTLP scope, index page)
+};
+
+int export_command(const ExportOptions& options);
+
+}  // namespace clrprobe::cli

@@ -1,0 +1,42 @@
+// Reads every agent's files on each call: processes that appear are picked
+// up, processes whose files are gone are dropped. Thread-safe: the /metrics
+// server and the OTLP pusher share one collector.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "export/snapshot.h"
+
+namespace clrprobe::exporter {
+
+class Collector {
+ public:
+  // Lists the agents' files (which directories to look in is the caller's
+  // business, e.g. `clrprobe ps`'s runtime directories).
+  using Discover = std::function<std::vector<AgentTarget>()>;
+  // One line for the operator (no trailing newline).
+  using Log = std::function<void(const std::string&)>;
+
+  explicit Collector(Discover discover, Log log = {});
+
+  // A fresh read of every agent. A process's name is remembered while it
+  // runs, so that its final figures still carry it after it exited.
+  HostSnapshot collect();
+
+ private:
+  void note(const std::string& line);
+
+  Discover discover_;
+  Log log_;
+  std::mutex mutex_;
+  std::map<ProcessKey, std::string> names_;
+  std::map<ProcessKey, bool> last_alive_;          // for "picked up" / "exited" lines
+  std::map<std::string, std::string> problems_;    // path -> problem last reported
+};
+
+}  // namespace clrprobe::exporter

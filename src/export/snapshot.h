@@ -1,0 +1,82 @@
+// What the exporters publish, read from the agents' files: per process (its
+// stats region <pid>.stats and probes file <pid>.probes.json, see
+// src/common/runtime_paths.h), per probe, per method: calls, exceptions and
+// the collapsed latency histogram.
+//
+// A method's figures are those of src/cli/figures (probe_figures) for the
+// probe restricted to that method: the slot's counters minus the method
+// entry's baseline, so a probe counts from its own start. The histogram is
+// the slot's (baselines only cover counts). Summing a probe's methods gives
+// `clrprobe stats`'s figures of the probe.
+//
+// A removed probe is published with the same per-method figures: its
+// methods' original code is restored on removal, so their slots stop counting
+// (unless another probe still instruments a method). The agent's frozen
+// "final" figures are per probe, not per method, and are not used here.
+#pragma once
+
+#include <sys/types.h>
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "export/latency_buckets.h"
+
+namespace clrprobe::exporter {
+
+struct MethodFigures {
+  std::string method;   // "Ns.Type::Method(int32)"
+  uint64_t calls = 0;
+  uint64_t exceptions = 0;
+  CollapsedLatency latency;
+};
+
+struct ProbeSnapshot {
+  int64_t id = 0;
+  std::string selector;
+  std::string state;  // "active", "pending", "removed"
+  std::vector<MethodFigures> methods;  // one per distinct method with a slot
+  bool removed() const { return state == "removed"; }
+};
+
+// A process across pid reuse: pid plus its start time (clock ticks since boot).
+struct ProcessKey {
+  int32_t pid = 0;
+  uint64_t start_jiffies = 0;
+  auto operator<=>(const ProcessKey&) const = default;
+};
+
+struct ProcessSnapshot {
+  ProcessKey key;
+  std::string name;                 // /proc/<pid>/comm; empty when never seen running
+  bool alive = false;               // the region's writer still runs
+  uint64_t start_unix_ns = 0;       // process start (start time of cumulative figures)
+  uint64_t region_created_unix_ns = 0;
+  std::vector<ProbeSnapshot> probes;  // in the probes file's order
+};
+
+struct HostSnapshot {
+  uint64_t time_unix_ns = 0;  // when it was read
+  std::vector<ProcessSnapshot> processes;  // by pid
+};
+
+// Where one agent's files are, and the process's name if known.
+struct AgentTarget {
+  pid_t pid = 0;
+  std::string stats_path;
+  std::string probes_path;
+  std::string process_name;  // empty: unknown (the process is gone)
+};
+
+// Reads one process. An error when the stats region cannot be read or was
+// written by another pid; a missing or invalid probes file gives no probes
+// (`problem` says why when it is invalid).
+Result<ProcessSnapshot> read_process(const AgentTarget& target, std::string* problem = nullptr);
+
+// CLOCK_REALTIME in ns.
+uint64_t unix_now_ns();
+
+}  // namespace clrprobe::exporter

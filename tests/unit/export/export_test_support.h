@@ -1,0 +1,87 @@
+// Helpers for the exporter tests: a private runtime directory, and fake
+// agents (a stats region file <pid>.stats whose counters the test writes
+// directly, plus a <pid>.probes.json).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "export/snapshot.h"
+#include "stats/region_layout.h"
+#include "stats/stats_region.h"
+
+namespace clrprobe::exporter::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// An agent's files in `dir`, written as if by process `pid`: alive while
+// that process runs (e.g. getpid(), or a child), exited for a dead pid.
+class FakeAgent {
+ public:
+  FakeAgent(const std::string& dir, pid_t pid, std::string name = "testhost");
+
+  int32_t add_slot(const std::string& method);
+  // One completed call of `latency_ticks`, an exception when `exception`.
+  void record(int32_t slot, uint64_t latency_ticks, bool exception = false, uint32_t stripe = 0);
+  // Calls entered, not completed.
+  void enter(int32_t slot, uint64_t calls);
+  void set_ticks_per_ns(double ticks_per_ns);
+  void set_created_unix_ns(uint64_t ns);
+  // Writes <pid>.probes.json: {"pid": pid, "probes": probes}.
+  void write_probes(const nlohmann::json& probes) const;
+
+  AgentTarget target() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  stats::RegionHeader& header();
+  stats::StripeCounters& counters(int32_t slot, uint32_t stripe);
+
+  std::string dir_;
+  pid_t pid_;
+  std::string name_;
+  std::unique_ptr<stats::StatsRegion> region_;
+};
+
+// {"name", "slot", "async", "baseline"?}
+nlohmann::json method_entry(const std::string& name, int32_t slot, uint64_t baseline_calls = 0,
+                            uint64_t baseline_exceptions = 0);
+// {"id", "selector", "state", "methods"}
+nlohmann::json probe_entry(int64_t id, const std::string& selector, const nlohmann::json& methods,
+                           const std::string& state = "active");
+
+// A pid no process has.
+pid_t dead_pid();
+
+// A child process that sleeps until end() (or the destructor) kills it.
+class SleepingChild {
+ public:
+  SleepingChild();
+  ~SleepingChild();
+  pid_t pid() const { return pid_; }
+  void end();  // kills and reaps it
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// The first sample line "name{labels} value" of a text that starts with
+// `prefix`; empty when none.
+std::string find_line(const std::string& text, const std::string& prefix);
+
+}  // namespace clrprobe::exporter::testing

@@ -1,0 +1,285 @@
+// The HTTP parts on loopback: the /metrics server (cpp-httplib) and OTLP
+// pushes (libcurl) against a local cpp-httplib receiver.
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "export/metrics_server.h"
+#include "export/otlp_pusher.h"
+#include "export/prometheus_text.h"
+#include "export_test_support.h"
+
+namespace clrprobe::exporter {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using testing::FakeAgent;
+using testing::method_entry;
+using testing::probe_entry;
+
+// An OTLP receiver on 127.0.0.1: answers with `status` and `body`, keeps
+// every request.
+class Receiver {
+ public:
+  Receiver() {
+    server_.Post("/v1/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+      int delay_ms = 0;
+      {
+        std::lock_guard lock(mutex_);
+        bodies_.push_back(req.body);
+        content_types_.push_back(req.get_header_value("Content-Type"));
+        res.status = status_;
+        res.set_content(answer_, "application/json");
+        delay_ms = delay_ms_;
+      }
+      changed_.notify_all();
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1/metrics"; }
+  void answer(int status, std::string body, int delay_ms = 0) {
+    std::lock_guard lock(mutex_);
+    status_ = status;
+    answer_ = std::move(body);
+    delay_ms_ = delay_ms;
+  }
+  bool wait_for(std::size_t requests, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return bodies_.size() >= requests; });
+  }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+  std::vector<std::string> content_types() {
+    std::lock_guard lock(mutex_);
+    return content_types_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int status_ = 200;
+  std::string answer_ = "{}";
+  int delay_ms_ = 0;
+  std::vector<std::string> bodies_;
+  std::vector<std::string> content_types_;
+};
+
+// A port nothing listens on (bound, then released).
+int closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+class ExportHttpTest : public ::testing::Test {
+ protected:
+  ExportHttpTest() : agent(dir.path(), ::getpid()) {
+    const int32_t a = agent.add_slot("Ns.T::A()");
+    for (int i = 0; i < 5; ++i) agent.record(a, 1000, i == 0);
+    agent.write_probes(json::array({probe_entry(1, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}))}));
+  }
+  Collector::Log logger() {
+    return [this](const std::string& line) {
+      std::lock_guard lock(log_mutex);
+      log.push_back(line);
+    };
+  }
+  std::vector<std::string> log_lines() {
+    std::lock_guard lock(log_mutex);
+    return log;
+  }
+
+  testing::TempDir dir;
+  FakeAgent agent;
+  std::mutex log_mutex;
+  std::vector<std::string> log;
+};
+
+TEST_F(ExportHttpTest, ServesMetricsAndAnIndexOnLoopback) {
+  Collector collector([this] { return std::vector<AgentTarget>{agent.target()}; });
+  MetricsServer server(collector, unix_now_ns(), "9.9.9");
+  auto port = server.bind("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  std::thread serving([&server] { EXPECT_TRUE(server.run()); });
+
+  httplib::Client client("127.0.0.1", *port);
+  client.set_read_timeout(10, 0);
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics) << httplib::to_string(metrics.error());
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_EQ(metrics->get_header_value("Content-Type"), kPrometheusContentType);
+  EXPECT_NE(metrics->body.find("clrprobe_calls_total{pid=\"" + std::to_string(::getpid()) +
+                               "\",process=\"testhost\",probe_id=\"1\",selector=\"Ns.T::A\",method=\"Ns.T::A()\"} 5\n"),
+            std::string::npos)
+      << metrics->body;
+  auto index = client.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("href=\"/metrics\""), std::string::npos);
+  EXPECT_NE(index->body.find("9.9.9"), std::string::npos);
+  auto missing = client.Get("/nothing");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+
+  server.stop();
+  serving.join();
+}
+
+TEST_F(ExportHttpTest, StopBeforeRunMakesRunReturnAtOnce) {
+  Collector collector([] { return std::vector<AgentTarget>{}; });
+  MetricsServer server(collector, unix_now_ns(), "9.9.9");
+  ASSERT_TRUE(server.bind("127.0.0.1", 0).ok());
+  server.stop();
+  EXPECT_TRUE(server.run());
+}
+
+TEST_F(ExportHttpTest, RefusesAPortInUse) {
+  Collector collector([] { return std::vector<AgentTarget>{}; });
+  MetricsServer first(collector, unix_now_ns(), "9.9.9");
+  auto port = first.bind("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok());
+  MetricsServer second(collector, unix_now_ns(), "9.9.9");
+  auto again = second.bind("127.0.0.1", *port);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find(std::to_string(*port)), std::string::npos);
+}
+
+TEST_F(ExportHttpTest, PostsJsonAndReadsTheAnswer) {
+  Receiver receiver;
+  PushOutcome ok = post_otlp_json(receiver.url(), "{\"resourceMetrics\":[]}", 5s);
+  EXPECT_TRUE(ok.ok) << ok.message;
+  EXPECT_EQ(ok.http_status, 200);
+  EXPECT_TRUE(ok.message.empty());
+  ASSERT_EQ(receiver.bodies().size(), 1u);
+  EXPECT_EQ(receiver.bodies()[0], "{\"resourceMetrics\":[]}");
+  EXPECT_EQ(receiver.content_types()[0], "application/json");
+
+  receiver.answer(200, R"({"partialSuccess":{"rejectedDataPoints":"2","errorMessage":"bad unit"}})");
+  PushOutcome partial = post_otlp_json(receiver.url(), "{}", 5s);
+  EXPECT_TRUE(partial.ok);
+  EXPECT_NE(partial.message.find("rejected 2 data point(s): bad unit"), std::string::npos) << partial.message;
+
+  receiver.answer(503, R"({"code":14,"message":"overloaded"})");
+  PushOutcome failed = post_otlp_json(receiver.url(), "{}", 5s);
+  EXPECT_FALSE(failed.ok);
+  EXPECT_EQ(failed.http_status, 503);
+  EXPECT_EQ(failed.message, "HTTP 503: overloaded");
+}
+
+TEST_F(ExportHttpTest, ACollectorThatIsNotThereIsAFailureNotACrash) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/v1/metrics";
+  const auto before = std::chrono::steady_clock::now();
+  PushOutcome outcome = post_otlp_json(url, "{}", 5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);  // refused, not timed out
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.http_status, 0);
+  EXPECT_FALSE(outcome.message.empty());
+}
+
+TEST_F(ExportHttpTest, PusherSendsTheFiguresEveryInterval) {
+  Receiver receiver;
+  Collector collector([this] { return std::vector<AgentTarget>{agent.target()}; });
+  OtlpPusherOptions options;
+  options.url = receiver.url();
+  options.interval = 100ms;
+  options.identity = {"9.9.9", "host-a"};
+  options.exporter_start_unix_ns = unix_now_ns();
+  OtlpPusher pusher(collector, options, logger());
+  pusher.start();
+  ASSERT_TRUE(receiver.wait_for(3, 10s));
+  pusher.stop();
+  for (const std::string& body : receiver.bodies()) {
+    json request = json::parse(body);
+    const json& metrics = request.at("resourceMetrics").at(0).at("scopeMetrics").at(0).at("metrics");
+    EXPECT_EQ(metrics.at(0).at("name"), "clrprobe.calls");
+    EXPECT_EQ(metrics.at(0).at("sum").at("dataPoints").at(0).at("asInt"), "5");
+  }
+  EXPECT_TRUE(log_lines().empty());
+}
+
+TEST_F(ExportHttpTest, PusherWarnsOnceAboutTheSameFailureAndWhenItRecovers) {
+  Receiver receiver;
+  receiver.answer(503, R"({"message":"overloaded"})");
+  Collector collector([this] { return std::vector<AgentTarget>{agent.target()}; });
+  OtlpPusherOptions options;
+  options.url = receiver.url();
+  options.interval = 50ms;
+  OtlpPusher pusher(collector, options, logger());
+  pusher.start();
+  ASSERT_TRUE(receiver.wait_for(4, 10s));
+  receiver.answer(200, "{}");
+  const std::size_t failed = receiver.bodies().size();
+  ASSERT_TRUE(receiver.wait_for(failed + 2, 10s));
+  pusher.stop();
+  const std::vector<std::string> lines = log_lines();
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("warning: OTLP push to " + receiver.url() + " failed: HTTP 503: overloaded"),
+            std::string::npos)
+      << lines[0];
+  std::size_t warnings = 0;
+  for (const auto& line : lines) warnings += line.find("failed") != std::string::npos ? 1 : 0;
+  EXPECT_LE(warnings, 1 + failed / 10);
+  EXPECT_NE(lines.back().find("works again"), std::string::npos) << lines.back();
+}
+
+TEST_F(ExportHttpTest, StopAbortsAPushInFlight) {
+  Receiver receiver;
+  receiver.answer(200, "{}", /*delay_ms=*/3000);
+  Collector collector([this] { return std::vector<AgentTarget>{agent.target()}; });
+  OtlpPusherOptions options;
+  options.url = receiver.url();
+  options.interval = 30s;
+  OtlpPusher pusher(collector, options, logger());
+  pusher.start();
+  ASSERT_TRUE(receiver.wait_for(1, 10s));
+  const auto before = std::chrono::steady_clock::now();
+  pusher.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+}
+
+TEST_F(ExportHttpTest, NothingToPushSendsNothing) {
+  Receiver receiver;
+  Collector collector([] { return std::vector<AgentTarget>{}; });
+  OtlpPusherOptions options;
+  options.url = receiver.url();
+  OtlpPusher pusher(collector, options, logger());
+  PushOutcome outcome = pusher.push_once();
+  EXPECT_TRUE(outcome.ok);
+  EXPECT_EQ(outcome.data_points, 0u);
+  EXPECT_TRUE(receiver.bodies().empty());
+}
+
+}  // namespace
+}  // namespace clrprobe::exporter
