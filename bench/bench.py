@@ -304,6 +304,9 @@ class Bench:
                             order.reverse()
                         if with_manual:
                             order.append(("manual_otel", a, "manual"))
+                            if threads == 1:  # what one hit-path calli costs, with and without the GC transition
+                                order.append(("calli_gc_transition", a, "native"))
+                                order.append(("calli_suppress_gc_transition", a, "native_suppress"))
                         for name, proc, kind in order:
                             put(name, threads, proc.measure(kind, threads, ms))
 
@@ -344,8 +347,10 @@ class Bench:
 
         def table(threads):
             out = {}
-            for v in ("baseline", "agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel"):
-                out[v] = rnd(median(samples.get((v, threads), [])))
+            for v in ("baseline", "agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel",
+                      "calli_gc_transition", "calli_suppress_gc_transition"):
+                if threads == 1 or not v.startswith("calli"):
+                    out[v] = rnd(median(samples.get((v, threads), [])))
             return out
 
         one, two = table(1), table(2)
@@ -355,8 +360,10 @@ class Bench:
         def derived(t):
             base = t["baseline"]
             d = {}
-            for v in ("agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel"):
-                d[v] = rnd(t[v] - base) if t[v] is not None else None
+            for v in ("agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel",
+                      "calli_gc_transition", "calli_suppress_gc_transition"):
+                if v in t:
+                    d[v] = rnd(t[v] - base) if t[v] is not None else None
             d["agent_no_probe_throughput_loss_pct"] = rnd((t["agent_no_probe"] / base - 1) * 100, 2)
             d["after_remove_vs_baseline_pct"] = rnd((t["after_remove"] / base - 1) * 100, 2)
             if d["manual_otel"]:
@@ -369,6 +376,9 @@ class Bench:
         base_s = summary(samples[("baseline", 1)])
         self.results["per_call_detail"] = {
             "method": "CallBench.Target::Work(int32) => x * 31 + 7, [NoInlining], called in a tight loop",
+            "calli": "calli_*: a method of the same shape whose body calls libc abs() through "
+                     "delegate* unmanaged[Cdecl] (calli_gc_transition) or delegate* unmanaged[Cdecl, "
+                     "SuppressGCTransition]; instrumented methods make two such callis per call",
             "unit": "ns of thread CPU time per call (clock_gettime(CLOCK_THREAD_CPUTIME_ID)); "
                     "medians over repetitions; 2 threads: per thread",
             "repetitions": reps, "ms_cpu_per_measurement": ms,
@@ -413,6 +423,12 @@ class Bench:
                 assert r["methods"] == 1000, r
                 k_runs.append(r)
                 rm1000.append(self.remove_probe(c.pid, r["probe_id"]))
+            lists = []
+            for i in range(10):  # the fixed cost of one CLI request (process start, socket, reply)
+                t0 = time.perf_counter()
+                self.clrprobe("list", "-p", str(c.pid), "--json")
+                lists.append((time.perf_counter() - t0) * 1e3)
+            res["cli_list_roundtrip"] = rnd(median(lists))
             c.cmd("stop-spin")
         finally:
             c.quit()
@@ -583,8 +599,8 @@ class Bench:
             for k, v in api_rss.items()}
 
     def memory(self):
-        budget_one = 45 if self.quick else 120
-        budget_hundred = 30 if self.quick else 75
+        budget_one = 45 if self.quick else 90
+        budget_hundred = 30 if self.quick else 60
         log(f"memory: add/remove cycles (time budgets {budget_one} s and {budget_hundred} s)")
         mem = self.results.setdefault("memory_kb", {})
         # Agent RSS: CallBench idle (from the per-call section) and MinimalApi (startup section).
@@ -620,6 +636,9 @@ class Bench:
                 "growth_kb": end_rss["VmRSS"] - start_rss["VmRSS"],
                 "growth_per_cycle_kb": rnd((end_rss["VmRSS"] - start_rss["VmRSS"]) / max(n, 1), 2),
                 "anon_growth_per_cycle_kb": rnd((end_rss["RssAnon"] - start_rss["RssAnon"]) / max(n, 1), 2),
+                # The runtime's executable memory is double-mapped shared memory (W^X): jitted code.
+                "shmem_growth_per_cycle_kb": rnd((end_rss["RssShmem"] - start_rss["RssShmem"]) / max(n, 1), 2),
+                "file_growth_per_cycle_kb": rnd((end_rss["RssFile"] - start_rss["RssFile"]) / max(n, 1), 2),
                 "rss_points": points,
             }
 
@@ -761,6 +780,10 @@ def report_rows(r):
                 ok = abs(add["after_remove_vs_baseline_pct"]) <= max(noise, 1.0) * 2
                 value += f", {add['after_remove_vs_baseline_pct']:+.1f} %"
             rows.append(("per call, 1 / 2 threads", label, value, goal, verdict(ok)))
+    if pc and pc.get("calli_gc_transition") is not None:
+        rows.append(("per call, 1 thread", "one calli to a native no-op: GC transition / SuppressGCTransition",
+                     f"{add['calli_gc_transition']:+.2f} / {add['calli_suppress_gc_transition']:+.2f} ns over baseline",
+                     "", ""))
     nh = r.get("native_hit_path_ns")
     if nh:
         el = nh.get("BM_EnterLeave/threads:1")
@@ -769,9 +792,11 @@ def report_rows(r):
     rj = r.get("rejit_latency_ms")
     if rj:
         ok = rj["one_method_first_call_after_add"] is not None and rj["one_method_first_call_after_add"] <= 5.0
-        rows.append(("ReJIT", "1 method: `add` → first counted call",
-                     f"{fmt(rj['one_method_first_call_after_add'], 2)} ms (add itself {fmt(rj['one_method_add'], 2)} ms; "
-                     f"re-add {fmt(rj['one_method_readd_first_call_after_add'], 2)} ms)", "≤ 5 ms", verdict(ok)))
+        rows.append(("ReJIT", "1 method: `add` returned → first counted call",
+                     f"{fmt(rj['one_method_first_call_after_add'], 2)} ms (negative: counted before `add` returned); "
+                     f"`add` took {fmt(rj['one_method_add'], 1)} ms, first count {fmt(rj['one_method_first_call_since_add_started'], 1)} ms "
+                     f"after it started; re-add (cached IL) {fmt(rj['one_method_readd_first_call_after_add'], 2)} ms; "
+                     f"`clrprobe list` round trip {fmt(rj.get('cli_list_roundtrip'), 1)} ms", "≤ 5 ms", verdict(ok)))
         rows.append(("ReJIT", "100 methods: add / all counted after add",
                      f"{fmt(rj['hundred_methods_add'], 1)} ms ({fmt(rj['hundred_methods_add_per_method'], 3)} ms/method) / "
                      f"{fmt(rj['hundred_methods_all_counted_after_add'], 1)} ms", "", ""))
@@ -801,14 +826,16 @@ def report_rows(r):
     mem = r.get("memory_kb")
     if mem:
         if "agent_rss_callbench" in mem:
-            rows.append(("memory", "agent RSS (CallBench idle / minimal API after first 200)",
-                         f"+{mem['agent_rss_callbench']} KB / +{mem.get('agent_rss_minimal_api', 'n/a')} KB", "", ""))
+            rows.append(("memory", "agent RSS: CallBench idle / minimal API after first 200 / same, 10 startup probes",
+                         f"{mem['agent_rss_callbench']:+d} KB / {mem.get('agent_rss_minimal_api', 0):+d} KB / "
+                         f"{mem.get('agent_10_probes_rss_minimal_api', 0):+d} KB", "", ""))
         for key, label in (("cycles_one_method", "RSS growth per add/remove cycle, 1 method"),
                            ("cycles_100_methods", "RSS growth per add/remove cycle, 100 methods")):
             c = mem.get(key)
             if c:
                 rows.append(("memory", label, f"{fmt(c['growth_per_cycle_kb'], 2)} KB/cycle over {c['cycles']} cycles "
-                             f"({c['growth_kb']:+d} KB in {c['seconds']} s)", "", ""))
+                             f"({c['growth_kb']:+d} KB in {c['seconds']} s; anon {fmt(c['anon_growth_per_cycle_kb'], 2)}, "
+                             f"code (shmem) {fmt(c['shmem_growth_per_cycle_kb'], 2)} KB/cycle)", "", ""))
     ld = r.get("load")
     if ld:
         for mode, label in (("no_agent", "no agent"), ("agent_no_probe", "agent, no probe"),

@@ -5,7 +5,8 @@
 # input is saved under build-fuzz/fuzz-work/artifacts/ and its path printed.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]   default: 60 s for each of the five targets
-#   fuzz/run.sh --seeds                 regenerate fuzz/corpus/ (fuzz/make_seeds.cpp)
+#   fuzz/run.sh --seeds                 regenerate fuzz/corpus/ (fuzz/make_seeds.cpp;
+#                                       regression-* inputs from past findings are kept)
 #
 # Environment:
 #   FUZZ_BUILD_DIR  build directory (default build-fuzz)
@@ -37,7 +38,8 @@ configure_and_build() {
 
 if [[ ${1:-} == --seeds ]]; then
   configure_and_build make_seeds
-  rm -rf fuzz/corpus
+  # Regression inputs (regression-*, saved from past findings) are kept.
+  [[ -d fuzz/corpus ]] && find fuzz/corpus -type f ! -name 'regression-*' -delete
   "$build_dir/bin/make_seeds" fuzz/corpus
   for d in fuzz/corpus/*/; do echo "$d: $(find "$d" -type f | wc -l) seeds"; done
   exit 0

@@ -88,18 +88,13 @@ Error diagnostics_unavailable(pid_t pid, bool known_disabled, const std::string&
   return make_error(Reason::Unsupported, message);
 }
 
-// The agent of a process we did not attach ourselves: describe it.
-AttachOutcome already_attached(pid_t pid, const std::string& control_socket) {
+// An agent that answered a ping, loaded before we came.
+AttachOutcome already_attached(pid_t pid, const std::string& control_socket, nlohmann::json ping) {
   AttachOutcome outcome;
   outcome.pid = pid;
   outcome.already_attached = true;
   outcome.control_socket = control_socket;
-  auto ping = ping_agent(pid, milliseconds(2000));
-  if (ping) {
-    outcome.ping = std::move(*ping);
-  } else {
-    outcome.note = "the agent is loaded but its control socket does not answer: " + ping.error().message;
-  }
+  outcome.ping = std::move(ping);
   return outcome;
 }
 
@@ -165,20 +160,11 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   auto control_socket = control::agent_socket_path(pid);
   if (!control_socket) return control_socket.error();
 
-  // An agent whose socket cannot exist would be loaded for nothing (and a
-  // profiler cannot be unloaded): refuse first.
-  if (control_socket->size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return make_error(Reason::InvalidInput,
-                      "the agent's control socket " + *control_socket + " would be longer than " +
-                          std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
-                          " bytes, the limit for a Unix socket path; set CLRPROBE_RUNTIME_DIR to a shorter directory");
-  }
-
-  // 3. Already there? The library is mapped (whatever its runtime dir), or
-  // an agent answers on the socket (an agent file under another name).
-  if (maps->agent) return already_attached(pid, *control_socket);
+  // 3. Already there: an agent answers on the socket. A mapped
+  // libclrprobe.so alone proves nothing: the runtime loads the library before
+  // it refuses a second profiler, and keeps it mapped after that refusal.
   if (struct stat st {}; ::lstat(control_socket->c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
-    if (ping_agent(pid, milliseconds(1000))) return already_attached(pid, *control_socket);
+    if (auto ping = ping_agent(pid, milliseconds(2000))) return already_attached(pid, *control_socket, std::move(*ping));
   }
 
   // 4. The runtime's diagnostics socket.
@@ -191,6 +177,15 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
     bool disabled = read_small_file("/proc/" + std::to_string(pid) + "/environ", environ_block) &&
                     diagnostics_disabled_in_environ(environ_block);
     return diagnostics_unavailable(pid, disabled, diag.error().message);
+  }
+
+  // An agent whose socket cannot exist would be loaded for nothing (and a
+  // profiler cannot be unloaded): refuse first.
+  if (control_socket->size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return make_error(Reason::InvalidInput,
+                      "the agent's control socket " + *control_socket + " would be longer than " +
+                          std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
+                          " bytes, the limit for a Unix socket path; set CLRPROBE_RUNTIME_DIR to a shorter directory");
   }
 
   // 5. The agent: an absolute path the target process can open.
@@ -235,9 +230,22 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
     return make_error(hr.error().reason, "attach to " + who + " failed: " + hr.error().message);
   }
   if (*hr != diagnostics::hresult::kOk) {
-    // Two attaches racing: the other one won, and that is our agent.
     if (*hr == diagnostics::hresult::kProfilerAlreadyActive) {
-      if (auto now = mapped_libraries(pid); now && now->agent) return already_attached(pid, *control_socket);
+      // Two attaches racing: the other one won, and its agent answers soon.
+      const auto until = Clock::now() + std::min(left_until(deadline), milliseconds(2000));
+      do {
+        if (auto ping = ping_agent(pid, milliseconds(500))) {
+          return already_attached(pid, *control_socket, std::move(*ping));
+        }
+        std::this_thread::sleep_for(milliseconds(50));
+      } while (Clock::now() < until);
+      if (maps->agent) {
+        return make_error(Reason::Unsupported,
+                          "a profiler is already loaded in process " + std::to_string(pid) +
+                              " and libclrprobe.so is mapped in it, but no agent answers on " + *control_socket +
+                              " (clrprobe started with another CLRPROBE_RUNTIME_DIR, or another profiler); only "
+                              "one profiler per process");
+      }
     }
     return diagnostics::describe_attach_failure(*hr, pid, outcome.agent_path);
   }

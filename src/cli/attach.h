@@ -7,7 +7,8 @@
 //   no process with pid N
 //   process N belongs to uid U; run clrprobe as that user or root
 //   process N is not a .NET process
-//   clrprobe is already attached to process N   (not an error: already_attached)
+//   clrprobe is already attached to process N   (its agent answers a ping:
+//                                                not an error, already_attached)
 //   process N has diagnostics disabled (DOTNET_EnableDiagnostics=0) or its
 //     runtime is too old; attach is impossible — restart it under `clrprobe run`
 // then the runtime's answer (HRESULT, see diagnostics/hresult.h), then the
@@ -46,8 +47,7 @@ struct AttachOutcome {
   std::string client_data;         // what was passed to InitializeForAttach
   std::chrono::milliseconds attach_time{0};  // AttachProfiler sent -> runtime answered
   std::chrono::milliseconds ready_time{0};   // AttachProfiler sent -> agent answered a ping
-  std::optional<nlohmann::json> ping;        // the agent's ping response, when it answered
-  std::string note;                          // e.g. why an attached agent does not answer
+  nlohmann::json ping;                       // the agent's ping response
 };
 
 // Loads the agent into `pid` unless it is there already. Errors carry a

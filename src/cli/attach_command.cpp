@@ -11,9 +11,9 @@ namespace clrprobe::cli {
 namespace {
 
 std::string agent_version(const AttachOutcome& outcome) {
-  if (!outcome.ping) return {};
-  auto it = outcome.ping->find("agent_version");
-  if (it == outcome.ping->end() || !it->is_string()) return {};
+  if (!outcome.ping.is_object()) return {};
+  auto it = outcome.ping.find("agent_version");
+  if (it == outcome.ping.end() || !it->is_string()) return {};
   return it->get<std::string>();
 }
 
@@ -31,7 +31,6 @@ nlohmann::json attach_outcome_json(const AttachOutcome& outcome) {
     out["ready_ms"] = outcome.ready_time.count();
   }
   if (std::string version = agent_version(outcome); !version.empty()) out["agent_version"] = version;
-  if (!outcome.note.empty()) out["note"] = outcome.note;
   return out;
 }
 
@@ -46,7 +45,6 @@ std::string format_attach_outcome(const AttachOutcome& outcome) {
                        version.empty() ? "" : " (version " + version + ")");
   }
   out += fmt::format("  control socket: {}\n", outcome.control_socket);
-  if (!outcome.note.empty()) out += fmt::format("  note: {}\n", outcome.note);
   return out;
 }
 

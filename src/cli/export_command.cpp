@@ -94,9 +94,12 @@ int export_command(const ExportOptions& options) {
     }
   }
 
-  const std::vector<std::string> dirs = options.runtime_dirs.empty() ? runtime_dirs_to_scan() : options.runtime_dirs;
+  // Without --runtime-dir the directories are looked up on every scan: as
+  // root, a user's /tmp/clrprobe-<uid> appears with that user's first agent.
+  const std::vector<std::string> fixed_dirs = options.runtime_dirs;
   const uint64_t start_ns = unix_now_ns();
-  Collector collector([dirs] { return discover_agents(dirs); }, log_line);
+  Collector collector(
+      [fixed_dirs] { return discover_agents(fixed_dirs.empty() ? runtime_dirs_to_scan() : fixed_dirs); }, log_line);
   OtlpPusherOptions push;
   push.url = options.otlp_url;
   push.interval = std::chrono::milliseconds(static_cast<int64_t>(options.interval_seconds * 1000));

@@ -126,7 +126,8 @@ Result<void> send_all(int fd, std::span<const uint8_t> bytes, Clock::time_point 
   return {};
 }
 
-// Reads exactly `out.size()` bytes. `what` names the part for messages.
+// Reads exactly `out.size()` bytes; `already_read` (bytes of the reply
+// before these) only serves the messages.
 Result<void> recv_exact(int fd, std::span<uint8_t> out, Clock::time_point deadline, milliseconds timeout,
                         const std::string& path, std::size_t already_read) {
   std::size_t got = 0;
@@ -149,7 +150,9 @@ Result<void> recv_exact(int fd, std::span<uint8_t> out, Clock::time_point deadli
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
       int ready = wait_for(fd, POLLIN, deadline);
       if (ready == 0) {
-        return make_error(Reason::Io, "no answer from the runtime on " + path + " within " + ms_text(timeout));
+        return make_error(Reason::Io, "no answer from the runtime on " + path + " within " + ms_text(timeout) +
+                                          " (is the process stopped or hung? the runtime may still act on the "
+                                          "request later)");
       }
       if (ready < 0) return make_error(Reason::Io, "poll on " + path + ": " + std::strerror(errno));
       continue;

@@ -10,6 +10,11 @@ namespace {
 // Deeper nesting than this is not produced by any compiler; refusing it keeps
 // recursion bounded on hostile input.
 constexpr int kMaxTypeDepth = 64;
+// CoreCLR refuses to load arrays of more than 32 dimensions (MAX_RANK). A
+// larger rank can only come from a malformed blob, and format_type would
+// spell it with rank-1 commas: up to 512 MiB per array (found by
+// fuzz/signature_fuzz).
+constexpr uint32_t kMaxArrayRank = 32;
 
 Error sig_truncated() { return make_error(Reason::Truncated, "signature blob ends early"); }
 Error sig_invalid(const std::string& why) {
@@ -78,6 +83,10 @@ Status parse_array_shape(std::span<const uint8_t> data, size_t* pos, ArrayShape*
   if (!rank) return rank.error();
   shape->rank = *rank;
   if (shape->rank == 0) return sig_invalid("array rank 0");
+  if (shape->rank > kMaxArrayRank) {
+    return sig_invalid("array rank " + std::to_string(shape->rank) + " (the runtime allows at most " +
+                       std::to_string(kMaxArrayRank) + ")");
+  }
   auto num_sizes = decode_compressed_uint(data, pos);
   if (!num_sizes) return num_sizes.error();
   if (!plausible_count(data, *pos, *num_sizes)) return sig_truncated();

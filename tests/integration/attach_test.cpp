@@ -236,6 +236,14 @@ TEST_F(Attach, RefusesWhenAnotherProfilerIsLoaded) {
                                   " (clrprobe or another one); only one profiler per process"))
       << r.err;
   EXPECT_TRUE(service.StillServing());
+
+  // The runtime keeps libclrprobe.so mapped after refusing it: a second try must not take
+  // that for an attached agent.
+  ProcessResult again = AttachCli(service.pid());
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_TRUE(Contains(again.err, "a profiler is already loaded in process " + service.Pid())) << again.err;
+  EXPECT_TRUE(Contains(again.err, "only one profiler per process")) << again.err;
+  EXPECT_TRUE(service.StillServing());
 }
 
 // An --agent that is not a profiler: a clear error, the process runs on, and a real

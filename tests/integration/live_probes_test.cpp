@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -267,25 +268,27 @@ TEST_F(LiveProbes, OutputIdenticalWithAndWithoutLiveProbes) {
   ExpectNoInvalidProgram(service, session);
 }
 
-// The JIT's listings of LiveService.Worker:Iterate (DOTNET_JitStdOutFile): true when an
-// optimized, complete one does not call Hot.Mix, i.e. Mix was inlined into the hot loop.
-bool MixInlinedIntoIterate(const std::string& jit_output, std::string* headers) {
+// The JIT's listings of LiveService.Worker:Iterate in a DOTNET_JitStdOutFile, in order.
+struct Listing {
+  std::string header;  // "; Assembly listing for method ...:Iterate(...) (Tier1)"
+  std::string body;
+};
+
+std::vector<Listing> IterateListings(const std::string& jit_output) {
   const std::string marker = "; Assembly listing for method ";
-  bool inlined = false;
+  std::vector<Listing> out;
   for (size_t at = jit_output.find(marker); at != std::string::npos;) {
     size_t next = jit_output.find(marker, at + marker.size());
-    std::string listing = jit_output.substr(at, next == std::string::npos ? std::string::npos : next - at);
-    std::string header = listing.substr(0, listing.find('\n'));
-    if (Contains(header, "Worker:Iterate")) {
-      *headers += header + "\n";
-      bool optimized = (Contains(header, "Tier1") || Contains(header, "FullOpts")) && !Contains(header, "OSR");
-      bool complete = Contains(listing, "; Total bytes of code");
-      if (optimized && complete && !Contains(listing, "Hot:Mix")) inlined = true;
-    }
+    std::string text = jit_output.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    std::string header = text.substr(0, text.find('\n'));
+    if (Contains(header, "Worker:Iterate")) out.push_back({header, text});
     at = next;
   }
-  return inlined;
+  return out;
 }
+
+bool IsTier1(const Listing& l) { return Contains(l.header, "(Tier1)") || Contains(l.header, "(FullOpts)"); }
+bool CallsMix(const Listing& l) { return Contains(l.body, "Hot:Mix"); }
 
 // (b) The inlined callee (Hot.Mix inside Worker.Iterate's loop), both instantiations of a
 // generic method, and exceptions are counted exactly in a covered window.
@@ -298,15 +301,17 @@ TEST_F(LiveProbes, InlinedGenericAndThrowingMethodsCountedExactly) {
   const pid_t pid = service.pid();
   ASSERT_TRUE(WaitForAgent(session, pid));
 
-  // Precondition: the tier-1 Iterate really has Mix inlined (otherwise this proves nothing).
-  std::string headers;
+  // Let tiered compilation produce the optimized Iterate, with Mix inlined, before the
+  // probes go in. (The JIT's output is buffered: the listing is checked after the exit.)
   const auto deadline = Clock::now() + 30s;
-  while (!MixInlinedIntoIterate(ReadFile(jit_file), &headers) && Clock::now() < deadline) {
-    headers.clear();
-    std::this_thread::sleep_for(200ms);
-  }
-  ASSERT_TRUE(MixInlinedIntoIterate(ReadFile(jit_file), &headers))
-      << "no optimized Worker.Iterate with Hot.Mix inlined within 30 s; listings seen:\n" << headers;
+  auto tier1_seen = [&] {
+    auto listings = IterateListings(ReadFile(jit_file));
+    return std::any_of(listings.begin(), listings.end(), IsTier1);
+  };
+  while (!tier1_seen() && Clock::now() < deadline) std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(tier1_seen()) << "no tier-1 Worker.Iterate within 30 s";
+  std::this_thread::sleep_for(300ms);  // installed once compiled
+  const size_t listings_before_add = IterateListings(ReadFile(jit_file)).size();
 
   auto c0 = service.Pause();
   ASSERT_TRUE(c0);
@@ -337,6 +342,20 @@ TEST_F(LiveProbes, InlinedGenericAndThrowingMethodsCountedExactly) {
   EXPECT_EQ(final->exit_code, 0);
   EXPECT_TRUE(Contains(final->result_line, "mismatches=0")) << final->result_line;
   ExpectNoInvalidProgram(service, session);
+
+  // Now that the JIT's output is complete: the tier-1 Iterate that ran before the add had
+  // Mix inlined (so the window above did test an inlined callee), and Iterate was compiled
+  // again after the add, calling Mix (ReJIT with inliners, inlining blocked).
+  auto listings = IterateListings(ReadFile(jit_file));
+  std::string headers;
+  for (const auto& l : listings) headers += l.header + (CallsMix(l) ? "  [calls Mix]\n" : "  [Mix inlined]\n");
+  ASSERT_LE(listings_before_add, listings.size());
+  bool inlined_before = false;
+  for (size_t i = 0; i < listings_before_add; ++i) inlined_before |= IsTier1(listings[i]) && !CallsMix(listings[i]);
+  EXPECT_TRUE(inlined_before) << "no tier-1 Iterate with Mix inlined before the add:\n" << headers;
+  bool recompiled_calling_mix = false;
+  for (size_t i = listings_before_add; i < listings.size(); ++i) recompiled_calling_mix |= CallsMix(listings[i]);
+  EXPECT_TRUE(recompiled_calling_mix) << "Iterate was not re-JIT-ted to call Mix after the add:\n" << headers;
 }
 
 // (c) 200 add/remove cycles of 2- and 3-method selectors while the workers run: the service
@@ -629,16 +648,18 @@ TEST_F(LiveProbes, MalformedFramesOnTheSocketAreRejected) {
     EXPECT_EQ(list.exit_code, 0) << "list after '" << c.name << "': " << list.err;
   }
 
-  // A client that sends half a header and waits does not block the next one.
+  // A client that sends half a header and waits holds up the next one at most for the
+  // server's request timeout (5 s).
   {
     RawConnection stalled(path);
     ASSERT_TRUE(stalled.connected());
     stalled.Send("CLPB\x01");
     const auto start = Clock::now();
     ProcessResult list = session.RunClrprobe({"list", "-p", service.Pid()}, 30s);
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     EXPECT_EQ(list.exit_code, 0) << list.err;
-    RecordProperty("list_behind_stalled_client_ms",
-                   static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count()));
+    EXPECT_LT(waited, 10s) << "a stalled client blocked the next request";
+    RecordProperty("list_behind_stalled_client_ms", static_cast<int>(waited.count()));
   }
   // Connections opened and dropped without a byte.
   for (int i = 0; i < 20; ++i) RawConnection drop(path);
@@ -785,7 +806,16 @@ TEST_F(LiveProbes, PsListsProcessesWithAndWithoutTheAgent) {
 // clean up the files of exited processes in the shared one.)
 TEST_F(LiveProbes, StatsReadTheFinalFiguresAfterExit) {
   ProbeSession session;
-  const std::string runtime_dir = session.dir() + "/runtime";
+  // Short: a socket path must fit in 108 bytes.
+  std::string runtime_dir = "/tmp/clrprobe-itest-XXXXXX";
+  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_dir{runtime_dir};
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
   LiveService service(session);
   ASSERT_TRUE(service.Started());

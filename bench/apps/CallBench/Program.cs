@@ -17,6 +17,11 @@ using OpenTelemetry.Metrics;
 //                                     per call (mean over threads) and the same in wall time.
 //                                     CPU time keeps the figure meaningful on a busy machine,
 //                                     where a thread is often descheduled.
+//   measure native|native_suppress THREADS MS
+//                                     the same loop calling a small method whose body calls
+//                                     libc abs() through an unmanaged function pointer, with the
+//                                     GC transition (native) or SuppressGCTransition: what one
+//                                     hit-path calli costs
 //   otel                              starts the OpenTelemetry MeterProvider that listens to
 //                                     the meter of Manual::Work (prints "otel ready")
 //   spin plain|gen THREADS            background threads call Target::Work (plain) or every
@@ -86,6 +91,23 @@ public static class CpuClock
     }
 }
 
+// An unmanaged function pointer to libc abs(): the cost of a calli like the hit path's.
+public static unsafe class NativeCall
+{
+    public static readonly delegate* unmanaged[Cdecl]<int, int> Abs =
+        (delegate* unmanaged[Cdecl]<int, int>)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "abs");
+    public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<int, int> AbsNoTransition =
+        (delegate* unmanaged[Cdecl, SuppressGCTransition]<int, int>)Abs;
+
+    // Same shape as an instrumented method: a small method whose body makes the calli, so
+    // the inlined P/Invoke frame is set up on every call (not hoisted out of a loop).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int WorkWithTransition(int x) => Abs(x) * 31 + 7;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int WorkSuppressed(int x) => AbsNoTransition(x) * 31 + 7;
+}
+
 public static class Loops
 {
     public static volatile int Sink;
@@ -116,6 +138,39 @@ public static class Loops
             calls += Chunk;
         } while (CpuClock.ThreadNs() < endCpuNs);
         Sink = acc;
+        return calls;
+    }
+}
+
+public static unsafe class NativeLoops
+{
+    const int Chunk = 20_000;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long WithTransition(long endCpuNs)
+    {
+        long calls = 0;
+        int acc = 0;
+        do
+        {
+            for (int i = 0; i < Chunk; i++) acc += NativeCall.WorkWithTransition(i);
+            calls += Chunk;
+        } while (CpuClock.ThreadNs() < endCpuNs);
+        Loops.Sink = acc;
+        return calls;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long Suppressed(long endCpuNs)
+    {
+        long calls = 0;
+        int acc = 0;
+        do
+        {
+            for (int i = 0; i < Chunk; i++) acc += NativeCall.WorkSuppressed(i);
+            calls += Chunk;
+        } while (CpuClock.ThreadNs() < endCpuNs);
+        Loops.Sink = acc;
         return calls;
     }
 }
@@ -179,6 +234,8 @@ public static class Program
         {
             "plain" => Loops.Plain,
             "manual" => Loops.Manual,
+            "native" => NativeLoops.WithTransition,
+            "native_suppress" => NativeLoops.Suppressed,
             _ => throw new ArgumentException($"unknown kind '{kind}'"),
         };
         var calls = new long[threads];

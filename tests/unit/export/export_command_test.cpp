@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -145,6 +146,21 @@ TEST(ExportCommand, OncePrintsTheExpositionOfEveryAgentInTheRuntimeDirectory) {
   EXPECT_NE(cli.out().find("probe_id=\"7\",selector=\"Ns.T::A\",method=\"Ns.T::A()\"} 3\n"), std::string::npos)
       << cli.out();
   EXPECT_NE(cli.out().find("clrprobe_processes 1\n"), std::string::npos);
+
+  // Without --runtime-dir: the directories `clrprobe ps` reads ($CLRPROBE_RUNTIME_DIR).
+  const char* old = std::getenv("CLRPROBE_RUNTIME_DIR");
+  const std::optional<std::string> saved = old != nullptr ? std::optional<std::string>(old) : std::nullopt;
+  ::setenv("CLRPROBE_RUNTIME_DIR", dir.path().c_str(), 1);
+  Cli from_env({"export", "--once"});
+  const int rc = RunToEnd(from_env);
+  if (saved) {
+    ::setenv("CLRPROBE_RUNTIME_DIR", saved->c_str(), 1);
+  } else {
+    ::unsetenv("CLRPROBE_RUNTIME_DIR");
+  }
+  ASSERT_EQ(rc, 0) << from_env.err();
+  EXPECT_NE(from_env.out().find("probe_id=\"7\",selector=\"Ns.T::A\",method=\"Ns.T::A()\"} 3\n"), std::string::npos)
+      << from_env.out();
 }
 
 TEST(ExportCommand, ServesUntilSigterm) {

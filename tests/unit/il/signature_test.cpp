@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "test_sigs.h"
 
 namespace clrprobe::il {
@@ -229,6 +232,30 @@ TEST(LocalsSignature, RejectsMalformedBlobs) {
   EXPECT_EQ(parse_locals_sig(V{0x07, 0x02, 0x08}).error().reason, Reason::Truncated);
   EXPECT_EQ(parse_locals_sig(V{0x07, 0x01, 0x08, 0x08}).error().reason, Reason::InvalidInput);
   EXPECT_TRUE(parse_locals_sig(V{0x07, 0x00}).ok());
+}
+
+// Regression cases found by fuzz/signature_fuzz (inputs kept in
+// fuzz/corpus/signature_fuzz/).
+TEST(SignatureFuzzRegressions, ArrayRankAboveTheRuntimeLimitIsRefused) {
+  using V = std::vector<uint8_t>;
+  // A locals blob whose int32 array claims rank 0x1CEBEBEB: formatting it
+  // built a string of ~480 million commas per array level.
+  V huge{0x07, 0x01, 0x14, 0x08, 0xDC, 0xEB, 0xEB, 0xEB, 0x00, 0x00};
+  auto locals = parse_locals_sig(huge);
+  ASSERT_FALSE(locals.ok());
+  EXPECT_EQ(locals.error().reason, Reason::InvalidInput);
+  EXPECT_NE(locals.error().message.find("rank"), std::string::npos) << locals.error().message;
+  // The fuzzer's input: nested arrays with 4-byte ranks inside a locals blob.
+  const V found{0x07, 0x20, 0x14, 0x14, 0x14, 0x01, 0x20, 0x07, 0x20, 0x14, 0x14, 0x01, 0x20, 0x01,
+                0x01, 0x13, 0xDC, 0xEB, 0xEB, 0xEB, 0x01, 0x20, 0x01, 0x96, 0x00, 0x25, 0x30};
+  EXPECT_FALSE(parse_locals_sig(found).ok());
+  // Rank 32 (the runtime's maximum) is still fine, and formats with 31 commas.
+  V max_rank{0x00, 0x01, 0x01, 0x14, 0x08, 0x20, 0x00, 0x00};
+  auto sig = parse_method_sig(max_rank);
+  ASSERT_TRUE(sig.ok()) << sig.error().describe();
+  EXPECT_EQ(format_method_params(*sig, nullptr), "(int32[" + std::string(31, ',') + "])");
+  max_rank[5] = 0x21;
+  EXPECT_FALSE(parse_method_sig(max_rank).ok());
 }
 
 }  // namespace
