@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/agent_request.h"
+#include "cli/attach.h"
 #include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "selector/selector.h"
@@ -53,6 +54,19 @@ int add_command(const AddOptions& options) {
   nlohmann::json request = {{"op", "add"}, {"selector", parsed->text()}, {"dry_run", options.dry_run}};
   if (options.max_methods) request["max_methods"] = *options.max_methods;
 
+  // A process without the agent gets it first (attach), unless this is a
+  // dry run: previewing must not change the process.
+  if (auto present = check_agent(options.pid); !present && present.error().reason == Reason::Unsupported &&
+                                                !options.dry_run) {
+    auto attached = ensure_agent(options.pid, AttachOptions{});
+    if (!attached) {
+      complain("{}", attached.error().message);
+      return kExitFailure;
+    }
+    if (!attached->already_attached) {
+      complain("process {} had no clrprobe agent: attached it in {} ms", options.pid, attached->ready_time.count());
+    }
+  }
   auto response = request_agent(options.pid, request);
   if (!response) {
     complain("{}", response.error().message);

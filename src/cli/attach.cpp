@@ -128,7 +128,8 @@ Result<nlohmann::json> ping_agent(pid_t pid, milliseconds timeout) {
   if (!client) return client.error();
   auto response = client->request({{"op", "ping"}}, std::max(left_until(deadline), milliseconds(1)));
   if (!response) return response.error();
-  if (auto it = response->find("pid"); it != response->end() && it->is_number_integer() && it->get<long long>() != pid) {
+  if (auto it = response->find("pid");
+      it != response->end() && it->is_number_integer() && it->get<long long>() != pid) {
     return make_error(Reason::Io, *path + " is answered by the agent of process " + it->dump() + ", not " +
                                       std::to_string(pid));
   }
@@ -164,7 +165,9 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   // libclrprobe.so alone proves nothing: the runtime loads the library before
   // it refuses a second profiler, and keeps it mapped after that refusal.
   if (struct stat st {}; ::lstat(control_socket->c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
-    if (auto ping = ping_agent(pid, milliseconds(2000))) return already_attached(pid, *control_socket, std::move(*ping));
+    if (auto ping = ping_agent(pid, milliseconds(2000))) {
+      return already_attached(pid, *control_socket, std::move(*ping));
+    }
   }
 
   // 4. The runtime's diagnostics socket.
@@ -185,7 +188,8 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
     return make_error(Reason::InvalidInput,
                       "the agent's control socket " + *control_socket + " would be longer than " +
                           std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
-                          " bytes, the limit for a Unix socket path; set CLRPROBE_RUNTIME_DIR to a shorter directory");
+                          " bytes, the limit for a Unix socket path; set CLRPROBE_RUNTIME_DIR to a shorter "
+                          "directory");
   }
 
   // 5. The agent: an absolute path the target process can open.
@@ -231,14 +235,20 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   }
   if (*hr != diagnostics::hresult::kOk) {
     if (*hr == diagnostics::hresult::kProfilerAlreadyActive) {
-      // Two attaches racing: the other one won, and its agent answers soon.
-      const auto until = Clock::now() + std::min(left_until(deadline), milliseconds(2000));
+      // Two attaches racing: the other one won, and its agent answers soon
+      // (its socket appears within milliseconds; without one, stop early).
+      const auto refused = Clock::now();
+      const auto until = refused + std::min(left_until(deadline), milliseconds(2000));
+      auto socket_exists = [&] {
+        struct stat st {};
+        return ::lstat(control_socket->c_str(), &st) == 0;
+      };
       do {
         if (auto ping = ping_agent(pid, milliseconds(500))) {
           return already_attached(pid, *control_socket, std::move(*ping));
         }
         std::this_thread::sleep_for(milliseconds(50));
-      } while (Clock::now() < until);
+      } while (Clock::now() < until && (socket_exists() || Clock::now() - refused < milliseconds(300)));
       if (maps->agent) {
         return make_error(Reason::Unsupported,
                           "a profiler is already loaded in process " + std::to_string(pid) +

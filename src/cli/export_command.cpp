@@ -118,10 +118,8 @@ int export_command(const ExportOptions& options) {
         status = kExitFailure;
       }
     }
-    if (serve) {
-      const std::string text = prometheus_text(snapshot);
-      std::fwrite(text.data(), 1, text.size(), stdout);
-    }
+    const std::string text = prometheus_text(snapshot);
+    std::fwrite(text.data(), 1, text.size(), stdout);
     return status;
   }
 

@@ -277,6 +277,7 @@ int main(int argc, char** argv) {
 
   AttachCommandOptions attach;
   CLI::App* attach_cmd = add_attach_subcommand(app, attach);
+  formatter->set_usage(attach_cmd, "clrprobe attach -p PID [--agent PATH] [--timeout SECONDS] [--log FILE] [--json]");
 
   ExportOptions export_options;
   export_options.version = CLRPROBE_VERSION;

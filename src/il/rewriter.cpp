@@ -215,8 +215,20 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   if (!method_sig) return with_context(method_sig.error(), "parsing the method signature");
   const bool returns_value = !method_sig->ret.is_void();
 
+  // One resolver for the original and the rewritten body: our hook calli
+  // sites are sized exactly in both. The hook tokens are StandAloneSigs of
+  // the metadata, so the original code may already use them (GetTokenFromSig
+  // shares identical signatures); sizing them only after the rewrite turned
+  // an invalid original into a reported "rewriter bug" (found by
+  // fuzz/rewrite_fuzz).
+  const StackEffectResolver effects = [&](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
+    if (opcode == Opcode::Calli && token == hooks.enter_sig_token) return StackEffect{2, 1};
+    if (opcode == Opcode::Calli && token == hooks.leave_sig_token) return StackEffect{3, 0};
+    if (input.stack_effects) return input.stack_effects(token, opcode);
+    return std::nullopt;
+  };
   VerifyOptions before;
-  before.stack_effects = input.stack_effects;
+  before.stack_effects = effects;
   before.returns_value = returns_value;
   auto original_report = verify(original, before);
   if (!original_report) return with_context(original_report.error(), "original body");
@@ -267,12 +279,7 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   if (!reread) return make_error(Reason::VerificationFailed, "rewritten body does not decode: " + reread.error().message);
   VerifyOptions after;
   after.returns_value = returns_value;
-  after.stack_effects = [&](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
-    if (opcode == Opcode::Calli && token == hooks.enter_sig_token) return StackEffect{2, 1};
-    if (opcode == Opcode::Calli && token == hooks.leave_sig_token) return StackEffect{3, 0};
-    if (input.stack_effects) return input.stack_effects(token, opcode);
-    return std::nullopt;
-  };
+  after.stack_effects = effects;
   auto report = verify(*reread, after);
   if (!report) return with_context(report.error(), "rewritten body (rewriter bug)");
 

@@ -199,17 +199,40 @@ TEST_F(Faults, StatsFileDeletedWhileRunning) {
   ASSERT_TRUE(service.Started());
   const pid_t pid = service.pid();
   ASSERT_TRUE(WaitForAgent(session, pid));
-  ASSERT_GT(ExpectExactPlainWindow(session, service), 0);
+  const int64_t id = ExpectExactPlainWindow(session, service);
+  ASSERT_GT(id, 0);
+  auto before = Stats(session, pid);
+  ASSERT_TRUE(before && FindProbeById(*before, id));
+  const int64_t calls_before = FindProbeById(*before, id)->calls;
+  ASSERT_GT(calls_before, 0);
 
   const std::string stats_file = rt + "/" + service.Pid() + ".stats";
   ASSERT_TRUE(fs::exists(stats_file));
   ASSERT_TRUE(fs::remove(stats_file));
 
+  // `stats`: the right figures, or a clear error, or figures flagged on stderr as not read
+  // from the stats file; never wrong figures without a word.
   const std::vector<std::string> stats_args = {"stats", "-p", service.Pid(), "--json"};
   ProcessResult stats = session.RunClrprobe(stats_args, 30s);
-  std::cout << "[ faults ] stats after the stats file was deleted: exit " << stats.exit_code << ": "
-            << (stats.exit_code == 0 ? "still works" : stats.err) << "\n";
-  if (stats.exit_code != 0) EXPECT_TRUE(ClearError(stats_args, stats, {".stats", "stats file", "stats region"}));
+  if (stats.exit_code == 0) {
+    std::string error;
+    auto report = ParseReport(stats.out, &error);
+    ASSERT_TRUE(report) << error << "\n" << stats.out;
+    const ProbeReport* p = FindProbeById(*report, id);
+    ASSERT_NE(p, nullptr) << stats.out;
+    const bool right = p->calls >= calls_before;
+    std::cout << "[ faults ] stats after the stats file was deleted: exit 0, "
+              << (right ? "right figures" : "figures of " + std::to_string(p->calls) + " calls instead of >= " +
+                                                  std::to_string(calls_before))
+              << (stats.err.empty() ? "" : "; stderr: " + stats.err) << "\n";
+    if (!right) {
+      EXPECT_TRUE(Contains(stats.err, ".stats")) << "wrong figures without a warning naming the stats file: "
+                                                 << Describe(stats_args, stats);
+    }
+  } else {
+    std::cout << "[ faults ] stats after the stats file was deleted: exit " << stats.exit_code << ": " << stats.err;
+    EXPECT_TRUE(ClearError(stats_args, stats, {".stats", "stats file", "stats region"}));
+  }
 
   EXPECT_TRUE(ListProbes(session, pid));
   auto probe = AddProbe(session, pid, kInstanceMethod);
@@ -219,7 +242,12 @@ TEST_F(Faults, StatsFileDeletedWhileRunning) {
   ProcessResult monitor = session.RunClrprobe(monitor_args, 30s);
   std::cout << "[ faults ] monitor after the stats file was deleted: exit " << monitor.exit_code << ": "
             << (monitor.exit_code == 0 ? "still works" : monitor.err) << "\n";
-  if (monitor.exit_code != 0) EXPECT_TRUE(ClearError(monitor_args, monitor, {".stats", "stats file", "stats region"}));
+  if (monitor.exit_code != 0) {
+    EXPECT_TRUE(ClearError(monitor_args, monitor, {".stats", "stats file", "stats region"}));
+  } else {
+    EXPECT_TRUE(Contains(monitor.err, ".stats")) << "monitor without its stats file and without a word: "
+                                                 << Describe(monitor_args, monitor);
+  }
 
   // The probes file too (the agent rewrites it on the next change).
   const std::string probes_file = rt + "/" + service.Pid() + ".probes.json";
@@ -277,7 +305,9 @@ TEST_F(Faults, RuntimeFilesUnwritable) {
     const bool shows_new = report && FindProbeById(*report, id) != nullptr;
     std::cout << "[ faults ] stats while the probes file cannot be rewritten: exit " << stats.exit_code << ", "
               << (shows_new ? "shows the new probe" : "does NOT show the new probe (stale probes file)") << "\n";
-    if (stats.exit_code != 0) EXPECT_TRUE(ClearError(stats_args, stats, {".probes.json", "probes file"}));
+    if (stats.exit_code != 0) {
+      EXPECT_TRUE(ClearError(stats_args, stats, {".probes.json", "probes file"}));
+    }
     EXPECT_TRUE(Contains(session.ReadLog(), "cannot write")) << "the agent did not log the failed write";
     EXPECT_TRUE(service.StillServing());
     EXPECT_TRUE(RemoveProbe(session, pid, id));
@@ -367,7 +397,9 @@ TEST_F(Faults, CliKilledMidCommand) {
   for (const auto& p : *listed) {
     const std::string state = StateOf(p);
     EXPECT_TRUE(state == "active" || state == "removed") << p.dump(2);
-    if (state == "active") EXPECT_FALSE(p.value("methods", nlohmann::json::array()).empty()) << p.dump(2);
+    if (state == "active") {
+      EXPECT_FALSE(p.value("methods", nlohmann::json::array()).empty()) << p.dump(2);
+    }
   }
   std::cout << "[ faults ] " << listed->size() << " probes left by the killed clients\n";
   ASSERT_TRUE(RemoveAllProbes(session, pid));

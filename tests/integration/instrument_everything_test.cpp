@@ -113,6 +113,10 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
   ASSERT_TRUE(ClrprobeBuilt());
   ASSERT_TRUE(FileExists(EverythingDll())) << EverythingDll() << " missing: build the clrprobe_test_apps target";
   ProbeSession session;
+  // About 7,200 methods are probed: ask for room for all of them (an agent without the
+  // variable keeps its default capacity; refusals for lack of slots are reported).
+  session.SetEnv("CLRPROBE_STATS_SLOTS", "16384");
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", session.dir() + "/rt");
   const auto command = EverythingCommand(ShortSets());
 
   const auto plain_start = Clock::now();
@@ -133,9 +137,12 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
   EXPECT_EQ(probed.process.exit_code, plain.exit_code) << probed.process.err.substr(0, 4000);
   EXPECT_EQ(probed.process.out, plain.out) << "the probed run's output differs:\n"
                                            << FirstDifferences(plain.out, probed.process.out);
-  for (const char* bad : {"InvalidProgramException", "BadImageFormatException", "Unhandled exception",
-                          "Fatal error", "prepare bad-il "}) {
+  // stdout has the summary line "prepare bad-il: InvalidProgramException=0 ..."; a failing
+  // method is a "prepare bad-il <method>: ..." line.
+  for (const char* bad : {"prepare bad-il ", "Unhandled exception", "Fatal error"}) {
     EXPECT_EQ(probed.process.out.find(bad), std::string::npos) << bad << " in the probed run's stdout";
+  }
+  for (const char* bad : {"InvalidProgramException", "BadImageFormatException", "Unhandled exception", "Fatal error"}) {
     EXPECT_EQ(probed.process.err.find(bad), std::string::npos) << bad << " in the probed run's stderr";
   }
   EXPECT_NE(probed.process.out.find("prepare bad-il: InvalidProgramException=0 BadImageFormatException=0"),
@@ -144,7 +151,7 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
   // What was instrumented, what was refused and why.
   ASSERT_TRUE(probed.report.has_value()) << probed.report_error;
   const std::string log = session.ReadLog();
-  size_t instrumented = 0, refused = 0;
+  size_t instrumented = 0, refused = 0, region_full = 0;
   std::map<std::string, size_t> by_reason;
   std::cout << "[ everything ] plain run " << plain_s << " s, probed run " << probed_s << " s\n";
   for (const auto& set : ShortSets()) {
@@ -154,16 +161,23 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
       continue;
     }
     EXPECT_EQ(probe->state, "active") << set.selector;
-    EXPECT_GT(probe->methods.size(), 0u) << set.selector;
     std::map<std::string, size_t> probe_reasons;
-    size_t probe_refused = 0;
+    size_t probe_refused = 0, probe_full = 0;
     if (auto it = probe->raw.find("refused"); it != probe->raw.end() && it->is_array()) {
       for (const auto& r : *it) {
-        std::string kind = ReasonKind(r.value("reason", std::string("?")));
+        const std::string reason = r.value("reason", std::string("?"));
+        std::string kind = ReasonKind(reason);
         ++probe_reasons[kind];
         ++by_reason[kind];
         ++probe_refused;
+        if (reason.find("stats region is full") != std::string::npos) ++probe_full;
       }
+    }
+    region_full += probe_full;
+    // Methods refused only because the stats region has no free slot left are a capacity
+    // limit (reported below), not a failure of this probe.
+    if (probe_full == 0) {
+      EXPECT_GT(probe->methods.size(), 0u) << set.selector;
     }
     instrumented += probe->methods.size();
     refused += probe_refused;
@@ -172,7 +186,9 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
     for (const auto& [kind, n] : probe_reasons) std::cout << " " << kind << "=" << n;
     std::cout << "; calls " << probe->calls << ", exceptions " << probe->exceptions << "\n";
     // The workloads ran instrumented code of every probed assembly.
-    EXPECT_GT(probe->calls, 0) << set.selector << ": no call counted";
+    if (!probe->methods.empty()) {
+      EXPECT_GT(probe->calls, 0) << set.selector << ": no call counted";
+    }
   }
   std::cout << "[ everything ] total: " << instrumented << " methods instrumented, " << refused << " refused";
   for (const auto& [kind, n] : by_reason) std::cout << " " << kind << "=" << n;
@@ -182,6 +198,13 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
   std::cout << "[ everything ] agent log: " << not_instrumenting << " 'not instrumenting' lines, " << rejit_errors
             << " 'ReJIT failed' lines\n";
   if (not_instrumenting > 0) std::cout << LogLines(log, "not instrumenting ", 5);
+  if (region_full > 0) {
+    std::cout << "[ everything ] NOTE: " << region_full
+              << " methods refused because the stats region was full (one slot per instrumented method; "
+                 "the agent's region has a fixed capacity unless CLRPROBE_STATS_SLOTS raises it): this run "
+                 "covered only part of the probed assemblies\n";
+  }
+  RecordProperty("region_full_refusals", static_cast<int>(region_full));
   RecordProperty("instrumented", static_cast<int>(instrumented));
   RecordProperty("refused", static_cast<int>(refused));
   RecordProperty("probed_run_ms", static_cast<int>(probed_s * 1000));

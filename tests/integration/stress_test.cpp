@@ -283,7 +283,9 @@ TEST_F(Stress, ConcurrentClientsAddRemoveUnderLoadDuringAModuleLoad) {
   ASSERT_NE(late_now, nullptr);
   EXPECT_EQ(StateOf(*late_now), "active") << late_now->dump(2);
   for (const auto& p : *listed) {
-    if (IdOf(p) != IdOf(*late)) EXPECT_EQ(StateOf(p), "removed") << "left over by a client: " << p.dump(2);
+    if (IdOf(p) != IdOf(*late)) {
+      EXPECT_EQ(StateOf(p), "removed") << "left over by a client: " << p.dump(2);
+    }
   }
   ASSERT_TRUE(RemoveAllProbes(session, pid));
 

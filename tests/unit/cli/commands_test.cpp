@@ -65,8 +65,15 @@ TEST_F(CommandsTest, AddToAnUnknownPidFails) {
   EXPECT_EQ(r.err, "clrprobe: no process with pid " + gone + "\n");
 }
 
+TEST_F(CommandsTest, AddAttachesFirstAndExplainsWhyItCannot) {
+  // The test process is not a .NET process: add tries to attach, and says why it cannot.
+  CliRun r = run_cli({"add", "-p", self, "Ns.T::M"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "is not a .NET process")) << r.err;
+}
+
 TEST_F(CommandsTest, ProcessWithoutAgent) {
-  for (std::vector<std::string> args : {std::vector<std::string>{"add", "-p", self, "Ns.T::M"},
+  for (std::vector<std::string> args : {std::vector<std::string>{"add", "-p", self, "Ns.T::M", "--dry-run"},
                                         std::vector<std::string>{"list", "-p", self},
                                         std::vector<std::string>{"remove", "-p", self, "--all"}}) {
     CliRun r = run_cli(args);

@@ -237,7 +237,9 @@ TEST(FakeServerClient, ProcessInfo) {
 }
 
 TEST(FakeServerClient, ProcessInfoErrorReply) {
-  FakeServer server([](int fd, const std::atomic<bool>&) { send_bytes(fd, reply(0xFF, 0xFF, hresult_payload(hresult::kDiagUnknownCommand))); });
+  FakeServer server([](int fd, const std::atomic<bool>&) {
+    send_bytes(fd, reply(0xFF, 0xFF, hresult_payload(hresult::kDiagUnknownCommand)));
+  });
   auto info = query_process_info(server.path(), 5s);
   ASSERT_FALSE(info.ok());
   EXPECT_NE(info.error().message.find("CORDIAGIPC_E_UNKNOWN_COMMAND"), std::string::npos);

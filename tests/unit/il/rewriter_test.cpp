@@ -429,5 +429,43 @@ TEST(Rewriter, RewritingTheOutputAgainWorks) {
   EXPECT_EQ(twice->stats.eh_clauses, 4u);
 }
 
+// Regression cases found by fuzz/rewrite_fuzz (inputs kept in
+// fuzz/corpus/rewrite_fuzz/).
+TEST(RewriterFuzzRegressions, OriginalCalliOnAHookTokenIsSizedLikeTheHook) {
+  // The original code uses the leave hook's StandAloneSig token with too few
+  // arguments. Unknown before the rewrite, sized {3,0} after it: this was
+  // reported as a rewriter bug. It is an invalid original body.
+  Asm bad;
+  bad.op(Opcode::Ldc_I4_5).op32(Opcode::Calli, test::test_hooks().leave_sig_token).op(Opcode::Ret);
+  auto r = rewrite(test::fat_body(bad.code(), 2), test::kSigVoid);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().reason, Reason::VerificationFailed);
+  EXPECT_EQ(r.error().message.find("rewriter bug"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("original body"), std::string::npos) << r.error().message;
+
+  // Used with its real shape (slot, start, fn) it rewrites and is fully known.
+  Asm good;
+  good.op(Opcode::Ldc_I4_1).op(Opcode::Ldc_I8).u64(2).op(Opcode::Ldc_I4_0).op(Opcode::Conv_I)
+      .op32(Opcode::Calli, test::test_hooks().leave_sig_token).op(Opcode::Ret);
+  auto ok = rewrite(test::fat_body(good.code(), 3), test::kSigVoid);
+  ASSERT_TRUE(ok.ok()) << ok.error().describe();
+  EXPECT_EQ(ok->stats.unknown_call_sites, 0u);
+
+  // The fuzzer's input: [flags][n][method sig][m][locals sig][body].
+  const std::vector<uint8_t> found{
+      0x00, 0x07, 0x10, 0x01, 0x01, 0x1e, 0x00, 0x1e, 0x00, 0x06, 0x07, 0x02, 0x1e, 0x00, 0x1e, 0x00,
+      0x13, 0x30, 0x02, 0x00, 0x3d, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x11, 0x0f, 0x15, 0x00, 0x00,
+      0xfe, 0x12, 0x12, 0x00, 0x00, 0x1b, 0x29, 0x02, 0x00, 0x00, 0x11, 0x1b, 0x2d, 0x08, 0x71, 0x12,
+      0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x11, 0x0f, 0x00, 0x12, 0x00, 0xfe, 0x15, 0x12, 0x00,
+      0x00, 0x1b, 0x29, 0x00, 0x1b, 0x6f, 0x71, 0x00, 0x00, 0x0a, 0x15, 0x30, 0x0a, 0x15, 0x12, 0x00,
+      0xfe, 0x12, 0x40, 0x00, 0x1b, 0x06, 0x2a, 0x02, 0x2a};
+  const std::vector<uint8_t> sig(found.begin() + 2, found.begin() + 9);
+  const std::vector<uint8_t> locals(found.begin() + 10, found.begin() + 16);
+  const std::vector<uint8_t> body(found.begin() + 16, found.end());
+  auto again = rewrite(body, sig, locals);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().message.find("rewriter bug"), std::string::npos) << again.error().message;
+}
+
 }  // namespace
 }  // namespace clrprobe::il
