@@ -191,9 +191,9 @@ class Bench:
     def app(self, name):
         return os.path.join(self.apps, name, name + ".dll")
 
-    def start_callbench(self, agent, name):
-        return LineProcess([self.dotnet, self.app("CallBench")], self.env(agent, log_name=f"{name}.agent.log"),
-                           name, os.path.join(self.work, f"{name}.stderr"))
+    def start_callbench(self, agent, name, extra_env=None):
+        env = dict(self.env(agent, log_name=f"{name}.agent.log"), **(extra_env or {}))
+        return LineProcess([self.dotnet, self.app("CallBench")], env, name, os.path.join(self.work, f"{name}.stderr"))
 
     def clrprobe(self, *argv, check=True):
         r = subprocess.run([self.cli, *argv], env=self.base_env, capture_output=True, text=True)
@@ -278,6 +278,9 @@ class Bench:
         log(f"per call: {reps} repetitions x {ms} ms CPU per measurement, 1 and 2 threads")
         a = self.start_callbench(False, "callbench-noagent")
         b = self.start_callbench(True, "callbench-agent")
+        # The agent's diagnostic switch CLRPROBE_GC_TRANSITION=1: hooks keep the GC transition
+        # (no SuppressGCTransition modopt), to show what that modopt saves.
+        g = self.start_callbench(True, "callbench-agent-gc", {"CLRPROBE_GC_TRANSITION": "1"})
         samples = {}  # (variant, threads) -> [ns]
         wall = {}
 
@@ -286,7 +289,7 @@ class Bench:
             wall.setdefault((variant, threads), []).append(value[1])
 
         try:
-            for p in (a, b):  # warm-up: tiering (tier-0 -> OSR -> tier-1) settles
+            for p in (a, b, g):  # warm-up: tiering (tier-0 -> OSR -> tier-1) settles
                 p.measure("plain", 1, 500)
                 p.measure("plain", 2, 300)
                 p.measure("plain", 1, 300)
@@ -296,10 +299,10 @@ class Bench:
             a.measure("manual", 1, 500)
             a.measure("manual", 2, 300)
 
-            def stage(variant, with_manual=False):
+            def stage(variant, with_manual=False, extra=()):
                 for r in range(reps):
                     for threads in (1, 2):
-                        order = [("baseline", a, "plain"), (variant, b, "plain")]
+                        order = [("baseline", a, "plain"), (variant, b, "plain"), *extra]
                         if r % 2:
                             order.reverse()
                         if with_manual:
@@ -330,9 +333,12 @@ class Bench:
                                   "(--count-only / --kind): not measured (null).")
 
             probe = self.add_probe(b.pid, "CallBench!CallBench.Target::Work")
-            b.measure("plain", 1, 500)  # the re-jitted code tiers up
-            b.measure("plain", 2, 300)
-            stage("full_probe", with_manual=True)
+            probe_g = self.add_probe(g.pid, "CallBench!CallBench.Target::Work")
+            for p in (b, g):
+                p.measure("plain", 1, 500)  # the re-jitted code tiers up
+                p.measure("plain", 2, 300)
+            stage("full_probe", with_manual=True, extra=[("full_probe_gc_transition", g, "plain")])
+            self.remove_probe(g.pid, probe_g["id"])
             st = self.probe_stats(b.pid)
             calls_full = sum(p.get("calls", 0) for p in st["probes"] if p["id"] == probe["id"])
             lat = next((p.get("latency_ns") for p in st["probes"] if p["id"] == probe["id"]), None)
@@ -341,14 +347,15 @@ class Bench:
             b.measure("plain", 2, 300)
             stage("after_remove")
         finally:
-            a.quit()
-            b.quit()
+            for p in (a, b, g):
+                p.quit()
             self.cleanup_runtime_files(b.pid)
+            self.cleanup_runtime_files(g.pid)
 
         def table(threads):
             out = {}
             for v in ("baseline", "agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel",
-                      "calli_gc_transition", "calli_suppress_gc_transition"):
+                      "full_probe_gc_transition", "calli_gc_transition", "calli_suppress_gc_transition"):
                 if threads == 1 or not v.startswith("calli"):
                     out[v] = rnd(median(samples.get((v, threads), [])))
             return out
@@ -361,11 +368,12 @@ class Bench:
             base = t["baseline"]
             d = {}
             for v in ("agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel",
-                      "calli_gc_transition", "calli_suppress_gc_transition"):
+                      "full_probe_gc_transition", "calli_gc_transition", "calli_suppress_gc_transition"):
                 if v in t:
                     d[v] = rnd(t[v] - base) if t[v] is not None else None
             d["agent_no_probe_throughput_loss_pct"] = rnd((t["agent_no_probe"] / base - 1) * 100, 2)
             d["after_remove_vs_baseline_pct"] = rnd((t["after_remove"] / base - 1) * 100, 2)
+            d["after_remove_vs_agent_no_probe_pct"] = rnd((t["after_remove"] / t["agent_no_probe"] - 1) * 100, 2)
             if d["manual_otel"]:
                 d["full_over_manual_added_ratio"] = rnd(d["full_probe"] / d["manual_otel"], 3)
                 d["full_over_manual_total_ratio"] = rnd(t["full_probe"] / t["manual_otel"], 3)
@@ -506,8 +514,8 @@ class Bench:
             self.cleanup_runtime_files(p.pid)
 
     def startup(self):
-        n_hello = 10 if self.quick else 20
-        n_api = 6 if self.quick else 12
+        n_hello = 10 if self.quick else 30
+        n_api = 6 if self.quick else 15
         log(f"startup: hello x{n_hello}, minimal API x{n_api} per mode (interleaved)")
         hello_probes = [f"Hello!Hello.Steps::S{i}" for i in range(10)]
         api_probes = ["MinimalApi!MinimalApi." + m for m in (
@@ -680,7 +688,7 @@ class Bench:
 
     def load(self):
         seconds = 5 if self.quick else 10
-        reps = 1 if self.quick else 2
+        reps = 1 if self.quick else 3
         log(f"load: wrk -t2 -c2 -d{seconds}s on the minimal API, {reps} run(s) per mode")
         runs = {"no_agent": [], "agent_no_probe": [], "agent_full_probe": []}
         probe_calls = []
@@ -778,8 +786,13 @@ def report_rows(r):
             elif key == "after_remove":
                 goal = f"within noise of no agent (baseline IQR {noise:.1f} %)"
                 ok = abs(add["after_remove_vs_baseline_pct"]) <= max(noise, 1.0) * 2
-                value += f", {add['after_remove_vs_baseline_pct']:+.1f} %"
+                value += (f", {add['after_remove_vs_baseline_pct']:+.1f} % vs no agent, "
+                          f"{add['after_remove_vs_agent_no_probe_pct']:+.1f} % vs the same process before the add")
             rows.append(("per call, 1 / 2 threads", label, value, goal, verdict(ok)))
+    if pc and pc.get("full_probe_gc_transition") is not None:
+        rows.append(("per call, 1 / 2 threads", "full probe, hooks keeping the GC transition (CLRPROBE_GC_TRANSITION=1)",
+                     f"{fmt(pc['full_probe_gc_transition'], 2)} / {fmt(pc2['full_probe_gc_transition'], 2)} ns "
+                     f"({add['full_probe_gc_transition']:+.2f} / {add2['full_probe_gc_transition']:+.2f})", "", ""))
     if pc and pc.get("calli_gc_transition") is not None:
         rows.append(("per call, 1 thread", "one calli to a native no-op: GC transition / SuppressGCTransition",
                      f"{add['calli_gc_transition']:+.2f} / {add['calli_suppress_gc_transition']:+.2f} ns over baseline",
@@ -827,14 +840,14 @@ def report_rows(r):
     if mem:
         if "agent_rss_callbench" in mem:
             rows.append(("memory", "agent RSS: CallBench idle / minimal API after first 200 / same, 10 startup probes",
-                         f"{mem['agent_rss_callbench']:+d} KB / {mem.get('agent_rss_minimal_api', 0):+d} KB / "
-                         f"{mem.get('agent_10_probes_rss_minimal_api', 0):+d} KB", "", ""))
+                         f"{mem['agent_rss_callbench']:+.0f} KB / {mem.get('agent_rss_minimal_api', 0):+.0f} KB / "
+                         f"{mem.get('agent_10_probes_rss_minimal_api', 0):+.0f} KB", "", ""))
         for key, label in (("cycles_one_method", "RSS growth per add/remove cycle, 1 method"),
                            ("cycles_100_methods", "RSS growth per add/remove cycle, 100 methods")):
             c = mem.get(key)
             if c:
                 rows.append(("memory", label, f"{fmt(c['growth_per_cycle_kb'], 2)} KB/cycle over {c['cycles']} cycles "
-                             f"({c['growth_kb']:+d} KB in {c['seconds']} s; anon {fmt(c['anon_growth_per_cycle_kb'], 2)}, "
+                             f"({c['growth_kb']:+.0f} KB in {c['seconds']} s; anon {fmt(c['anon_growth_per_cycle_kb'], 2)}, "
                              f"code (shmem) {fmt(c['shmem_growth_per_cycle_kb'], 2)} KB/cycle)", "", ""))
     ld = r.get("load")
     if ld:
@@ -903,7 +916,18 @@ def main():
     ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--no-markdown", action="store_true")
     ap.add_argument("--command", default="bench/run")
+    ap.add_argument("--render", metavar="RESULTS_JSON",
+                    help="measure nothing: print the table of a results file and refresh BENCHMARKS.md from it")
     args = ap.parse_args()
+
+    if args.render:
+        with open(args.render) as f:
+            results = json.load(f)
+        rows = report_rows(results)
+        print_table(rows)
+        if not args.no_markdown:
+            write_markdown(args.markdown, results, rows, results.get("command", args.command))
+        return 0
 
     sections = ["machine", "micro", "percall", "rejit", "startup", "memory", "load"]
     only = [s for s in args.only.split(",") if s]

@@ -23,7 +23,9 @@
 #                (A!Ns.Type::*), the input of --bisect.
 #
 # Environment: CLRPROBE_STATS_SLOTS (if the agent supports it) raises the stats region's
-# slot capacity (default 4096 slots; every instrumented method needs one).
+# slot capacity (default 4096 slots; every instrumented method needs one); the script
+# asks for 65536 unless set. CLRPROBE / EVERYTHING_DLL override the clrprobe binary and
+# Everything.dll of the build.
 # Exit code: 0 when every set behaved exactly as without the agent, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,13 +58,14 @@ EOF
   esac
 done
 [ -n "$out" ] || out="$build/instrument-everything"
-clrprobe="$build/bin/clrprobe"
-app="$build/apps/Everything/Everything.dll"
+clrprobe="${CLRPROBE:-$build/bin/clrprobe}"
+app="${EVERYTHING_DLL:-$build/apps/Everything/Everything.dll}"
 for f in "$clrprobe" "$app"; do
   [ -e "$f" ] || { echo "missing $f: build first (scripts/build.sh)" >&2; exit 1; }
 done
 mkdir -p "$out"
 export CLRPROBE_RUNTIME_DIR="$out/runtime"
+export CLRPROBE_STATS_SLOTS="${CLRPROBE_STATS_SLOTS:-65536}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 libraries=(System.Linq System.Collections System.Collections.Immutable System.Collections.Concurrent
@@ -151,8 +154,10 @@ run_case() {
   local problems=()
   [ "$rc_plain" = "$rc_probed" ] || problems+=("exit code $rc_plain -> $rc_probed")
   cmp -s "$dir/plain.out" "$dir/probed.out" || problems+=("output differs")
-  if grep -qE 'InvalidProgramException|BadImageFormatException|Unhandled exception|Fatal error' \
-       "$dir/probed.out" "$dir/probed.err"; then
+  # stdout carries the summary "prepare bad-il: InvalidProgramException=0 ..."; a failing
+  # method is a "prepare bad-il <method>" line.
+  if grep -qE '^prepare bad-il |Unhandled exception|Fatal error' "$dir/probed.out" ||
+     grep -qE 'InvalidProgramException|BadImageFormatException|Unhandled exception|Fatal error' "$dir/probed.err"; then
     problems+=("bad IL or crash")
   fi
   local verdict=ok

@@ -179,6 +179,18 @@ void ExpectCleanStop(LiveService& service, ProbeSession& session) {
   return ::testing::AssertionFailure() << "the message names none of" << wanted << ": " << Describe(args, r);
 }
 
+// A probe object of an add that instrumented nothing must not claim to be active (or pending,
+// which means "its assembly is not loaded yet").
+::testing::AssertionResult HonestState(const nlohmann::json& probe) {
+  const auto methods = probe.value("methods", nlohmann::json::array());
+  const std::string state = StateOf(probe);
+  if (methods.empty() && (state == "active" || state == "pending")) {
+    return ::testing::AssertionFailure() << "probe with no instrumented method reported as '" << state
+                                         << "':\n" << probe.dump(2);
+  }
+  return ::testing::AssertionSuccess();
+}
+
 class Faults : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -372,11 +384,14 @@ TEST_F(Faults, CliKilledMidCommand) {
   const pid_t pid = service.pid();
   ASSERT_TRUE(WaitForAgent(session, pid));
 
+  // A few thousand methods in all (the stats region holds 4096), killed after 5 to 80 ms:
+  // before, during and after the agent's work on the request.
   const std::vector<std::pair<std::string, int>> kills = {
-      {"System.Private.CoreLib!System.Collections.*::*", 400},
-      {"System.Private.CoreLib!System.Text.*::*", 250},
-      {"System.Private.CoreLib!System.Threading.*::*", 600},
-      {"LiveService!*::*", 150},
+      {"System.Private.CoreLib!System.Collections.*::*", 60},
+      {"System.Private.CoreLib!System.Text.*::*", 30},
+      {"LiveService!*::*", 10},
+      {"System.Private.CoreLib!System.Collections.*::*", 5},
+      {"System.Private.CoreLib!System.Text.*::*", 80},
   };
   for (const auto& [selector, delay_ms] : kills) {
     std::vector<std::string> argv = {ClrprobeExe(), "add", "-p", service.Pid(), selector, "--max-methods", "20000"};
@@ -401,7 +416,13 @@ TEST_F(Faults, CliKilledMidCommand) {
       EXPECT_FALSE(p.value("methods", nlohmann::json::array()).empty()) << p.dump(2);
     }
   }
-  std::cout << "[ faults ] " << listed->size() << " probes left by the killed clients\n";
+  const std::string log = session.ReadLog();
+  size_t undelivered = 0;
+  for (size_t at = log.find("reply not delivered"); at != std::string::npos; at = log.find("reply not delivered", at + 1)) {
+    ++undelivered;
+  }
+  std::cout << "[ faults ] " << listed->size() << " probes left by the killed clients; " << undelivered
+            << " replies the agent could not deliver\n";
   ASSERT_TRUE(RemoveAllProbes(session, pid));
   EXPECT_GT(ExpectExactPlainWindow(session, service), 0);
   EXPECT_TRUE(service.StillServing());
@@ -496,15 +517,19 @@ TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
   // Needs new slots: refused (as a failed add or as refused methods), the service goes on.
   const std::vector<std::string> args = {"add", "-p", service.Pid(), kSeriesMethods, "--json"};
   ProcessResult add = session.RunClrprobe(args, 60s);
-  std::cout << "[ faults ] add on a full disk: exit " << add.exit_code << ": " << add.out.substr(0, 600) << add.err;
   if (add.exit_code == 0) {
     auto reply = nlohmann::json::parse(add.out, nullptr, false);
     ASSERT_TRUE(reply.is_object()) << add.out;
+    const auto first_refusal = reply["probe"].value("refused", nlohmann::json::array());
+    std::cout << "[ faults ] add on a full disk: exit 0, state " << StateOf(reply["probe"]) << ", refusals: "
+              << first_refusal.dump() << "\n";
     auto refused = reply["probe"].value("refused", nlohmann::json::array());
     auto methods = reply["probe"].value("methods", nlohmann::json::array());
     EXPECT_EQ(methods.size(), 0u) << "methods instrumented without a stats slot?\n" << add.out;
     EXPECT_EQ(refused.size(), 3u) << add.out;
+    EXPECT_TRUE(HonestState(reply["probe"]));
   } else {
+    std::cout << "[ faults ] add on a full disk: exit " << add.exit_code << ": " << add.err;
     EXPECT_TRUE(ClearError(args, add, {"space", "allocate", "stats"}));
   }
   EXPECT_TRUE(service.StillServing());
@@ -522,8 +547,74 @@ TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
   EXPECT_EQ(after->calls - before->calls, c1->Calls(kPlainMethod) - c0->Calls(kPlainMethod));
   ASSERT_TRUE(service.Resume());
 
+  // Space again: the same methods can be probed now (a refusal for lack of space is not
+  // remembered as a permanent failure of the method).
   fs::remove(rt + "/filler");
   EXPECT_TRUE(RemoveAllProbes(session, pid));
+  auto again = AddProbe(session, pid, kSeriesMethods);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(StateOf(*again), "active") << again->dump(2);
+  EXPECT_EQ(again->value("methods", nlohmann::json::array()).size(), 3u) << again->dump(2);
+  EXPECT_TRUE(RemoveAllProbes(session, pid));
+  EXPECT_TRUE(service.StillServing());
+  ExpectCleanStop(service, session);
+}
+
+// Every CoreLib method added live (about 39,000: far more than the stats region's slots):
+// the add answers within the protocol's time limit, the methods beyond the capacity are
+// refused with a reason that says so, the service keeps running, and afterwards a new
+// method is refused clearly too (slots are kept for the life of the process), while a
+// method that already has a slot can still be probed and counts exactly.
+TEST_F(Faults, StatsRegionFull) {
+  TempDir tmp;
+  ProbeSession session;
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", tmp.path() + "/rt");
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+  const int64_t first = ExpectExactPlainWindow(session, service);  // Statics::Plain has a slot
+  ASSERT_GT(first, 0);
+  const int64_t rss_before = ResidentKiB(pid);
+
+  const auto start = Clock::now();
+  auto big = AddProbe(session, pid, "System.Private.CoreLib!*::*", {"--max-methods", "100000"});
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  ASSERT_TRUE(big);
+  const auto methods = big->value("methods", nlohmann::json::array());
+  const auto refused = big->value("refused", nlohmann::json::array());
+  size_t full = 0;
+  for (const auto& r : refused) full += Contains(r.value("reason", ""), "stats region is full") ? 1 : 0;
+  const int64_t rss_added = ResidentKiB(pid);
+  std::cout << "[ faults ] add System.Private.CoreLib!*::* took " << seconds << " s: " << methods.size()
+            << " methods instrumented, " << refused.size() << " refused (" << full
+            << " because the stats region is full); RSS " << rss_before << " -> " << rss_added << " KiB\n";
+  EXPECT_GT(methods.size(), 1000u);
+  EXPECT_GT(full, 0u) << "CoreLib fits in the stats region? then this test needs a larger selector";
+  EXPECT_TRUE(service.StillServing());
+
+  ASSERT_TRUE(RemoveAllProbes(session, pid));
+  std::cout << "[ faults ] RSS after removing it: " << ResidentKiB(pid) << " KiB\n";
+  EXPECT_TRUE(service.StillServing());
+
+  // A method without a slot: refused, saying why.
+  const std::vector<std::string> args = {"add", "-p", service.Pid(), kSeriesMethods, "--json"};
+  ProcessResult add = session.RunClrprobe(args, 60s);
+  if (add.exit_code == 0) {
+    auto reply = nlohmann::json::parse(add.out, nullptr, false);
+    ASSERT_TRUE(reply.is_object()) << add.out;
+    const auto& probe = reply["probe"];
+    bool says_full = false;
+    for (const auto& r : probe.value("refused", nlohmann::json::array())) {
+      says_full = says_full || Contains(r.value("reason", ""), "stats region is full");
+    }
+    EXPECT_TRUE(says_full) << add.out;
+    EXPECT_TRUE(HonestState(probe));
+  } else {
+    EXPECT_TRUE(ClearError(args, add, {"stats region is full"}));
+  }
+  // A method with a slot: still exact.
+  EXPECT_GT(ExpectExactPlainWindow(session, service), 0);
   EXPECT_TRUE(service.StillServing());
   ExpectCleanStop(service, session);
 }
