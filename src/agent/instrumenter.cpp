@@ -40,7 +40,7 @@ bool Instrumenter::prepare(const MethodKey& key) {
   }
   auto slot = region_->allocate_slot(method->display_name, method->assembly);
   if (!slot) {
-    fail(key, slot.error().describe());
+    fail(key, slot.error().describe(), /*permanent=*/false);
     return false;
   }
   auto il = rewrite(*module, key, *slot);
@@ -54,11 +54,11 @@ bool Instrumenter::prepare(const MethodKey& key) {
   return true;
 }
 
-void Instrumenter::fail(const MethodKey& key, const std::string& reason) {
+void Instrumenter::fail(const MethodKey& key, const std::string& reason, bool permanent) {
   auto method = registry_.method(key);
   CLRPROBE_LOG_WARN("not instrumenting {}: {}", method ? method->display_name : fmt::format("{:#x}", key.token),
                     reason);
-  registry_.mark_failed(key, reason);
+  registry_.mark_failed(key, reason, permanent);
 }
 
 Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {

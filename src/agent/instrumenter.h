@@ -25,7 +25,7 @@ class Instrumenter {
 
   // True when the method has (now or already) cached instrumented IL.
   bool prepare(const MethodKey& key);
-  void fail(const MethodKey& key, const std::string& reason);
+  void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
 
  private:
   Result<std::vector<uint8_t>> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot);

@@ -79,11 +79,11 @@ void ProbeRegistry::refuse(uint32_t probe_id, RefusedMethod refused) {
   if (Probe* probe = find_locked(probe_id)) probe->refused.push_back(std::move(refused));
 }
 
-void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason) {
+void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason, bool permanent) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
-  it->second.state = MethodState::Failed;
+  it->second.state = permanent ? MethodState::Failed : MethodState::Preparing;
   it->second.probe_count = 0;
   for (auto& probe : probes_) {
     auto m = std::find_if(probe.methods.begin(), probe.methods.end(), [&](const ProbeMethod& pm) { return pm.key == key; });
@@ -115,6 +115,17 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
     if (--it->second.probe_count == 0 && it->second.state == MethodState::Instrumented) unused.push_back(pm.key);
   }
   return unused;
+}
+
+void ProbeRegistry::discard_probe(uint32_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(probes_.begin(), probes_.end(), [&](const Probe& p) { return p.id == id; });
+  if (it == probes_.end()) return;
+  for (const auto& pm : it->methods) {
+    auto m = methods_.find(pm.key);
+    if (m != methods_.end() && m->second.probe_count > 0) --m->second.probe_count;
+  }
+  probes_.erase(it);
 }
 
 std::optional<std::vector<uint8_t>> ProbeRegistry::rewritten_il(const MethodKey& key) const {

@@ -88,13 +88,19 @@ class ProbeRegistry {
   bool attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
               const std::string& assembly, bool is_async);
   void refuse(uint32_t probe_id, RefusedMethod refused);
-  // The method could not be instrumented: move it to every owner's refused list.
-  void mark_failed(const MethodKey& key, const std::string& reason);
+  // The method could not be instrumented: move it to every owner's refused
+  // list. A transient failure (no stats slot, e.g. a full disk) is not
+  // remembered: a later probe tries again.
+  void mark_failed(const MethodKey& key, const std::string& reason, bool permanent = true);
   void mark_instrumented(const MethodKey& key, int32_t slot, std::vector<uint8_t> il);
 
   // Marks the probe removed with its final figures; returns the methods no
   // probe uses any more (to revert). NotFound / already removed: nullopt.
   std::optional<std::vector<MethodKey>> remove_probe(uint32_t id, nlohmann::json final_figures);
+
+  // Forgets a probe that never took effect (every method refused), so a
+  // failed `add` changes nothing.
+  void discard_probe(uint32_t id);
 
   // The rewritten IL for GetReJITParameters (copied under the lock).
   std::optional<std::vector<uint8_t>> rewritten_il(const MethodKey& key) const;

@@ -164,6 +164,16 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
   }
   size_t matched = found.instrumentable.size();
   instrument(id, std::move(found.instrumentable), kControlWait);
+  if (auto added = registry_.probe(id); added && added->methods.empty() && !added->refused.empty() && !pending) {
+    // Every match failed to instrument (e.g. no stats slot on a full disk):
+    // a clear error, and nothing changed.
+    const RefusedMethod first = added->refused.front();
+    const size_t refused = added->refused.size();
+    registry_.discard_probe(id);
+    return make_error(Reason::Unsupported, fmt::format("none of the {} matched methods could be instrumented; "
+                                                       "first: {}: {}",
+                                                       refused, first.method, first.reason));
+  }
   CLRPROBE_LOG_INFO("probe {} added: {} ({} methods)", id, parsed->text(), matched);
   write_probes_file();
   auto probe = registry_.probe(id);

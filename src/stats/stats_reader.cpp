@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <chrono>
 #include <thread>
 
 #include "stats/process_identity.h"
@@ -144,11 +145,18 @@ Result<SlotInfo> StatsReader::slot_info(int32_t slot) const {
   if (slot < 0 || static_cast<uint32_t>(slot) >= info_.slot_capacity)
     return make_error(Reason::NotFound, "slot " + std::to_string(slot) + " is outside the region");
   const auto& m = reinterpret_cast<const SlotMeta*>(bytes_.data() + geometry_.slot_meta_offset)[slot];
-  // Seqlock read: copy, then confirm the writer did not touch the slot meanwhile.
-  for (int attempt = 0; attempt < 1000; ++attempt) {
+  // Seqlock read: copy, then confirm the writer did not touch the slot
+  // meanwhile. Bounded by time, not attempts: on a loaded machine the writer
+  // can be preempted mid-edit for many scheduler slices.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  for (int attempt = 0; std::chrono::steady_clock::now() < deadline || attempt < 1000; ++attempt) {
     SlotMeta copy;
     if (!try_read_slot_meta(m, copy)) {
-      std::this_thread::yield();  // the writer may be preempted mid-edit
+      if (attempt < 100) {
+        std::this_thread::yield();  // the writer may be preempted mid-edit
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
       continue;
     }
 

@@ -359,7 +359,7 @@ TEST_F(Faults, RuntimeDirectoryRemovedWhileRunning) {
     ProcessResult r = session.RunClrprobe(args, 30s);
     std::cout << "[ faults ] " << args[0] << " after the runtime directory was removed: exit " << r.exit_code << ": "
               << r.err;
-    EXPECT_TRUE(ClearError(args, r, {"socket"}));
+    EXPECT_TRUE(ClearError(args, r, {"socket", ".sock"}));
     EXPECT_TRUE(Contains(r.err, service.Pid())) << "the message does not name the pid: " << r.err;
   }
   const std::vector<std::string> stats_args = {"stats", "-p", service.Pid()};
@@ -615,6 +615,39 @@ TEST_F(Faults, StatsRegionFull) {
   }
   // A method with a slot: still exact.
   EXPECT_GT(ExpectExactPlainWindow(session, service), 0);
+  EXPECT_TRUE(service.StillServing());
+  ExpectCleanStop(service, session);
+}
+
+// Removed probes are kept (with their method and refusal lists) for `list` and `stats`. A
+// few large probes added and removed must not make `list` unusable: its reply has to stay
+// under the protocol's 16 MiB response cap, and the probes file that the agent rewrites on
+// every change must not grow without bound either.
+TEST_F(Faults, ListStillWorksAfterLargeProbesWereRemoved) {
+  TempDir tmp;
+  ProbeSession session;
+  const std::string rt = tmp.path() + "/rt";
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", rt);
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  const std::string probes_file = rt + "/" + service.Pid() + ".probes.json";
+  for (int round = 0; round < 3; ++round) {
+    auto big = AddProbe(session, pid, "System.Private.CoreLib!*::*", {"--max-methods", "100000"});
+    ASSERT_TRUE(big) << "round " << round;
+    ASSERT_TRUE(RemoveAllProbes(session, pid)) << "round " << round;
+    std::error_code ec;
+    std::cout << "[ faults ] after " << round + 1 << " large probes added and removed: probes file "
+              << fs::file_size(probes_file, ec) << " bytes\n";
+  }
+  const std::vector<std::string> args = {"list", "-p", service.Pid(), "--json"};
+  ProcessResult list = session.RunClrprobe(args, 60s);
+  EXPECT_EQ(list.exit_code, 0) << "list no longer works: " << list.err;
+  std::cout << "[ faults ] list reply: " << list.out.size() << " bytes; " << list.err;
+  EXPECT_TRUE(ListProbes(session, pid));
+  EXPECT_TRUE(AddProbe(session, pid, kPlainMethod));
   EXPECT_TRUE(service.StillServing());
   ExpectCleanStop(service, session);
 }

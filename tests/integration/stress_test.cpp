@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -173,7 +174,17 @@ class Stress : public ::testing::Test {
 TEST_F(Stress, ConcurrentClientsAddRemoveUnderLoadDuringAModuleLoad) {
   const int cycles = CyclesFromEnv(200);
   ProbeSession session;
-  session.SetEnv("CLRPROBE_RUNTIME_DIR", session.dir() + "/rt");
+  // A private runtime directory with a short path (a Unix socket path has at most 107 bytes).
+  std::string runtime_dir = "/tmp/clrprobe-stress-XXXXXX";
+  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_dir{runtime_dir};
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
 
   // The reference: the same service without the agent.
   std::string plain_result;
