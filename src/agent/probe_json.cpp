@@ -6,6 +6,15 @@
 
 namespace clrprobe::agent {
 
+namespace {
+
+// A removed probe lists this many refusals and methods (with refused_total
+// and methods_total).
+constexpr size_t kListedRefusals = 100;
+constexpr size_t kListedWhenRemoved = 100;
+
+}  // namespace
+
 nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, const stats::StatsReader* reader) {
   if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) return probe.final_figures;
   stats::SlotSnapshot total;
@@ -34,10 +43,17 @@ nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, 
           {"latency_ns", {{"p50", pct[0]}, {"p90", pct[1]}, {"p99", pct[2]}, {"max", total.max_ns}}}};
 }
 
-nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry) {
+nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, bool complete) {
   nlohmann::json methods = nlohmann::json::array();
   bool any_async = false;
+  // A removed probe is read through its final figures, so its method list is
+  // only shown in part: probes of thousands of methods, added and removed
+  // again, must not make `list` or the probes file grow without bound.
+  const bool removed = probe.state == ProbeState::Removed && !complete;
+  size_t shown = 0;
   for (const auto& pm : probe.methods) {
+    if (removed && shown == kListedWhenRemoved) break;
+    ++shown;
     auto method = registry.method(pm.key);
     if (!method) continue;
     nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", method->is_async}};
@@ -48,13 +64,18 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry) {
     methods.push_back(std::move(entry));
   }
   nlohmann::json refused = nlohmann::json::array();
-  for (const auto& r : probe.refused) refused.push_back({{"method", r.method}, {"reason", r.reason}});
+  for (const auto& r : probe.refused) {
+    if (removed && refused.size() == kListedRefusals) break;
+    refused.push_back({{"method", r.method}, {"reason", r.reason}});
+  }
   nlohmann::json object = {{"id", probe.id},
                            {"selector", probe.selector_text},
                            {"state", probe_state_name(probe.state)},
                            {"source", probe_source_name(probe.source)},
                            {"methods", std::move(methods)},
                            {"refused", std::move(refused)}};
+  object["methods_total"] = probe.methods.size();
+  object["refused_total"] = probe.refused.size();
   if (probe.state == ProbeState::Pending) {
     object["note"] = "no loaded module matches yet; the probe applies when a matching assembly loads";
   } else if (any_async) {

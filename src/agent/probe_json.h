@@ -18,6 +18,8 @@ nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, 
 
 // The protocol's probe object: id, selector, state, methods (name, slot,
 // async, baseline), refused, note, and `final` for removed probes.
-nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry);
+// `complete`: every method and refusal (the exit report); otherwise long
+// lists are cut (with methods_total / refused_total) to keep replies bounded.
+nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, bool complete = false);
 
 }  // namespace clrprobe::agent

@@ -18,7 +18,7 @@ nlohmann::json build_report(const ProbeRegistry& registry, const stats::StatsReg
   report["probes"] = nlohmann::json::array();
   auto reader = stats::StatsReader::view(region.bytes());
   for (const auto& probe : registry.probes()) {
-    nlohmann::json entry = probe_object(probe, registry);
+    nlohmann::json entry = probe_object(probe, registry, /*complete=*/true);
     // The report lists method names only (a contract with scripts); the
     // probe object's richer entries stay available as "method_details".
     nlohmann::json names = nlohmann::json::array();

@@ -1,5 +1,7 @@
 #include "diagnostics/ipc_protocol.h"
 
+#include "common/utf8.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -186,21 +188,7 @@ Result<std::string> utf16le_to_utf8(std::span<const uint8_t> bytes) {
     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
       return make_error(Reason::InvalidInput, "unpaired UTF-16 surrogate");
     }
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    append_utf8(cp, out);
   }
   return out;
 }

@@ -7,9 +7,12 @@
 // prints how many methods were instrumented and the refusals by reason.
 //
 // The long form (whole CoreLib and more) is scripts/instrument-everything.sh.
+#include <stdlib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -116,7 +119,18 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
   // About 7,200 methods are probed: ask for room for all of them (an agent without the
   // variable keeps its default capacity; refusals for lack of slots are reported).
   session.SetEnv("CLRPROBE_STATS_SLOTS", "16384");
-  session.SetEnv("CLRPROBE_RUNTIME_DIR", session.dir() + "/rt");
+  // A private runtime directory (the stats file of ~7,000 slots is ~450 MB, removed at the
+  // end) with a short path (the control socket's path has at most 107 bytes).
+  std::string runtime_dir = "/tmp/clrprobe-everything-XXXXXX";
+  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_dir{runtime_dir};
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
   const auto command = EverythingCommand(ShortSets());
 
   const auto plain_start = Clock::now();

@@ -282,10 +282,11 @@ TEST_F(Stress, ConcurrentClientsAddRemoveUnderLoadDuringAModuleLoad) {
   RecordProperty("rss_growth_kib", static_cast<int>(rss_after - rss_before));
   RecordProperty("rss_per_cycle_bytes", static_cast<int>(per_cycle_kib * 1024));
   RecordProperty("rss_steady_per_cycle_bytes", static_cast<int>(steady_kib * 1024));
-  // Loose bound on the steady state: re-adding a method reuses its slot and cached IL, so
-  // 32 KiB per cycle would be a leak worth a look (the runtime keeps each ReJIT-ted code
-  // version for the life of the process by design: that is a few KiB per method and add).
-  EXPECT_LT(steady_kib, 32.0) << "RSS grows by " << steady_kib << " KiB per cycle in the steady state";
+  // A leak detector, not a cost goal (BENCHMARKS.md measures that): re-adding a method
+  // reuses its slot and cached IL, but the runtime keeps each ReJIT-ted code version for
+  // the life of the process by design — about 2 KiB per method and add, so a cycle over
+  // dozens of methods grows by tens of KiB. Hundreds of KiB per cycle would be a leak.
+  EXPECT_LT(steady_kib, 256.0) << "RSS grows by " << steady_kib << " KiB per cycle in the steady state";
 
   // The pending probe became active when the plugin loaded.
   auto listed = ListProbes(session, pid);
