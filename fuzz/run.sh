@@ -30,8 +30,9 @@ configure_and_build() {
     exit 2
   fi
   if [[ ! -f $build_dir/build.ninja ]]; then
-    CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCLRPROBE_FUZZ=ON -DCLRPROBE_WERROR=ON >/dev/null
+    # Asserts on, -O1 with line tables: fast enough to fuzz, quick to build.
+    CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+      -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCLRPROBE_FUZZ=ON -DCLRPROBE_WERROR=ON >/dev/null
   fi
   cmake --build "$build_dir" -j 2 -- "$@"
 }

@@ -65,7 +65,7 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   }
 
   ::mkdir(config_.stats_dir.c_str(), 0700);
-  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()));
+  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()), config_.stats_slots);
   if (!region) {
     CLRPROBE_LOG_ERROR("cannot create stats region: {}", region.error().describe());
     return E_FAIL;

@@ -32,6 +32,12 @@ AgentConfig AgentConfig::from_environment() {
     unsigned long ms = std::strtoul(wait.c_str(), &end, 10);
     if (end != wait.c_str() && *end == '\0' && ms <= 60000) config.module_wait_ms = static_cast<unsigned>(ms);
   }
+  std::string slots = env_or("CLRPROBE_STATS_SLOTS", "");
+  if (!slots.empty()) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(slots.c_str(), &end, 10);
+    if (end != slots.c_str() && *end == '\0' && n >= 1 && n <= (1ul << 20)) config.stats_slots = static_cast<uint32_t>(n);
+  }
   return config;
 }
 

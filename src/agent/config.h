@@ -17,6 +17,9 @@ struct AgentConfig {
   // How long ModuleLoadFinished waits for that module's probes to be
   // requested, so that first calls are already instrumented.
   unsigned module_wait_ms = 5000;
+  // CLRPROBE_STATS_SLOTS: methods one process can probe in its lifetime
+  // (slots are never reused, so removed probes keep their figures).
+  uint32_t stats_slots = 4096;
 
   static AgentConfig from_environment();
 };
