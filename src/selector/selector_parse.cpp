@@ -146,6 +146,25 @@ Result<Selector> SelectorParser::parse() {
 Result<Selector> SelectorParser::parse_regex() {
   std::string_view body = text_.substr(kRegexPrefix.size());
   if (trim(body).empty()) return fail("empty regex after 're:'");
+  // libstdc++ accumulates the digits of a back-reference (\N) and of a
+  // repetition count ({n,m}) in a long without an overflow check: 20 digits
+  // are undefined behaviour (found by fuzz/selector_fuzz). No real count
+  // needs more than 9 digits.
+  constexpr std::size_t kMaxRegexNumberDigits = 9;
+  for (std::size_t i = 0; i < body.size();) {
+    if (!is_ascii_digit(body[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < body.size() && is_ascii_digit(body[end])) ++end;
+    const char before = i > 0 ? body[i - 1] : '\0';
+    if (end - i > kMaxRegexNumberDigits && (before == '\\' || before == '{' || before == ',')) {
+      return fail_at(kRegexPrefix.size() + i, "invalid regex: number of more than " +
+                                                  std::to_string(kMaxRegexNumberDigits) + " digits");
+    }
+    i = end;
+  }
   Selector sel;
   sel.text_ = std::string(text_);
   sel.kind_ = Selector::Kind::Regex;

@@ -315,5 +315,19 @@ TEST(SelectorFuzzRegressions, BackReferencesAreRefused) {
   EXPECT_NE(r.error().message.find("invalid regex"), std::string::npos) << r.error().message;
 }
 
+TEST(SelectorFuzzRegressions, HugeRegexCountsAreRefusedBeforeCompiling) {
+  // libstdc++ multiplies these digits up in a long without an overflow
+  // check (UBSan: signed integer overflow); refuse them first.
+  for (const char* text : {R"(re:a\5555555555555555555555555)", "re:a{99999999999999999999}",
+                           "re:a{1,99999999999999999999}"}) {
+    auto r = Selector::parse(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.error().message.find("more than 9 digits"), std::string::npos) << r.error().message;
+  }
+  // Long digit runs elsewhere are ordinary characters.
+  EXPECT_TRUE(Selector::parse("re:Get12345678901234567890").ok());
+  EXPECT_TRUE(Selector::parse("re:a{2,3}").ok());
+}
+
 }  // namespace
 }  // namespace clrprobe::selector
