@@ -72,12 +72,13 @@ for t in "${targets[@]}"; do
   if "$build_dir/bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
       -print_final_stats=1 "${dict[@]}" -artifact_prefix="$work/artifacts/$t-" ${FUZZ_FLAGS:-} \
       "$work/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1; then
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+    # -a: the log quotes fuzzed bytes, grep must not call it binary.
+    runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+    cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -1 || true)
     echo "fuzz: $t ok ($((SECONDS - start)) s, ${runs:-?} runs, ${cov:-cov: ?})"
   else
     echo "fuzz: $t FAILED — log: $log" >&2
-    grep -E 'ERROR|property violated|SUMMARY|Test unit written' "$log" | head -n 8 >&2 || true
+    grep -a -E 'ERROR|runtime error|property violated|SUMMARY|Test unit written' "$log" | head -n 8 >&2 || true
     failed+=("$t")
   fi
 done

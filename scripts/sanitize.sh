@@ -10,8 +10,9 @@
 # clrprobe CLI and the test apps; scripts/build.sh makes it) and points the
 # CLI at the sanitized agent with CLRPROBE_AGENT. ASan must be the first
 # library in a process, and dotnet is not built with it, so libasan is
-# LD_PRELOADed into every process of the run; the agent is linked against the
-# shared libasan/libubsan (no static libstdc++ in this build, see the root
+# LD_PRELOADed into the dotnet processes (through a wrapper given to the tests
+# as CLRPROBE_ITEST_DOTNET); the agent is linked against the shared
+# libasan/libubsan (no static libstdc++ in this build, see the root
 # CMakeLists.txt). The CLR handles SIGSEGV itself (null checks become
 # NullReferenceException), hence handle_segv=0 and allow_user_segv_handler=1;
 # leak checking is off because the runtime never frees much of what it
@@ -27,9 +28,12 @@ build_dir=${SANITIZE_BUILD_DIR:-build-asan}
 main_build=${CLRPROBE_MAIN_BUILD:-build}
 unit_tests=(il_tests selector_tests control_tests stats_tests abi_tests diagnostics_tests)
 # Startup probes on every scenario (hooks, rewriter, report at exit), the
-# order service, live add/list/remove through the control socket, and
-# malformed frames sent to the agent's control server.
-agent_filter=${SANITIZE_AGENT_FILTER:-ProbedScenarioAll.AllProbesInOneRun:OrderService.ProbedCountsMatchTheServiceSummary:LiveProbes.ListRemoveAllAndReAdd:LiveProbes.MalformedFramesOnTheSocketAreRejected}
+# order service, attach, every live-probe test (add/list/remove, many
+# add/remove cycles under load, malformed frames on the control socket,
+# pending probes), probing whole libraries, and the fault tests that remove
+# files or fill the stats region under the agent. Not Stress.*: it bounds RSS
+# growth, which ASan's quarantine inflates by design.
+agent_filter=${SANITIZE_AGENT_FILTER:-ProbedScenarioAll.*:OrderService.ProbedCountsMatchTheServiceSummary:Attach.AttachesToAPlainProcessAndLiveProbesWork:LiveProbes.*:InstrumentEverything.*:Faults.StatsFileDeletedWhileRunning:Faults.RuntimeDirectoryRemovedWhileRunning:Faults.CliKilledMidCommand:Faults.StatsRegionFull}
 
 # Debug (asserts on) at -O1 with line tables only: the usual sanitizer
 # trade-off, and half the compile time of -O2 -g (CI has two cores).
@@ -85,37 +89,44 @@ run_agent() {
   configure
   cmake --build "$build_dir" -j 2 --target clrprobe_agent
   local agent=$PWD/$build_dir/lib/libclrprobe.so
-  local libasan
-  libasan=$(g++ -print-file-name=libasan.so)
   if ! readelf -d "$agent" | grep -q 'libasan'; then
     echo "sanitize: $agent is not linked against libasan" >&2
     return 1
   fi
-  local dir=$PWD/$build_dir/sanitize-agent status=0
+  local dir=$PWD/$build_dir/sanitize-agent status=0 libasan dotnet
+  libasan=$(g++ -print-file-name=libasan.so)
+  dotnet=$(readlink -f "$(command -v dotnet)")
   rm -rf "$dir" && mkdir -p "$dir/ld"
-  # LD_DEBUG=files records every library each process loads: proof that the
-  # dotnet processes really ran the sanitized agent.
-  if CLRPROBE_AGENT=$agent LD_PRELOAD=$libasan \
-      ASAN_OPTIONS="detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:handle_sigbus=0:handle_sigfpe=0:log_path=$dir/asan" \
-      UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan" \
-      LD_DEBUG=files LD_DEBUG_OUTPUT=$dir/ld/trace \
-      "$main_build/bin/integration_tests" --gtest_filter="$agent_filter" --gtest_brief=1 >"$dir/integration.log" 2>&1; then
-    :
-  else
+  # Only the dotnet processes get libasan (the tests and the CLI stay as they
+  # are): the tests start programs through CLRPROBE_ITEST_DOTNET, a wrapper
+  # that preloads it and execs the real host (same pid). LD_DEBUG=files
+  # records every library each process loads: proof that the dotnet
+  # processes really ran the sanitized agent.
+  cat >"$dir/dotnet" <<WRAPPER
+#!/bin/sh
+export LD_PRELOAD=$libasan
+export ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:handle_sigbus=0:handle_sigfpe=0:log_path=$dir/asan
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan
+export LD_DEBUG=files LD_DEBUG_OUTPUT=$dir/ld/trace
+exec $dotnet "\$@"
+WRAPPER
+  chmod +x "$dir/dotnet"
+  if ! CLRPROBE_AGENT=$agent CLRPROBE_ITEST_DOTNET=$dir/dotnet \
+      "$main_build/bin/integration_tests" --gtest_filter="$agent_filter" >"$dir/integration.log" 2>&1; then
     status=1
   fi
   local loaded
   loaded=$(grep -l "file=$agent " "$dir"/ld/trace.* 2>/dev/null | wc -l)
-  grep -E '^\[ *(PASSED|FAILED|SKIPPED) *\]|tests? from .* ran' "$dir/integration.log" | sed 's/^/sanitize: agent: /' || true
+  grep -E '^\[ +(OK|FAILED) +\]|tests? from .* ran' "$dir/integration.log" | sed 's/^/sanitize: agent: /' || true
   if ((status != 0)); then
     echo "sanitize: agent subset FAILED (log: $dir/integration.log)" >&2
-    tail -n 60 "$dir/integration.log" >&2
+    grep -E -A12 ': Failure$' "$dir/integration.log" | head -n 80 >&2 || true
   fi
   if ((loaded == 0)); then
-    echo "sanitize: no process loaded $agent" >&2
+    echo "sanitize: no dotnet process loaded $agent" >&2
     status=1
   else
-    echo "sanitize: agent: $loaded processes ran the sanitized agent"
+    echo "sanitize: agent: $loaded dotnet processes ran the sanitized agent"
   fi
   check_reports "$dir" || status=1
   rm -rf "$dir/ld"
