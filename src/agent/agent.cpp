@@ -109,6 +109,7 @@ void Agent::parse_startup_probes() {
 std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
   auto module = std::make_shared<ModuleInfo>();
   module->id = id;
+  module->info = info_.get();
 
   LPCBYTE base = nullptr;
   ULONG length = 0;
@@ -136,14 +137,6 @@ std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
     module->assembly_name = utf16_to_utf8(assembly_name);
   }
 
-  if (!module->resource_only) {
-    ComPtr<IUnknown> unknown;
-    hr = info_->GetModuleMetaData(id, ofRead | ofWrite, IID_IMetaDataImport2, unknown.put());
-    if (hr >= 0 && unknown) {
-      unknown->QueryInterface(IID_IMetaDataImport2, reinterpret_cast<void**>(module->import.put()));
-      unknown->QueryInterface(IID_IMetaDataEmit2, reinterpret_cast<void**>(module->emit.put()));
-    }
-  }
   return module;
 }
 

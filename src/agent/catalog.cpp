@@ -56,7 +56,9 @@ std::vector<CatalogMatch> find_matches(const ModuleInfo& module,
   for (const auto& entry : selectors) {
     if (entry.second.matches_assembly(module.assembly_name)) in_module.push_back(&entry);
   }
-  if (in_module.empty() || !module.import) return matches;
+  if (in_module.empty()) return matches;
+  module.open_metadata();
+  if (!module.import) return matches;
   abi::IMetaDataImport2* import = module.import.get();
 
   auto types = enumerate<abi::mdTypeDef>(import, [&](HCORENUM* h, abi::mdTypeDef* out, ULONG max, ULONG* n) {

@@ -78,6 +78,7 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
 }
 
 Result<std::vector<uint8_t>> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot) {
+  module.open_metadata();
   if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
 
   LPCBYTE header = nullptr;

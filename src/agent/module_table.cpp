@@ -2,6 +2,19 @@
 
 namespace clrprobe::agent {
 
+void ModuleInfo::open_metadata() const {
+  std::call_once(metadata_once_, [&] {
+    if (resource_only || info == nullptr) return;
+    abi::ComPtr<abi::IUnknown> unknown;
+    if (info->GetModuleMetaData(id, abi::ofRead | abi::ofWrite, abi::IID_IMetaDataImport2, unknown.put()) < 0 ||
+        !unknown) {
+      return;
+    }
+    unknown->QueryInterface(abi::IID_IMetaDataImport2, reinterpret_cast<void**>(import.put()));
+    unknown->QueryInterface(abi::IID_IMetaDataEmit2, reinterpret_cast<void**>(emit.put()));
+  });
+}
+
 void ModuleTable::add(std::shared_ptr<ModuleInfo> module) {
   std::lock_guard lock(mutex_);
   modules_[module->id] = std::move(module);

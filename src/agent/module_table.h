@@ -28,11 +28,21 @@ struct ModuleInfo {
   bool dynamic = false;       // Reflection.Emit: cannot be instrumented
   bool collectible = false;   // collectible ALC: refused
   bool resource_only = false;
-  abi::ComPtr<abi::IMetaDataImport2> import;
-  abi::ComPtr<abi::IMetaDataEmit2> emit;
+
+  // The metadata interfaces, opened on first use rather than at module load:
+  // opening every module's metadata costs start-up time and memory, and
+  // most modules are never matched by a selector (BENCHMARKS.md).
+  // Call open_metadata() before using import or emit.
+  void open_metadata() const;
+  abi::ICorProfilerInfo10* info = nullptr;  // the runtime's, for open_metadata
+  mutable abi::ComPtr<abi::IMetaDataImport2> import;
+  mutable abi::ComPtr<abi::IMetaDataEmit2> emit;
 
   std::mutex emit_mutex;  // guards emit and hook_tokens (metadata writes)
   HookSignatureTokens hook_tokens;
+
+ private:
+  mutable std::once_flag metadata_once_;
 };
 
 class ModuleTable {

@@ -1,7 +1,8 @@
 #include "agent/probe_json.h"
 
-#include <algorithm>
 
+#include "figures/probe_figures.h"
+#include "figures/probes_file.h"
 #include "stats/stats_reader.h"
 
 namespace clrprobe::agent {
@@ -17,30 +18,14 @@ constexpr size_t kListedWhenRemoved = 100;
 
 nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, const stats::StatsReader* reader) {
   if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) return probe.final_figures;
-  stats::SlotSnapshot total;
-  uint64_t baseline_calls = 0;
-  uint64_t baseline_exceptions = 0;
-  if (reader != nullptr) {
-    total.ticks_per_ns = reader->info().ticks_per_ns;
-    for (const auto& pm : probe.methods) {
-      auto method = registry.method(pm.key);
-      if (!method || method->slot < 0) continue;
-      auto snap = reader->snapshot(method->slot);
-      if (!snap) continue;
-      total.calls += snap->calls;
-      total.exceptions += snap->exceptions;
-      total.completed += snap->completed;
-      total.histogram.merge(snap->histogram);
-      total.max_ticks = std::max(total.max_ticks, snap->max_ticks);
-      total.max_ns = std::max(total.max_ns, snap->max_ns);
-      baseline_calls += pm.baseline_calls;
-      baseline_exceptions += pm.baseline_exceptions;
-    }
-  }
-  auto pct = stats::StatsReader::percentiles_ns(total, {50.0, 90.0, 99.0});
-  return {{"calls", total.calls - std::min(total.calls, baseline_calls)},
-          {"exceptions", total.exceptions - std::min(total.exceptions, baseline_exceptions)},
-          {"latency_ns", {{"p50", pct[0]}, {"p90", pct[1]}, {"p99", pct[2]}, {"max", total.max_ns}}}};
+  // The same aggregation the CLI and the exporter apply to the probes file
+  // (slots summed, baselines subtracted): one definition of a probe's figures.
+  auto entry = figures::parse_probe_object(probe_object(probe, registry, /*complete=*/true));
+  figures::ProbeFigures sum = entry ? figures::probe_figures(*entry, reader) : figures::ProbeFigures{};
+  const figures::LatencyNs latency = sum.latency();
+  return {{"calls", sum.calls},
+          {"exceptions", sum.exceptions},
+          {"latency_ns", {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}}}};
 }
 
 nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, bool complete) {

@@ -98,7 +98,7 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, std::v
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
   it->second.slot = slot;
-  it->second.rewritten_il = std::move(il);
+  it->second.rewritten_il = std::make_shared<const std::vector<uint8_t>>(std::move(il));
   it->second.state = MethodState::Instrumented;
 }
 
@@ -128,10 +128,10 @@ void ProbeRegistry::discard_probe(uint32_t id) {
   probes_.erase(it);
 }
 
-std::optional<std::vector<uint8_t>> ProbeRegistry::rewritten_il(const MethodKey& key) const {
+std::shared_ptr<const std::vector<uint8_t>> ProbeRegistry::rewritten_il(const MethodKey& key) const {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
-  if (it == methods_.end() || it->second.state != MethodState::Instrumented) return std::nullopt;
+  if (it == methods_.end() || it->second.state != MethodState::Instrumented) return nullptr;
   return it->second.rewritten_il;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -64,7 +65,9 @@ struct InstrumentedMethod {
   bool is_async = false;     // an async state machine's kick-off method
   int32_t slot = -1;
   MethodState state = MethodState::Preparing;
-  std::vector<uint8_t> rewritten_il;  // cached: re-adding a probe reuses it
+  // Cached: re-adding a probe reuses it. Shared so that copies of this
+  // record (reports, lists) do not copy the IL.
+  std::shared_ptr<const std::vector<uint8_t>> rewritten_il;
   uint32_t probe_count = 0;           // probes attached now; 0 = reverted
 };
 
@@ -103,7 +106,7 @@ class ProbeRegistry {
   void discard_probe(uint32_t id);
 
   // The rewritten IL for GetReJITParameters (copied under the lock).
-  std::optional<std::vector<uint8_t>> rewritten_il(const MethodKey& key) const;
+  std::shared_ptr<const std::vector<uint8_t>> rewritten_il(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
 
  private:

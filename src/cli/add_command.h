@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/figures/probes_file.h"
+#include "figures/probes_file.h"
 
 namespace clrprobe::cli {
 

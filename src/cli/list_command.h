@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/figures/probes_file.h"
+#include "figures/probes_file.h"
 
 namespace clrprobe::cli {
 

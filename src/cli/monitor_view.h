@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/figures/probe_figures.h"
-#include "cli/figures/probes_file.h"
+#include "figures/probe_figures.h"
+#include "figures/probes_file.h"
 
 namespace clrprobe::cli {
 

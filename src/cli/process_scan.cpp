@@ -10,7 +10,7 @@
 #include <set>
 #include <string_view>
 
-#include "cli/figures/probes_file.h"
+#include "figures/probes_file.h"
 #include "cli/process_info.h"
 #include "cli/runtime_files.h"
 #include "stats/stats_reader.h"

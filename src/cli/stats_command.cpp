@@ -4,7 +4,7 @@
 
 #include "cli/console.h"
 #include "cli/exit_codes.h"
-#include "cli/figures/probe_figures.h"
+#include "figures/probe_figures.h"
 #include "cli/report_table.h"
 
 namespace clrprobe::cli {

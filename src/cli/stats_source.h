@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/figures/probes_file.h"
+#include "figures/probes_file.h"
 #include "cli/runtime_files.h"
 #include "common/result.h"
 #include "stats/stats_reader.h"

@@ -3,8 +3,8 @@
 #include <ctime>
 #include <set>
 
-#include "cli/figures/probe_figures.h"
-#include "cli/figures/probes_file.h"
+#include "figures/probe_figures.h"
+#include "figures/probes_file.h"
 #include "stats/stats_reader.h"
 
 namespace clrprobe::exporter {

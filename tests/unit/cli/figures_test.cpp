@@ -1,5 +1,5 @@
-// The probe figures aggregation (src/cli/figures/probe_figures.h).
-#include "cli/figures/probe_figures.h"
+// The probe figures aggregation (src/figures/probe_figures.h).
+#include "figures/probe_figures.h"
 
 #include <gtest/gtest.h>
 

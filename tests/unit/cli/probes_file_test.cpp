@@ -1,5 +1,5 @@
-// Reading probe objects and <pid>.probes.json (src/cli/figures/probes_file.h).
-#include "cli/figures/probes_file.h"
+// Reading probe objects and <pid>.probes.json (src/figures/probes_file.h).
+#include "figures/probes_file.h"
 
 #include <gtest/gtest.h>
 

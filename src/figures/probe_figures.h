@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/figures/probes_file.h"
+#include "figures/probes_file.h"
 #include "stats/histogram.h"
 #include "stats/stats_reader.h"
 

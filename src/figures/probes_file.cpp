@@ -1,4 +1,4 @@
-#include "cli/figures/probes_file.h"
+#include "figures/probes_file.h"
 
 #include <cerrno>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "cli/figures/probe_figures.h"
+#include "figures/probe_figures.h"
 
 #include <algorithm>
 #include <unordered_set>
