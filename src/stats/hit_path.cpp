@@ -41,14 +41,17 @@ inline const HitTarget* target_for(int32_t slot) noexcept {
   return t;
 }
 
+enum class Outcome { Returned, Exception, Cancelled };
+
 __attribute__((always_inline)) inline void record_completion(const HitTarget* t, int32_t slot, int64_t start,
-                              bool exception) noexcept {
+                                                             Outcome outcome) noexcept {
   const int64_t now = read_ticks(t->clock);
   const uint64_t elapsed = now > start ? static_cast<uint64_t>(now - start) : 0;
   const uint32_t stripe = current_stripe();
   const bool shared = stripe == kSharedStripe;
   StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
-  if (exception) bump(c.exceptions, shared);
+  if (outcome == Outcome::Exception) bump(c.exceptions, shared);
+  if (outcome == Outcome::Cancelled) bump(c.cancelled, shared);
   bump(c.buckets[bucket_index(elapsed)], shared);
   raise_max(c.max_ticks, elapsed, shared);
 }
@@ -79,12 +82,20 @@ extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
   if (start == 0) return;
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
-  record_completion(t, slot, start, /*exception=*/false);
+  record_completion(t, slot, start, Outcome::Returned);
 }
 
 extern "C" void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept {
   if (start == 0) return;
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
-  record_completion(t, slot, start, /*exception=*/true);
+  record_completion(t, slot, start, Outcome::Exception);
+}
+
+extern "C" void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succeeded, int32_t cancelled) noexcept {
+  if (start == 0) return;
+  const HitTarget* t = target_for(slot);
+  if (t == nullptr) return;
+  const Outcome outcome = succeeded != 0 ? Outcome::Returned : cancelled != 0 ? Outcome::Cancelled : Outcome::Exception;
+  record_completion(t, slot, start, outcome);
 }

@@ -6,6 +6,13 @@
 //   int64_t start = clrprobe_hit_enter(slot);     // at method entry
 //   clrprobe_hit_leave(slot, start);              // on normal return
 //   clrprobe_hit_exception(slot, start);          // in the fault/catch handler
+//   clrprobe_hit_complete(slot, start, ok, cancelled)  // a returned task finished
+//
+// Methods returning Task/ValueTask call clrprobe_hit_complete instead of
+// leave, when the task completes (on whichever thread completes it):
+// succeeded != 0 ran to completion, else cancelled != 0 was cancelled, else
+// faulted (counted as an exception). Every outcome records the latency, so
+// `calls - Σbuckets` is the number of calls in flight.
 //
 // enter returns 0 when it did not count the call; leave/exception ignore a 0
 // start, so a call is either fully measured or not at all (a region installed
@@ -22,6 +29,7 @@ extern "C" {
 int64_t clrprobe_hit_enter(int32_t slot) noexcept;
 void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept;
 void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept;
+void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succeeded, int32_t cancelled) noexcept;
 }
 
 namespace clrprobe::stats {

@@ -80,8 +80,8 @@ struct alignas(64) StripeCounters {
   uint64_t calls;       // entered calls
   uint64_t exceptions;  // calls that left by an exception
   uint64_t max_ticks;   // exact maximum latency
-  uint64_t reserved;
-  uint64_t buckets[kBucketCount];  // completed calls (leave + exception)
+  uint64_t cancelled;   // async: calls whose task was cancelled (was reserved, 0 in older regions)
+  uint64_t buckets[kBucketCount];  // finished calls: every outcome (return, exception, task done)
   uint64_t padding[(kPageSize / 8) - 4 - kBucketCount];
 };
 static_assert(sizeof(StripeCounters) == kPageSize);

@@ -190,6 +190,7 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
     const StripeCounters& c = stripes[i];
     s.calls += load_relaxed(c.calls);
     s.exceptions += load_relaxed(c.exceptions);
+    s.cancelled += load_relaxed(c.cancelled);
     const uint64_t max = load_relaxed(c.max_ticks);
     if (max > s.max_ticks) s.max_ticks = max;
     for (uint32_t b = 0; b < kBucketCount; ++b) {

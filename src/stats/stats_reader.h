@@ -45,8 +45,12 @@ struct SlotInfo {
 struct SlotSnapshot {
   SlotInfo info;
   uint64_t calls = 0;       // entered
-  uint64_t exceptions = 0;  // left by an exception
-  uint64_t completed = 0;   // left either way (= histogram.total())
+  uint64_t exceptions = 0;  // left by an exception, or whose task faulted
+  uint64_t cancelled = 0;   // whose task was cancelled (not an exception)
+  uint64_t completed = 0;   // finished, any outcome (= histogram.total())
+  // Calls started and not finished (async calls whose task is pending, calls
+  // on a stack right now). Counters are read one after another, so clamp.
+  uint64_t in_flight() const { return calls > completed ? calls - completed : 0; }
   Histogram histogram;      // latencies in ticks
   uint64_t max_ticks = 0;
   double max_ns = 0.0;
