@@ -4,6 +4,8 @@
 
 #include "agent/log.h"
 #include "agent/metadata_names.h"
+#include "il/signature.h"
+#include "il/task_return.h"
 
 namespace clrprobe::agent {
 namespace {
@@ -40,11 +42,25 @@ std::optional<Error> refusal_for(const ModuleInfo& module, const MethodProps& pr
   return std::nullopt;
 }
 
-bool is_async_method(abi::IMetaDataImport2* import, abi::mdMethodDef method) {
-  static constexpr char16_t kAttribute[] = u"System.Runtime.CompilerServices.AsyncStateMachineAttribute";
+bool has_attribute(abi::IMetaDataImport2* import, abi::mdMethodDef method, const char16_t* attribute) {
   const void* data = nullptr;
   ULONG size = 0;
-  return import->GetCustomAttributeByName(method, kAttribute, &data, &size) == abi::S_OK;
+  return import->GetCustomAttributeByName(method, attribute, &data, &size) == abi::S_OK;
+}
+
+MethodMeasure measure_of(abi::IMetaDataImport2* import, abi::mdMethodDef method, const MethodProps& props,
+                         const std::string& type_name) {
+  if (auto sig = il::parse_method_sig(props.signature); sig) {
+    auto name_of = [import](uint32_t token) { return type_token_name(import, token); };
+    if (il::classify_return(sig->ret, name_of) != il::TaskShape::None) return MethodMeasure::Task;
+  }
+  if (has_attribute(import, method, u"System.Runtime.CompilerServices.IteratorStateMachineAttribute") ||
+      has_attribute(import, method, u"System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute")) {
+    return MethodMeasure::Iterator;
+  }
+  // C# and VB name their state machines "<Method>d__N" (nested, unspeakable).
+  if (props.name == "MoveNext" && type_name.find(">d__") != std::string::npos) return MethodMeasure::StateMachineStep;
+  return MethodMeasure::Call;
 }
 
 }  // namespace
@@ -98,12 +114,22 @@ std::vector<CatalogMatch> find_matches(const ModuleInfo& module,
         match.display_name = fmt::format("{}::{}{}", *type_name, props->name,
                                          method_param_list(import, props->signature));
         match.refusal = refusal_for(module, *props);
-        match.is_async = is_async_method(import, method);
+        match.measure = measure_of(import, method, *props, *type_name);
         matches.push_back(std::move(match));
       }
     }
   }
   return matches;
+}
+
+const char* method_measure_name(MethodMeasure measure) {
+  switch (measure) {
+    case MethodMeasure::Call: return "call";
+    case MethodMeasure::Task: return "task";
+    case MethodMeasure::Iterator: return "iterator";
+    case MethodMeasure::StateMachineStep: return "state machine step";
+  }
+  return "call";
 }
 
 }  // namespace clrprobe::agent

@@ -16,12 +16,21 @@
 
 namespace clrprobe::agent {
 
+// What a probe on a method measures, decided from its metadata.
+enum class MethodMeasure : uint8_t {
+  Call,              // entry to return
+  Task,              // entry to the completion of the returned task (Task, ValueTask, generic or not)
+  Iterator,          // an iterator method: only the creation of the enumerator
+  StateMachineStep,  // a compiler-generated MoveNext: one step of an async method or iterator
+};
+const char* method_measure_name(MethodMeasure measure);
+
 struct CatalogMatch {
   uint32_t probe_id = 0;
   abi::mdMethodDef token = 0;
   std::string display_name;        // "Ns.Type::Method(int32)"
   std::optional<Error> refusal;    // set when the method cannot be probed
-  bool is_async = false;           // C# async method (AsyncStateMachineAttribute)
+  MethodMeasure measure = MethodMeasure::Call;
 };
 
 std::vector<CatalogMatch> find_matches(const ModuleInfo& module,

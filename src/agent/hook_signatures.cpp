@@ -21,6 +21,8 @@ constexpr char16_t kSuppressGcTransition[] = u"System.Runtime.CompilerServices.C
 constexpr std::array<std::u16string_view, 4> kCoreLibraryNames = {u"System.Runtime", u"System.Private.CoreLib",
                                                                   u"netstandard", u"mscorlib"};
 
+}  // namespace
+
 mdAssemblyRef core_library_reference(ModuleInfo& module) {
   ComPtr<IMetaDataAssemblyImport> assembly_import;
   if (module.import->QueryInterface(IID_IMetaDataAssemblyImport, assembly_import.put_void()) < 0) return 0;
@@ -49,6 +51,8 @@ mdAssemblyRef core_library_reference(ModuleInfo& module) {
   if (handle != nullptr) assembly_import->CloseEnum(handle);
   return best;
 }
+
+namespace {
 
 std::vector<uint8_t> signature(uint32_t modopt_token, std::initializer_list<uint8_t> ret_and_params,
                                uint8_t param_count) {
@@ -88,6 +92,11 @@ std::vector<uint8_t> enter_hook_signature(uint32_t modopt_token) {
 
 std::vector<uint8_t> leave_hook_signature(uint32_t modopt_token) {
   return signature(modopt_token, {ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4, ELEMENT_TYPE_I8}, 2);
+}
+
+std::vector<uint8_t> complete_hook_signature(uint32_t modopt_token) {
+  return signature(modopt_token, {ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4, ELEMENT_TYPE_I8, ELEMENT_TYPE_I4, ELEMENT_TYPE_I4},
+                   4);
 }
 
 }  // namespace clrprobe::agent

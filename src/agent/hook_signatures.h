@@ -19,8 +19,14 @@ namespace clrprobe::agent {
 // Caller holds module.emit_mutex.
 uint32_t suppress_gc_transition_token(ModuleInfo& module);
 
-// int64 (int32) and void (int32, int64). `modopt_token` 0: plain cdecl.
+// The module's AssemblyRef to the core library (System.Runtime, then
+// System.Private.CoreLib, netstandard, mscorlib), or 0 if it has none.
+uint32_t core_library_reference(ModuleInfo& module);
+
+// int64 (int32), void (int32, int64) and, for finished tasks,
+// void (int32 slot, int64 start, int32 succeeded, int32 cancelled). `modopt_token` 0: plain cdecl.
 std::vector<uint8_t> enter_hook_signature(uint32_t modopt_token);
 std::vector<uint8_t> leave_hook_signature(uint32_t modopt_token);
+std::vector<uint8_t> complete_hook_signature(uint32_t modopt_token);
 
 }  // namespace clrprobe::agent

@@ -6,8 +6,11 @@
 #include "agent/hook_signatures.h"
 #include "agent/log.h"
 #include "agent/metadata_names.h"
+#include "agent/task_tracker.h"
 #include "il/method_body.h"
 #include "il/rewriter.h"
+#include "il/signature.h"
+#include "il/task_return.h"
 #include "stats/hit_path.h"
 #include "stats/stats_region.h"
 
@@ -73,6 +76,7 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
   hr = module.emit->GetTokenFromSig(leave_sig.data(), static_cast<ULONG>(leave_sig.size()), &tokens.leave);
   if (hr < 0) return hr_error("GetTokenFromSig(leave)", hr);
   CLRPROBE_LOG_DEBUG("{}: hook signatures {} GC transition", module.assembly_name, modopt != 0 ? "without" : "with");
+  tokens.modopt = modopt;
   module.hook_tokens = tokens;
   return tokens;
 }
@@ -104,8 +108,25 @@ Result<std::vector<uint8_t>> Instrumenter::rewrite(ModuleInfo& module, const Met
   std::lock_guard lock(module.emit_mutex);
   auto tokens = hook_tokens(module);
   if (!tokens) return tokens.error();
+  il::TaskCompletion input_task;
+
+  // Task-returning methods: measured to the task's completion when the
+  // module's task tracker can be defined, else to the synchronous return.
+  if (auto sig = il::parse_method_sig(props->signature); sig) {
+    const il::TaskShape shape = il::classify_return(
+        sig->ret, [&](uint32_t token) { return type_token_name(module.import.get(), token); });
+    if (shape != il::TaskShape::None) {
+      auto completion = task_completion_for(info_, module, shape, sig->ret, tokens->modopt);
+      if (completion) {
+        input_task = *completion;
+      } else {
+        registry_.set_task_fallback(key, completion.error().describe());
+      }
+    }
+  }
 
   il::RewriteInput input;
+  input.task = input_task;
   input.body = body;
   input.method_sig = props->signature;
   input.locals_sig = locals_sig;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,17 @@ namespace clrprobe::agent {
 struct HookSignatureTokens {
   abi::mdSignature enter = 0;  // int64 (int32)
   abi::mdSignature leave = 0;  // void (int32, int64) — also used for exceptions
+  uint32_t modopt = 0;         // CallConvSuppressGCTransition token, 0 for a plain cdecl call
+};
+
+// The module's task tracker (task_tracker.h), defined the first time a
+// task-returning method of the module is probed.
+struct TaskTrackerModule {
+  abi::mdMethodDef track_method = 0;  // <clrprobe>TaskTracker::Track
+  abi::mdSignature complete_sig = 0;  // calli of the complete hook
+  uint32_t task_type = 0;             // System.Threading.Tasks.Task
+  uint32_t task_of_t_type = 0;        // System.Threading.Tasks.Task`1
+  std::string failure;                // set when it could not be defined
 };
 
 struct ModuleInfo {
@@ -40,6 +52,7 @@ struct ModuleInfo {
 
   std::mutex emit_mutex;  // guards emit and hook_tokens (metadata writes)
   HookSignatureTokens hook_tokens;
+  std::optional<TaskTrackerModule> task_tracker;  // guarded by emit_mutex
 
  private:
   mutable std::once_flag metadata_once_;

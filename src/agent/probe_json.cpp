@@ -1,5 +1,9 @@
 #include "agent/probe_json.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 
 #include "figures/probe_figures.h"
 #include "figures/probes_file.h"
@@ -25,12 +29,17 @@ nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, 
   const figures::LatencyNs latency = sum.latency();
   return {{"calls", sum.calls},
           {"exceptions", sum.exceptions},
+          {"cancelled", sum.cancelled},
+          {"in_flight", sum.in_flight},
           {"latency_ns", {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}}}};
 }
 
 nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, bool complete) {
   nlohmann::json methods = nlohmann::json::array();
-  bool any_async = false;
+  std::vector<std::string> notes;  // what the probe's methods measure, when not plain calls
+  auto note_once = [&](std::string text) {
+    if (std::find(notes.begin(), notes.end(), text) == notes.end()) notes.push_back(std::move(text));
+  };
   // A removed probe is read through its final figures, so its method list is
   // only shown in part: probes of thousands of methods, added and removed
   // again, must not make `list` or the probes file grow without bound.
@@ -41,11 +50,31 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
     ++shown;
     auto method = registry.method(pm.key);
     if (!method) continue;
-    nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", method->is_async}};
-    if (pm.baseline_calls != 0 || pm.baseline_exceptions != 0) {
-      entry["baseline"] = {{"calls", pm.baseline_calls}, {"exceptions", pm.baseline_exceptions}};
+    const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty();
+    nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", to_completion}};
+    if (method->measure != MethodMeasure::Call) entry["measures"] = method_measure_name(method->measure);
+    if (!method->task_fallback.empty()) entry["task_fallback"] = method->task_fallback;
+    if (pm.baseline_calls != 0 || pm.baseline_exceptions != 0 || pm.baseline_cancelled != 0) {
+      entry["baseline"] = {
+          {"calls", pm.baseline_calls}, {"exceptions", pm.baseline_exceptions}, {"cancelled", pm.baseline_cancelled}};
     }
-    any_async = any_async || method->is_async;
+    switch (method->measure) {
+      case MethodMeasure::Task:
+        if (!method->task_fallback.empty()) {
+          note_once("task not tracked for some methods (" + method->task_fallback +
+                    "): their latency covers the synchronous part only");
+        }
+        break;
+      case MethodMeasure::Iterator:
+        note_once("iterator methods: calls and latency cover creating the enumerator, not enumerating it");
+        break;
+      case MethodMeasure::StateMachineStep:
+        note_once("MoveNext of a compiler-generated state machine: each call is one step of an async method "
+                  "or iterator, not a whole call");
+        break;
+      case MethodMeasure::Call:
+        break;
+    }
     methods.push_back(std::move(entry));
   }
   nlohmann::json refused = nlohmann::json::array();
@@ -63,10 +92,10 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   object["refused_total"] = probe.refused.size();
   if (probe.state == ProbeState::Pending) {
     object["note"] = "no loaded module matches yet; the probe applies when a matching assembly loads";
-  } else if (any_async) {
-    object["note"] =
-        "async methods: calls are counted; latency covers the synchronous part up to the first "
-        "incomplete await, not the completion of the returned task";
+  } else if (!notes.empty()) {
+    std::string joined;
+    for (const auto& n : notes) joined += (joined.empty() ? "" : "; ") + n;
+    object["note"] = joined;
   }
   if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) object["final"] = probe.final_figures;
   return object;

@@ -47,7 +47,7 @@ std::vector<std::pair<uint32_t, selector::Selector>> ProbeRegistry::active_selec
 }
 
 bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
-                           const std::string& assembly, bool is_async) {
+                           const std::string& assembly, MethodMeasure measure) {
   std::lock_guard lock(mutex_);
   Probe* probe = find_locked(probe_id);
   if (probe == nullptr || probe->state == ProbeState::Removed || has_method(*probe, key)) return false;
@@ -57,17 +57,18 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
     method.key = key;
     method.display_name = display_name;
     method.assembly = assembly;
-    method.is_async = is_async;
+    method.measure = measure;
   }
   if (method.state == MethodState::Failed) {
     probe->refused.push_back(RefusedMethod{display_name, "previously failed to instrument"});
     return false;
   }
-  ProbeMethod entry{key, 0, 0};
+  ProbeMethod entry{key, 0, 0, 0};
   if (method.slot >= 0 && slot_counter_) {
-    auto [calls, exceptions] = slot_counter_(method.slot);
-    entry.baseline_calls = calls;
-    entry.baseline_exceptions = exceptions;
+    const SlotCounts counts = slot_counter_(method.slot);
+    entry.baseline_calls = counts.calls;
+    entry.baseline_exceptions = counts.exceptions;
+    entry.baseline_cancelled = counts.cancelled;
   }
   probe->methods.push_back(entry);
   probe->state = ProbeState::Active;
@@ -77,6 +78,12 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
 void ProbeRegistry::refuse(uint32_t probe_id, RefusedMethod refused) {
   std::lock_guard lock(mutex_);
   if (Probe* probe = find_locked(probe_id)) probe->refused.push_back(std::move(refused));
+}
+
+void ProbeRegistry::set_task_fallback(const MethodKey& key, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  auto it = methods_.find(key);
+  if (it != methods_.end()) it->second.task_fallback = reason;
 }
 
 void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason, bool permanent) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/catalog.h"
 #include "agent/method_key.h"
 #include "selector/selector.h"
 
@@ -36,6 +38,7 @@ struct ProbeMethod {
   MethodKey key;
   uint64_t baseline_calls = 0;  // the slot's figures when the probe attached
   uint64_t baseline_exceptions = 0;
+  uint64_t baseline_cancelled = 0;
 };
 
 // Where a probe came from: CLRPROBE_PROBES, the control socket, or the
@@ -62,7 +65,9 @@ struct InstrumentedMethod {
   MethodKey key;
   std::string display_name;  // "Ns.Type::Method(int32)"
   std::string assembly;
-  bool is_async = false;     // an async state machine's kick-off method
+  MethodMeasure measure = MethodMeasure::Call;
+  // Task-returning method measured to its synchronous return only: why.
+  std::string task_fallback;
   int32_t slot = -1;
   MethodState state = MethodState::Preparing;
   // Cached: re-adding a probe reuses it. Shared so that copies of this
@@ -71,8 +76,13 @@ struct InstrumentedMethod {
   uint32_t probe_count = 0;           // probes attached now; 0 = reverted
 };
 
-// Reads a slot's (calls, exceptions) for baselines.
-using SlotCounter = std::function<std::pair<uint64_t, uint64_t>(int32_t slot)>;
+// A slot's counters, read for baselines (in_flight is a gauge: no baseline).
+struct SlotCounts {
+  uint64_t calls = 0;
+  uint64_t exceptions = 0;
+  uint64_t cancelled = 0;
+};
+using SlotCounter = std::function<SlotCounts(int32_t slot)>;
 
 class ProbeRegistry {
  public:
@@ -89,12 +99,15 @@ class ProbeRegistry {
   // Record that probe `probe_id` matched `key`. Returns true when the method
   // must be (re-)instrumented: new to the registry, or reverted before.
   bool attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
-              const std::string& assembly, bool is_async);
+              const std::string& assembly, MethodMeasure measure);
   void refuse(uint32_t probe_id, RefusedMethod refused);
   // The method could not be instrumented: move it to every owner's refused
   // list. A transient failure (no stats slot, e.g. a full disk) is not
   // remembered: a later probe tries again.
   void mark_failed(const MethodKey& key, const std::string& reason, bool permanent = true);
+  // A task-returning method whose task cannot be tracked: measured to its
+  // synchronous return, for `reason`.
+  void set_task_fallback(const MethodKey& key, const std::string& reason);
   void mark_instrumented(const MethodKey& key, int32_t slot, std::vector<uint8_t> il);
 
   // Marks the probe removed with its final figures; returns the methods no

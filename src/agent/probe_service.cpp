@@ -74,7 +74,7 @@ void ProbeService::instrument(uint32_t id,
   std::vector<MethodKey> to_instrument;
   for (const auto& [module, match] : matches) {
     MethodKey key{module->id, match.token};
-    if (registry_.attach(id, key, match.display_name, module->assembly_name, match.is_async)) {
+    if (registry_.attach(id, key, match.display_name, module->assembly_name, match.measure)) {
       to_instrument.push_back(key);
     }
   }
@@ -105,7 +105,7 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
       continue;
     }
     MethodKey key{module->id, match.token};
-    if (registry_.attach(match.probe_id, key, match.display_name, module->assembly_name, match.is_async)) {
+    if (registry_.attach(match.probe_id, key, match.display_name, module->assembly_name, match.measure)) {
       to_instrument.push_back(key);
     }
   }
@@ -148,7 +148,7 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
   if (dry_run) {
     nlohmann::json methods = nlohmann::json::array();
     for (const auto& [module, match] : found.instrumentable) {
-      methods.push_back({{"name", match.display_name}, {"slot", -1}, {"async", match.is_async}});
+      methods.push_back({{"name", match.display_name}, {"slot", -1}, {"async", match.measure == MethodMeasure::Task}});
     }
     nlohmann::json refused = nlohmann::json::array();
     for (const auto& match : found.refused) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "il/code_layout.h"
+#include "il/draft_ops.h"
 #include "il/locals_builder.h"
 #include "il/method_body.h"
 #include "il/signature.h"
@@ -37,32 +38,6 @@ Status check_supported(const MethodBody& body) {
   return {};
 }
 
-DraftInstruction op(Opcode opcode, int64_t operand = 0) {
-  DraftInstruction d;
-  d.opcode = opcode;
-  d.operand = operand;
-  return d;
-}
-
-DraftInstruction load_local(uint16_t index) {
-  if (index <= 3) return op(static_cast<Opcode>(static_cast<uint16_t>(Opcode::Ldloc_0) + index));
-  if (index <= 0xFF) return op(Opcode::Ldloc_S, index);
-  return op(Opcode::Ldloc, index);
-}
-
-DraftInstruction store_local(uint16_t index) {
-  if (index <= 3) return op(static_cast<Opcode>(static_cast<uint16_t>(Opcode::Stloc_0) + index));
-  if (index <= 0xFF) return op(Opcode::Stloc_S, index);
-  return op(Opcode::Stloc, index);
-}
-
-// ldc.i8 fn; conv.i; calli sig
-void append_native_call(std::vector<DraftInstruction>* code, uint64_t fn, uint32_t sig_token) {
-  code->push_back(op(Opcode::Ldc_I8, static_cast<int64_t>(fn)));
-  code->push_back(op(Opcode::Conv_I));
-  code->push_back(op(Opcode::Calli, sig_token));
-}
-
 // Maps an original code offset (an instruction start, or code_size) to the
 // index of that instruction (or instruction count).
 class OffsetIndex {
@@ -93,8 +68,57 @@ struct Draft {
   uint32_t returns_rewritten = 0;
 };
 
-Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, uint16_t start_local,
-                          std::optional<uint16_t> result_local) {
+// The code after the protected region: see rewriter.h for each shape.
+void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks, const TaskCompletion& task,
+                     uint16_t start_local, std::optional<uint16_t> result_local) {
+  auto& code = *out;
+  if (task.kind == TaskCompletion::Kind::None || !result_local) {
+    code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+    code.push_back(load_local(start_local));
+    append_native_call(&code, hooks.leave_fn, hooks.leave_sig_token);
+    if (result_local) code.push_back(load_local(*result_local));
+    code.push_back(op(Opcode::Ret));
+    return;
+  }
+  const uint16_t result = *result_local;
+  auto track = [&] {
+    code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+    code.push_back(load_local(start_local));
+    code.push_back(op(Opcode::Call, task.track_method));
+  };
+  if (task.kind == TaskCompletion::Kind::Task) {
+    code.push_back(load_local(result));
+    track();
+    code.push_back(load_local(result));
+    code.push_back(op(Opcode::Ret));
+    return;
+  }
+  code.push_back(load_local_address(result));
+  code.push_back(op(Opcode::Call, task.is_completed));
+  const uint32_t to_sync = static_cast<uint32_t>(code.size());
+  code.push_back(op(Opcode::Brtrue_S));
+  code.push_back(load_local_address(result));
+  code.push_back(op(Opcode::Call, task.as_task));
+  code.push_back(op(Opcode::Dup));
+  track();
+  code.push_back(op(Opcode::Newobj, task.ctor_from_task));
+  code.push_back(store_local(result));
+  code.push_back(load_local(result));
+  code.push_back(op(Opcode::Ret));
+  code[to_sync].target = static_cast<uint32_t>(code.size());
+  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+  code.push_back(load_local(start_local));
+  code.push_back(load_local_address(result));
+  code.push_back(op(Opcode::Call, task.is_completed_successfully));
+  code.push_back(load_local_address(result));
+  code.push_back(op(Opcode::Call, task.is_canceled));
+  append_native_call(&code, task.complete_fn, task.complete_sig_token);
+  code.push_back(load_local(result));
+  code.push_back(op(Opcode::Ret));
+}
+
+Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const TaskCompletion& task,
+                          uint16_t start_local, std::optional<uint16_t> result_local) {
   Draft d;
   auto& code = d.code;
   const OffsetIndex index_of(body);
@@ -140,11 +164,7 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, uint1
   code.push_back(op(Opcode::Endfinally));  // endfault has the same encoding
 
   d.epilogue_start = static_cast<uint32_t>(code.size());
-  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
-  code.push_back(load_local(start_local));
-  append_native_call(&code, hooks.leave_fn, hooks.leave_sig_token);
-  if (result_local) code.push_back(load_local(*result_local));
-  code.push_back(op(Opcode::Ret));
+  append_epilogue(&code, hooks, task, start_local, result_local);
 
   for (auto [at, original] : branch_fixups) code[at].target = d.first_of_original[original];
   for (DraftInstruction& ins : code) {
@@ -196,6 +216,32 @@ Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft&
   return clauses;
 }
 
+// Stack effects of the epilogue's task call sites.
+std::optional<StackEffect> task_effect(const TaskCompletion& task, uint32_t token, Opcode opcode) {
+  if (task.kind == TaskCompletion::Kind::None) return std::nullopt;
+  if (opcode == Opcode::Call && token == task.track_method) return StackEffect{3, 0};
+  if (task.kind != TaskCompletion::Kind::ValueTask) return std::nullopt;
+  if (opcode == Opcode::Calli && token == task.complete_sig_token) return StackEffect{5, 0};
+  if (opcode == Opcode::Newobj && token == task.ctor_from_task) return StackEffect{1, 1};
+  if (opcode == Opcode::Call && (token == task.is_completed || token == task.is_completed_successfully ||
+                                 token == task.is_canceled || token == task.as_task)) {
+    return StackEffect{1, 1};
+  }
+  return std::nullopt;
+}
+
+Status check_task_completion(const TaskCompletion& task, bool returns_value) {
+  if (task.kind == TaskCompletion::Kind::None) return {};
+  if (!returns_value) return make_error(Reason::InvalidInput, "a task epilogue needs a method that returns a value");
+  if (task.track_method == 0) return make_error(Reason::InvalidInput, "task epilogue without a Track method");
+  if (task.kind == TaskCompletion::Kind::ValueTask &&
+      (task.is_completed == 0 || task.is_completed_successfully == 0 || task.is_canceled == 0 || task.as_task == 0 ||
+       task.ctor_from_task == 0 || task.complete_sig_token == 0 || task.complete_fn == 0)) {
+    return make_error(Reason::InvalidInput, "value task epilogue with missing members");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
@@ -214,6 +260,7 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   auto method_sig = parse_method_sig(input.method_sig);
   if (!method_sig) return with_context(method_sig.error(), "parsing the method signature");
   const bool returns_value = !method_sig->ret.is_void();
+  if (Status s = check_task_completion(input.task, returns_value); !s) return s.error();
 
   // One resolver for the original and the rewritten body: our hook calli
   // sites are sized exactly in both. The hook tokens are StandAloneSigs of
@@ -224,6 +271,7 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   const StackEffectResolver effects = [&](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
     if (opcode == Opcode::Calli && token == hooks.enter_sig_token) return StackEffect{2, 1};
     if (opcode == Opcode::Calli && token == hooks.leave_sig_token) return StackEffect{3, 0};
+    if (auto effect = task_effect(input.task, token, opcode)) return effect;
     if (input.stack_effects) return input.stack_effects(token, opcode);
     return std::nullopt;
   };
@@ -246,7 +294,7 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   out.start_local = static_cast<uint16_t>(locals->original_count);
   if (returns_value) out.result_local = static_cast<uint16_t>(locals->original_count + 1);
 
-  auto draft = build_draft(original, hooks, out.start_local, out.result_local);
+  auto draft = build_draft(original, hooks, input.task, out.start_local, out.result_local);
   if (!draft) return draft.error();
   const uint64_t max_code = std::min<uint64_t>(input.max_code_size, 0x7FFFFFFF);
   auto layout = lay_out(draft->code, max_code);
@@ -261,7 +309,9 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   rewritten.header_kind = HeaderKind::Fat;
   rewritten.other_flags = original.other_flags;
   rewritten.init_locals = original.init_locals;
-  rewritten.max_stack = std::max(original.max_stack, kProbeStackNeed);
+  const uint16_t probe_need =
+      input.task.kind == TaskCompletion::Kind::ValueTask ? kValueTaskStackNeed : kProbeStackNeed;
+  rewritten.max_stack = std::max(original.max_stack, probe_need);
   rewritten.local_var_sig_token = *locals_token;
   rewritten.code_size = static_cast<uint32_t>(layout->offsets.back());
   rewritten.instructions = std::move(layout->instructions);

@@ -16,6 +16,23 @@
 //       [ldloc RESULT]; ret
 //
 // The fault handler counts the exception and lets it propagate unchanged.
+//
+// Methods returning a task (RewriteInput::task, see task_return.h) get an
+// epilogue that measures to the task's completion instead of calling leave:
+//   Task / Task<T>:
+//       ldloc RESULT; ldc.i4 slot; ldloc START; call Track; ldloc RESULT; ret
+//   ValueTask / ValueTask<T> (never awaited twice: an IValueTaskSource
+//   backing allows one consumer, the caller):
+//       ldloca RESULT; call get_IsCompleted; brtrue SYNC
+//       ldloca RESULT; call AsTask; dup; ldc.i4 slot; ldloc START; call Track
+//       newobj ValueTask(Task); stloc RESULT; ldloc RESULT; ret
+//   SYNC:
+//       ldc.i4 slot; ldloc START; ldloca RESULT; call get_IsCompletedSuccessfully
+//       ldloca RESULT; call get_IsCanceled; ldc.i8 complete_fn; conv.i; calli complete_sig
+//       ldloc RESULT; ret
+// A pending ValueTask is handed back as a ValueTask over AsTask(): the
+// caller sees the same result or exception, and the pooled source is
+// consumed exactly once (by AsTask).
 // Existing EH clauses are remapped and kept before the new (outermost) one;
 // branches are remapped and short forms widened when they no longer reach.
 // Locals START (int64) and RESULT (the method's return type, bytes copied
@@ -57,6 +74,7 @@ namespace clrprobe::il {
 inline constexpr uint32_t kMaxLocals = 0xFFFE;               // ldloc/stloc index is a uint16
 inline constexpr uint32_t kDefaultMaxCodeSize = 16u << 20;   // 16 MiB of IL
 inline constexpr uint16_t kProbeStackNeed = 3;               // slot, start, fn pointer
+inline constexpr uint16_t kValueTaskStackNeed = 5;           // slot, start, ok, cancelled, fn pointer
 
 struct ProbeHooks {
   int32_t slot = 0;              // passed to each hook: the method's stats slot
@@ -67,11 +85,27 @@ struct ProbeHooks {
   uint32_t leave_sig_token = 0;  // StandAloneSig: unmanaged cdecl void(int32,int64); also for exception_fn
 };
 
+// How the epilogue treats a returned task (see the shapes above).
+struct TaskCompletion {
+  enum class Kind : uint8_t { None, Task, ValueTask };
+  Kind kind = Kind::None;
+  uint32_t track_method = 0;  // static void Track(class Task, int32, int64) (task_tracker_bodies.h)
+  // ValueTask and ValueTask<T>: members of the method's own return type.
+  uint32_t is_completed = 0;               // instance bool get_IsCompleted()
+  uint32_t is_completed_successfully = 0;  // instance bool get_IsCompletedSuccessfully()
+  uint32_t is_canceled = 0;                // instance bool get_IsCanceled()
+  uint32_t as_task = 0;                    // instance Task[<T>] AsTask()
+  uint32_t ctor_from_task = 0;             // instance void .ctor(Task[<T>])
+  uint64_t complete_fn = 0;                // void complete(int32 slot, int64 start, int32 ok, int32 cancelled)
+  uint32_t complete_sig_token = 0;
+};
+
 struct RewriteInput {
   std::span<const uint8_t> body;        // original body (header + code + sections)
   std::span<const uint8_t> method_sig;  // the method's signature blob
   std::span<const uint8_t> locals_sig;  // original LocalVarSig blob; empty if none
   ProbeHooks hooks;
+  TaskCompletion task;  // Kind::None: measured to the method's return
   // Optional: stack effects of the original body's call sites (see
   // verifier.h). Without it the verifier works in conservative mode.
   StackEffectResolver stack_effects;

@@ -1,0 +1,288 @@
+#include "agent/task_tracker.h"
+
+#include <fmt/format.h>
+
+#include <initializer_list>
+#include <string_view>
+
+#include "agent/hook_signatures.h"
+#include "agent/log.h"
+#include "il/signature.h"
+#include "il/task_tracker_bodies.h"
+#include "stats/hit_path.h"
+
+namespace clrprobe::agent {
+
+using namespace clrprobe::abi;
+
+namespace {
+
+constexpr char16_t kHelperTypeName[] = u"<clrprobe>TaskTracker";
+constexpr DWORD kMethodHideBySig = 0x0080;
+constexpr DWORD kImplIlManaged = 0x0000;  // miIL | miManaged
+
+Error hr_error(std::string_view what, HRESULT hr) {
+  return make_error(Reason::RuntimeError, fmt::format("{} failed: hr=0x{:08x}", what, static_cast<uint32_t>(hr)));
+}
+
+bool is_core_library(const ModuleInfo& module) { return module.assembly_name == "System.Private.CoreLib"; }
+
+// Tokens for core-library types as seen from one module: the types
+// themselves inside CoreLib, TypeRefs through the module's core-library
+// reference anywhere else.
+class CoreTypes {
+ public:
+  explicit CoreTypes(ModuleInfo& module) : module_(module) {
+    if (!is_core_library(module)) scope_ = core_library_reference(module);
+  }
+
+  Result<uint32_t> type(const char16_t* full_name, uint32_t enclosing = 0) {
+    if (is_core_library(module_)) {
+      mdTypeDef def = 0;
+      HRESULT hr = module_.import->FindTypeDefByName(full_name, enclosing, &def);
+      if (hr != S_OK || def == 0) return hr_error("FindTypeDefByName", hr);
+      return def;
+    }
+    if (scope_ == 0 && enclosing == 0) {
+      return make_error(Reason::Unsupported, "the module has no reference to the core library");
+    }
+    mdTypeRef ref = 0;
+    HRESULT hr = module_.emit->DefineTypeRefByName(enclosing != 0 ? enclosing : scope_, full_name, &ref);
+    if (hr < 0) return hr_error("DefineTypeRefByName", hr);
+    return ref;
+  }
+
+ private:
+  ModuleInfo& module_;
+  uint32_t scope_ = 0;
+};
+
+// Signature blob writer.
+class Sig {
+ public:
+  Sig& byte(uint8_t b) {
+    bytes_.push_back(b);
+    return *this;
+  }
+  Sig& bytes(std::span<const uint8_t> raw) {
+    bytes_.insert(bytes_.end(), raw.begin(), raw.end());
+    return *this;
+  }
+  Sig& type(uint8_t element, uint32_t token) {
+    bytes_.push_back(element);
+    (void)il::encode_type_def_or_ref(token, &bytes_);
+    return *this;
+  }
+  // GENERICINST CLASS <generic> <n> <args...>: args written by the caller.
+  Sig& generic_class(uint32_t generic, uint8_t arg_count) {
+    bytes_.push_back(ELEMENT_TYPE_GENERICINST);
+    return type(ELEMENT_TYPE_CLASS, generic).byte(arg_count);
+  }
+  const std::vector<uint8_t>& blob() const { return bytes_; }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+constexpr uint8_t kHasThis = 0x20;
+constexpr uint8_t kVar = 0x13;
+
+Result<uint32_t> member_ref(ModuleInfo& module, uint32_t parent, const char16_t* name, const Sig& sig) {
+  mdMemberRef token = 0;
+  HRESULT hr = module.emit->DefineMemberRef(parent, name, sig.blob().data(), static_cast<ULONG>(sig.blob().size()),
+                                            &token);
+  if (hr < 0) return hr_error(fmt::format("DefineMemberRef({})", std::string(name, name + std::char_traits<char16_t>::length(name))), hr);
+  return token;
+}
+
+// A parameterless instance getter returning bool.
+Result<uint32_t> bool_getter(ModuleInfo& module, uint32_t parent, const char16_t* name) {
+  return member_ref(module, parent, name, Sig().byte(kHasThis).byte(0).byte(ELEMENT_TYPE_BOOLEAN));
+}
+
+Status set_body(ICorProfilerInfo10* info, ModuleInfo& module, uint32_t method, const std::vector<uint8_t>& body) {
+  ComPtr<IMethodMalloc> allocator;
+  HRESULT hr = info->GetILFunctionBodyAllocator(module.id, allocator.put());
+  if (hr < 0 || !allocator) return hr_error("GetILFunctionBodyAllocator", hr);
+  // The runtime keeps reading the body after this call: it must live as long
+  // as the module, which memory from the module's allocator does.
+  void* memory = allocator->Alloc(static_cast<ULONG>(body.size()));
+  if (memory == nullptr) return make_error(Reason::RuntimeError, "IMethodMalloc::Alloc failed");
+  std::memcpy(memory, body.data(), body.size());
+  hr = info->SetILFunctionBody(module.id, method, static_cast<LPCBYTE>(memory));
+  if (hr < 0) return hr_error("SetILFunctionBody", hr);
+  return {};
+}
+
+// Defines <clrprobe>TaskTracker with Track and Done in `module`.
+Result<TaskTrackerModule> define_helper(ICorProfilerInfo10* info, ModuleInfo& module, uint32_t modopt) {
+  CoreTypes core(module);
+  TaskTrackerModule out;
+  il::TaskTrackerTokens t;
+  auto object_type = core.type(u"System.Object");
+  auto task = core.type(u"System.Threading.Tasks.Task");
+  auto task_of_t = core.type(u"System.Threading.Tasks.Task`1");
+  auto action = core.type(u"System.Action");
+  auto tuple3 = core.type(u"System.Tuple`3");
+  auto awaitable = core.type(u"System.Runtime.CompilerServices.ConfiguredTaskAwaitable");
+  for (auto* r : {&object_type, &task, &task_of_t, &action, &tuple3, &awaitable}) {
+    if (!*r) return r->error();
+  }
+  auto awaiter = core.type(u"ConfiguredTaskAwaiter", *awaitable);
+  if (!awaiter) return awaiter.error();
+  out.task_type = *task;
+  out.task_of_t_type = *task_of_t;
+
+  // Tuple<Task, int, long>
+  Sig tuple_sig;
+  tuple_sig.generic_class(*tuple3, 3).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4).byte(ELEMENT_TYPE_I8);
+  mdTypeSpec tuple_spec = 0;
+  HRESULT hr = module.emit->GetTokenFromTypeSpec(tuple_sig.blob().data(), static_cast<ULONG>(tuple_sig.blob().size()),
+                                                 &tuple_spec);
+  if (hr < 0) return hr_error("GetTokenFromTypeSpec(Tuple)", hr);
+
+  std::vector<Result<uint32_t>> refs;
+  auto add = [&](Result<uint32_t> r, uint32_t* into) -> Status {
+    if (!r) return r.error();
+    *into = *r;
+    return {};
+  };
+  Status s;
+  if (s = add(bool_getter(module, *task, u"get_IsCompleted"), &t.task_is_completed); !s) return s.error();
+  if (s = add(bool_getter(module, *task, u"get_IsCompletedSuccessfully"), &t.task_is_completed_successfully); !s)
+    return s.error();
+  if (s = add(bool_getter(module, *task, u"get_IsCanceled"), &t.task_is_canceled); !s) return s.error();
+  if (s = add(member_ref(module, *task, u"ConfigureAwait",
+                         Sig().byte(kHasThis).byte(1).type(ELEMENT_TYPE_VALUETYPE, *awaitable).byte(ELEMENT_TYPE_BOOLEAN)),
+              &t.task_configure_await);
+      !s)
+    return s.error();
+  if (s = add(member_ref(module, *awaitable, u"GetAwaiter",
+                         Sig().byte(kHasThis).byte(0).type(ELEMENT_TYPE_VALUETYPE, *awaiter)),
+              &t.awaitable_get_awaiter);
+      !s)
+    return s.error();
+  if (s = add(member_ref(module, *awaiter, u"UnsafeOnCompleted",
+                         Sig().byte(kHasThis).byte(1).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *action)),
+              &t.awaiter_unsafe_on_completed);
+      !s)
+    return s.error();
+  if (s = add(member_ref(module, tuple_spec, u".ctor",
+                         Sig().byte(kHasThis).byte(3).byte(ELEMENT_TYPE_VOID).byte(kVar).byte(0).byte(kVar).byte(1)
+                             .byte(kVar).byte(2)),
+              &t.tuple_ctor);
+      !s)
+    return s.error();
+  const char16_t* items[] = {u"get_Item1", u"get_Item2", u"get_Item3"};
+  uint32_t* item_tokens[] = {&t.tuple_item1, &t.tuple_item2, &t.tuple_item3};
+  for (uint8_t i = 0; i < 3; ++i) {
+    if (s = add(member_ref(module, tuple_spec, items[i], Sig().byte(kHasThis).byte(0).byte(kVar).byte(i)),
+                item_tokens[i]);
+        !s)
+      return s.error();
+  }
+  if (s = add(member_ref(module, *action, u".ctor",
+                         Sig().byte(kHasThis).byte(2).byte(ELEMENT_TYPE_VOID).byte(ELEMENT_TYPE_OBJECT)
+                             .byte(ELEMENT_TYPE_I)),
+              &t.action_ctor);
+      !s)
+    return s.error();
+
+  auto complete_sig = complete_hook_signature(modopt);
+  hr = module.emit->GetTokenFromSig(complete_sig.data(), static_cast<ULONG>(complete_sig.size()), &t.complete_sig);
+  if (hr < 0) return hr_error("GetTokenFromSig(complete)", hr);
+  t.complete_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_complete);
+  Sig locals;
+  locals.byte(0x07).byte(2).type(ELEMENT_TYPE_VALUETYPE, *awaitable).type(ELEMENT_TYPE_VALUETYPE, *awaiter);
+  hr = module.emit->GetTokenFromSig(locals.blob().data(), static_cast<ULONG>(locals.blob().size()),
+                                    &t.track_locals_sig);
+  if (hr < 0) return hr_error("GetTokenFromSig(Track locals)", hr);
+
+  mdTypeDef helper = 0;
+  mdToken no_interfaces[] = {0};
+  hr = module.emit->DefineTypeDef(kHelperTypeName, tdAbstract | tdSealed | tdBeforeFieldInit, *object_type,
+                                  no_interfaces, &helper);
+  if (hr < 0) return hr_error("DefineTypeDef(TaskTracker)", hr);
+
+  Sig track_sig;
+  track_sig.byte(0).byte(3).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4)
+      .byte(ELEMENT_TYPE_I8);
+  hr = module.emit->DefineMethod(helper, u"Track", mdAssem | mdStatic | kMethodHideBySig, track_sig.blob().data(),
+                                 static_cast<ULONG>(track_sig.blob().size()), 0, kImplIlManaged, &out.track_method);
+  if (hr < 0) return hr_error("DefineMethod(Track)", hr);
+  Sig done_sig;
+  done_sig.byte(0).byte(1).byte(ELEMENT_TYPE_VOID).bytes(tuple_sig.blob());
+  hr = module.emit->DefineMethod(helper, u"Done", mdPrivate | mdStatic | kMethodHideBySig, done_sig.blob().data(),
+                                 static_cast<ULONG>(done_sig.blob().size()), 0, kImplIlManaged, &t.done_method);
+  if (hr < 0) return hr_error("DefineMethod(Done)", hr);
+
+  auto track_body = il::build_track_body(t);
+  if (!track_body) return track_body.error();
+  auto done_body = il::build_done_body(t);
+  if (!done_body) return done_body.error();
+  hr = info->ApplyMetaData(module.id);
+  if (hr < 0) return hr_error("ApplyMetaData(TaskTracker)", hr);
+  if (Status b = set_body(info, module, out.track_method, *track_body); !b) return b.error();
+  if (Status b = set_body(info, module, t.done_method, *done_body); !b) return b.error();
+  out.complete_sig = t.complete_sig;
+  CLRPROBE_LOG_INFO("{}: task tracker defined (Track {:#x})", module.assembly_name, out.track_method);
+  return out;
+}
+
+}  // namespace
+
+Result<il::TaskCompletion> task_completion_for(ICorProfilerInfo10* info, ModuleInfo& module, il::TaskShape shape,
+                                               const il::TypeSig& ret, uint32_t modopt) {
+  if (!module.task_tracker) {
+    auto defined = define_helper(info, module, modopt);
+    if (defined) {
+      module.task_tracker = *defined;
+    } else {
+      CLRPROBE_LOG_WARN("{}: no task tracker: {}", module.assembly_name, defined.error().describe());
+      module.task_tracker = TaskTrackerModule{};
+      module.task_tracker->failure = defined.error().describe();
+    }
+  }
+  const TaskTrackerModule& m = *module.task_tracker;
+  if (!m.failure.empty()) return make_error(Reason::Unsupported, m.failure);
+
+  il::TaskCompletion c;
+  c.track_method = m.track_method;
+  if (shape == il::TaskShape::Task) {
+    c.kind = il::TaskCompletion::Kind::Task;
+    return c;
+  }
+  c.kind = il::TaskCompletion::Kind::ValueTask;
+  c.complete_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_complete);
+  c.complete_sig_token = m.complete_sig;
+  // The parent of the members: the return type as the method names it (a
+  // TypeRef for ValueTask, a TypeSpec for ValueTask<T>, whatever its T).
+  uint32_t parent = ret.token;
+  Sig task_type;  // Task, or Task<!0> of the ValueTask<T> being built
+  if (shape == il::TaskShape::ValueTaskOfT) {
+    mdTypeSpec spec = 0;
+    HRESULT hr = module.emit->GetTokenFromTypeSpec(ret.raw.data(), static_cast<ULONG>(ret.raw.size()), &spec);
+    if (hr < 0) return hr_error("GetTokenFromTypeSpec(ValueTask<T>)", hr);
+    parent = spec;
+    task_type.generic_class(m.task_of_t_type, 1).byte(kVar).byte(0);
+  } else {
+    task_type.type(ELEMENT_TYPE_CLASS, m.task_type);
+  }
+  auto completed = bool_getter(module, parent, u"get_IsCompleted");
+  auto succeeded = bool_getter(module, parent, u"get_IsCompletedSuccessfully");
+  auto canceled = bool_getter(module, parent, u"get_IsCanceled");
+  auto as_task = member_ref(module, parent, u"AsTask", Sig().byte(kHasThis).byte(0).bytes(task_type.blob()));
+  auto ctor = member_ref(module, parent, u".ctor",
+                         Sig().byte(kHasThis).byte(1).byte(ELEMENT_TYPE_VOID).bytes(task_type.blob()));
+  for (auto* r : {&completed, &succeeded, &canceled, &as_task, &ctor}) {
+    if (!*r) return r->error();
+  }
+  c.is_completed = *completed;
+  c.is_completed_successfully = *succeeded;
+  c.is_canceled = *canceled;
+  c.as_task = *as_task;
+  c.ctor_from_task = *ctor;
+  return c;
+}
+
+}  // namespace clrprobe::agent
