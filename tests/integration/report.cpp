@@ -39,6 +39,8 @@ std::optional<Report> ParseReport(const std::string& text, std::string* error) {
       probe.methods = ParseMethods(p.at("methods"));
       probe.calls = p.at("calls").get<int64_t>();
       probe.exceptions = p.at("exceptions").get<int64_t>();
+      probe.cancelled = p.value("cancelled", int64_t{0});
+      probe.in_flight = p.value("in_flight", int64_t{0});
       probe.latency = ParseLatency(p);
       report.probes.push_back(std::move(probe));
     }

@@ -1,7 +1,8 @@
 // The JSON report `clrprobe run --report FILE` writes at exit, which is also what
 // `clrprobe stats -p PID --json` prints:
 // {"pid": N, "probes": [{"id", "selector", "state", "methods": [...], "calls", "exceptions",
-//   "latency_ns": {"p50", "p90", "p99", "max"}}, ...]}; unknown fields are kept in `raw`.
+//   "cancelled", "in_flight", "latency_ns": {"p50", "p90", "p99", "max"}}, ...]}; unknown
+// fields are kept in `raw`.
 // A method is a name, or a probe-object method {"name": ..., "slot": ..., "async": ...}.
 #pragma once
 
@@ -25,6 +26,10 @@ struct ProbeReport {
   std::vector<std::string> methods;
   int64_t calls = 0;
   int64_t exceptions = 0;
+  // Calls whose task was cancelled / calls not finished yet (tasks still pending); 0 when the
+  // field is absent (reports of agents without async measurement).
+  int64_t cancelled = 0;
+  int64_t in_flight = 0;
   std::optional<Latency> latency;  // absent when "latency_ns" is missing or malformed
   nlohmann::json raw;
 };

@@ -20,6 +20,10 @@ std::string ScenariosDll() { return FromEnvOr("CLRPROBE_ITEST_SCENARIOS", CLRPRO
 std::string LateLibDll() { return FromEnvOr("CLRPROBE_ITEST_LATELIB", CLRPROBE_ITEST_LATELIB); }
 std::string OrderServiceDll() { return FromEnvOr("CLRPROBE_ITEST_ORDERSERVICE", CLRPROBE_ITEST_ORDERSERVICE); }
 std::string LiveServiceDll() { return FromEnvOr("CLRPROBE_ITEST_LIVESERVICE", CLRPROBE_ITEST_LIVESERVICE); }
+std::string AsyncScenariosDll() {
+  return FromEnvOr("CLRPROBE_ITEST_ASYNCSCENARIOS", CLRPROBE_ITEST_ASYNCSCENARIOS);
+}
+std::string AsyncWebDll() { return FromEnvOr("CLRPROBE_ITEST_ASYNCWEB", CLRPROBE_ITEST_ASYNCWEB); }
 std::string WorkDir() { return FromEnvOr("CLRPROBE_ITEST_WORK_DIR", CLRPROBE_ITEST_WORK_DIR); }
 
 bool FileExists(const std::string& path) {

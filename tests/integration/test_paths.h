@@ -12,6 +12,8 @@ std::string ScenariosDll();    // CLRPROBE_ITEST_SCENARIOS: build/apps/Scenarios
 std::string LateLibDll();      // CLRPROBE_ITEST_LATELIB: build/apps/LateLib/LateLib.dll
 std::string OrderServiceDll(); // CLRPROBE_ITEST_ORDERSERVICE: build/apps/OrderService/OrderService.dll
 std::string LiveServiceDll();  // CLRPROBE_ITEST_LIVESERVICE: build/apps/LiveService/LiveService.dll
+std::string AsyncScenariosDll();  // CLRPROBE_ITEST_ASYNCSCENARIOS: build/apps/AsyncScenarios/AsyncScenarios.dll
+std::string AsyncWebDll();        // CLRPROBE_ITEST_ASYNCWEB: build/apps/AsyncWeb/AsyncWeb.dll
 std::string WorkDir();         // CLRPROBE_ITEST_WORK_DIR: scratch space for reports and logs
 
 bool FileExists(const std::string& path);
