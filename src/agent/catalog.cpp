@@ -4,6 +4,7 @@
 
 #include "agent/log.h"
 #include "agent/metadata_names.h"
+#include "agent/task_tracker.h"
 #include "il/signature.h"
 #include "il/task_return.h"
 
@@ -82,7 +83,7 @@ std::vector<CatalogMatch> find_matches(const ModuleInfo& module,
   });
   for (abi::mdTypeDef type : types) {
     auto type_name = typedef_full_name(import, type);
-    if (!type_name) continue;
+    if (!type_name || *type_name == kTaskTrackerTypeName) continue;  // ours: never probed
     std::vector<const std::pair<uint32_t, selector::Selector>*> for_type;
     for (const auto* entry : in_module) {
       if (entry->second.matches_type(*type_name)) for_type.push_back(entry);

@@ -28,7 +28,7 @@ Error hr_error(const char* what, HRESULT hr) {
 
 Instrumenter::Instrumenter(ICorProfilerInfo10* info, ModuleTable& modules, ProbeRegistry& registry,
                            stats::StatsRegion* region)
-    : info_(info), modules_(modules), registry_(registry), region_(region) {}
+    : info_(info), modules_(modules), registry_(registry), region_(region), task_tracker_(info, modules) {}
 
 bool Instrumenter::prepare(const MethodKey& key) {
   auto method = registry_.method(key);
@@ -105,23 +105,31 @@ Result<std::vector<uint8_t>> Instrumenter::rewrite(ModuleInfo& module, const Met
     locals_sig = std::span<const uint8_t>(blob, blob_size);
   }
 
+  // Task-returning methods: measured to the task's completion when the task
+  // tracker exists (defined in CoreLib before this module's lock is taken:
+  // one lock at a time), else to the synchronous return.
+  auto method_sig = il::parse_method_sig(props->signature);
+  if (!method_sig) return method_sig.error();
+  il::TaskShape shape = il::classify_return(
+      method_sig->ret, [&](uint32_t token) { return type_token_name(module.import.get(), token); });
+  if (shape != il::TaskShape::None) {
+    if (Status defined = task_tracker_.ensure_defined(); !defined) {
+      registry_.set_task_fallback(key, defined.error().describe());
+      shape = il::TaskShape::None;
+    }
+  }
+
   std::lock_guard lock(module.emit_mutex);
   auto tokens = hook_tokens(module);
   if (!tokens) return tokens.error();
   il::TaskCompletion input_task;
 
-  // Task-returning methods: measured to the task's completion when the
-  // module's task tracker can be defined, else to the synchronous return.
-  if (auto sig = il::parse_method_sig(props->signature); sig) {
-    const il::TaskShape shape = il::classify_return(
-        sig->ret, [&](uint32_t token) { return type_token_name(module.import.get(), token); });
-    if (shape != il::TaskShape::None) {
-      auto completion = task_completion_for(info_, module, shape, sig->ret, tokens->modopt);
-      if (completion) {
-        input_task = *completion;
-      } else {
-        registry_.set_task_fallback(key, completion.error().describe());
-      }
+  if (shape != il::TaskShape::None) {
+    auto completion = task_tracker_.completion_for(module, shape, method_sig->ret, tokens->modopt);
+    if (completion) {
+      input_task = *completion;
+    } else {
+      registry_.set_task_fallback(key, completion.error().describe());
     }
   }
 

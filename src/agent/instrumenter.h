@@ -10,6 +10,7 @@
 #include "agent/method_key.h"
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
+#include "agent/task_tracker.h"
 #include "common/result.h"
 
 namespace clrprobe::stats {
@@ -35,6 +36,7 @@ class Instrumenter {
   ModuleTable& modules_;
   ProbeRegistry& registry_;
   stats::StatsRegion* region_;
+  TaskTracker task_tracker_;
 };
 
 }  // namespace clrprobe::agent

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <string_view>
 
 #include "agent/hook_signatures.h"
@@ -17,7 +19,7 @@ using namespace clrprobe::abi;
 
 namespace {
 
-constexpr char16_t kHelperTypeName[] = u"<clrprobe>TaskTracker";
+constexpr char16_t kHelperTypeName[] = u"<clrprobe>TaskTracker";  // = kTaskTrackerTypeName
 constexpr DWORD kMethodHideBySig = 0x0080;
 constexpr DWORD kImplIlManaged = 0x0000;  // miIL | miManaged
 
@@ -100,6 +102,65 @@ Result<uint32_t> bool_getter(ModuleInfo& module, uint32_t parent, const char16_t
   return member_ref(module, parent, name, Sig().byte(kHasThis).byte(0).byte(ELEMENT_TYPE_BOOLEAN));
 }
 
+// CoreLib's name, version and public key, for AssemblyRefs to it.
+template <typename Helper>
+Status read_identity(ModuleInfo& corelib, Helper* out) {
+  ComPtr<IMetaDataAssemblyImport> assembly_import;
+  if (corelib.import->QueryInterface(IID_IMetaDataAssemblyImport, assembly_import.put_void()) < 0) {
+    return make_error(Reason::RuntimeError, "CoreLib has no assembly metadata");
+  }
+  mdAssembly assembly = 0;
+  HRESULT hr = assembly_import->GetAssemblyFromScope(&assembly);
+  if (hr < 0) return hr_error("GetAssemblyFromScope", hr);
+  const void* key = nullptr;
+  ULONG key_size = 0;
+  ASSEMBLYMETADATA version{};
+  hr = assembly_import->GetAssemblyProps(assembly, &key, &key_size, nullptr, nullptr, 0, nullptr, &version, nullptr);
+  if (hr < 0) return hr_error("GetAssemblyProps(CoreLib)", hr);
+  const auto* bytes = static_cast<const uint8_t*>(key);
+  out->public_key.assign(bytes, bytes + key_size);
+  out->version.usMajorVersion = version.usMajorVersion;
+  out->version.usMinorVersion = version.usMinorVersion;
+  out->version.usBuildNumber = version.usBuildNumber;
+  out->version.usRevisionNumber = version.usRevisionNumber;
+  return {};
+}
+
+// The module's AssemblyRef to System.Private.CoreLib, defined when missing
+// (most modules reference System.Runtime, which forwards to it).
+Result<uint32_t> corelib_reference(ModuleInfo& module, const std::vector<uint8_t>& public_key,
+                                   const ASSEMBLYMETADATA& version) {
+  ComPtr<IMetaDataAssemblyImport> assembly_import;
+  ComPtr<IMetaDataAssemblyEmit> assembly_emit;
+  if (module.import->QueryInterface(IID_IMetaDataAssemblyImport, assembly_import.put_void()) < 0 ||
+      module.emit->QueryInterface(IID_IMetaDataAssemblyEmit, assembly_emit.put_void()) < 0) {
+    return make_error(Reason::RuntimeError, "module has no assembly metadata");
+  }
+  HCORENUM handle = nullptr;
+  mdAssemblyRef refs[64];
+  ULONG count = 0;
+  mdAssemblyRef found = 0;
+  while (found == 0 && assembly_import->EnumAssemblyRefs(&handle, refs, 64, &count) >= 0 && count > 0) {
+    for (ULONG i = 0; i < count && found == 0; ++i) {
+      WCHAR name[256];
+      ULONG length = 0;
+      if (assembly_import->GetAssemblyRefProps(refs[i], nullptr, nullptr, name, 256, &length, nullptr, nullptr,
+                                               nullptr, nullptr) >= 0 &&
+          std::u16string_view(name, length > 0 ? length - 1 : 0) == u"System.Private.CoreLib") {
+        found = refs[i];
+      }
+    }
+  }
+  if (handle != nullptr) assembly_import->CloseEnum(handle);
+  if (found != 0) return found;
+  ASSEMBLYMETADATA metadata = version;  // no locale, processors or OS
+  HRESULT hr = assembly_emit->DefineAssemblyRef(public_key.data(), static_cast<ULONG>(public_key.size()),
+                                                u"System.Private.CoreLib", &metadata, nullptr, 0,
+                                                public_key.empty() ? 0u : static_cast<DWORD>(afPublicKey), &found);
+  if (hr < 0) return hr_error("DefineAssemblyRef(System.Private.CoreLib)", hr);
+  return found;
+}
+
 Status set_body(ICorProfilerInfo10* info, ModuleInfo& module, uint32_t method, const std::vector<uint8_t>& body) {
   ComPtr<IMethodMalloc> allocator;
   HRESULT hr = info->GetILFunctionBodyAllocator(module.id, allocator.put());
@@ -114,10 +175,17 @@ Status set_body(ICorProfilerInfo10* info, ModuleInfo& module, uint32_t method, c
   return {};
 }
 
-// Defines <clrprobe>TaskTracker with Track and Done in `module`.
-Result<TaskTrackerModule> define_helper(ICorProfilerInfo10* info, ModuleInfo& module, uint32_t modopt) {
+}  // namespace
+
+// Defines <clrprobe>TaskTracker with Track and Done in CoreLib.
+Result<TaskTracker::CoreLibHelper> TaskTracker::define_in(ModuleInfo& module) {
+  std::lock_guard lock(module.emit_mutex);
+  module.open_metadata();
+  if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "CoreLib metadata is not available");
+  ICorProfilerInfo10* info = info_;
+  const uint32_t modopt = suppress_gc_transition_token(module);
   CoreTypes core(module);
-  TaskTrackerModule out;
+  CoreLibHelper out;
   il::TaskTrackerTokens t;
   auto object_type = core.type(u"System.Object");
   auto task = core.type(u"System.Threading.Tasks.Task");
@@ -130,8 +198,6 @@ Result<TaskTrackerModule> define_helper(ICorProfilerInfo10* info, ModuleInfo& mo
   }
   auto awaiter = core.type(u"ConfiguredTaskAwaiter", *awaitable);
   if (!awaiter) return awaiter.error();
-  out.task_type = *task;
-  out.task_of_t_type = *task_of_t;
 
   // Tuple<Task, int, long>
   Sig tuple_sig;
@@ -200,14 +266,14 @@ Result<TaskTrackerModule> define_helper(ICorProfilerInfo10* info, ModuleInfo& mo
 
   mdTypeDef helper = 0;
   mdToken no_interfaces[] = {0};
-  hr = module.emit->DefineTypeDef(kHelperTypeName, tdAbstract | tdSealed | tdBeforeFieldInit, *object_type,
+  hr = module.emit->DefineTypeDef(kHelperTypeName, tdPublic | tdAbstract | tdSealed | tdBeforeFieldInit, *object_type,
                                   no_interfaces, &helper);
   if (hr < 0) return hr_error("DefineTypeDef(TaskTracker)", hr);
 
   Sig track_sig;
   track_sig.byte(0).byte(3).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4)
       .byte(ELEMENT_TYPE_I8);
-  hr = module.emit->DefineMethod(helper, u"Track", mdAssem | mdStatic | kMethodHideBySig, track_sig.blob().data(),
+  hr = module.emit->DefineMethod(helper, u"Track", mdPublic | mdStatic | kMethodHideBySig, track_sig.blob().data(),
                                  static_cast<ULONG>(track_sig.blob().size()), 0, kImplIlManaged, &out.track_method);
   if (hr < 0) return hr_error("DefineMethod(Track)", hr);
   Sig done_sig;
@@ -224,23 +290,75 @@ Result<TaskTrackerModule> define_helper(ICorProfilerInfo10* info, ModuleInfo& mo
   if (hr < 0) return hr_error("ApplyMetaData(TaskTracker)", hr);
   if (Status b = set_body(info, module, out.track_method, *track_body); !b) return b.error();
   if (Status b = set_body(info, module, t.done_method, *done_body); !b) return b.error();
-  out.complete_sig = t.complete_sig;
+  if (Status id = read_identity(module, &out); !id) return id.error();
   CLRPROBE_LOG_INFO("{}: task tracker defined (Track {:#x})", module.assembly_name, out.track_method);
   return out;
 }
 
-}  // namespace
 
-Result<il::TaskCompletion> task_completion_for(ICorProfilerInfo10* info, ModuleInfo& module, il::TaskShape shape,
-                                               const il::TypeSig& ret, uint32_t modopt) {
-  if (!module.task_tracker) {
-    auto defined = define_helper(info, module, modopt);
-    if (defined) {
-      module.task_tracker = *defined;
+Status TaskTracker::ensure_defined() {
+  std::lock_guard lock(mutex_);
+  if (!corelib_) {
+    std::shared_ptr<ModuleInfo> corelib;
+    for (auto& m : modules_.all()) {
+      if (is_core_library(*m)) corelib = m;
+    }
+    if (!corelib) {
+      corelib_ = Result<CoreLibHelper>(make_error(Reason::Unsupported, "System.Private.CoreLib is not loaded"));
     } else {
-      CLRPROBE_LOG_WARN("{}: no task tracker: {}", module.assembly_name, defined.error().describe());
+      corelib_ = define_in(*corelib);
+      if (!*corelib_) CLRPROBE_LOG_WARN("no task tracker: {}", corelib_->error().describe());
+    }
+  }
+  if (!*corelib_) return corelib_->error();
+  return {};
+}
+
+Result<TaskTrackerModule> TaskTracker::reference_from(ModuleInfo& module, uint32_t modopt) {
+  // No lock: corelib_ never changes once set, and this thread saw it set in
+  // ensure_defined().
+  const CoreLibHelper& helper = corelib_->value();
+  CoreTypes core(module);
+  TaskTrackerModule out;
+  auto task = core.type(u"System.Threading.Tasks.Task");
+  if (!task) return task.error();
+  auto task_of_t = core.type(u"System.Threading.Tasks.Task`1");
+  if (!task_of_t) return task_of_t.error();
+  out.task_type = *task;
+  out.task_of_t_type = *task_of_t;
+  auto complete_sig = complete_hook_signature(modopt);
+  HRESULT hr = module.emit->GetTokenFromSig(complete_sig.data(), static_cast<ULONG>(complete_sig.size()),
+                                            &out.complete_sig);
+  if (hr < 0) return hr_error("GetTokenFromSig(complete)", hr);
+  if (is_core_library(module)) {
+    out.track_method = helper.track_method;
+    return out;
+  }
+  auto corelib_ref = corelib_reference(module, helper.public_key, helper.version);
+  if (!corelib_ref) return corelib_ref.error();
+  mdTypeRef helper_ref = 0;
+  hr = module.emit->DefineTypeRefByName(*corelib_ref, kHelperTypeName, &helper_ref);
+  if (hr < 0) return hr_error("DefineTypeRefByName(TaskTracker)", hr);
+  Sig track_sig;
+  track_sig.byte(0).byte(3).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4)
+      .byte(ELEMENT_TYPE_I8);
+  auto track = member_ref(module, helper_ref, u"Track", track_sig);
+  if (!track) return track.error();
+  out.track_method = *track;
+  return out;
+}
+
+Result<il::TaskCompletion> TaskTracker::completion_for(ModuleInfo& module, il::TaskShape shape, const il::TypeSig& ret,
+                                                       uint32_t modopt) {
+  if (!module.task_tracker) {
+    auto referenced = reference_from(module, modopt);
+    if (referenced) {
+      module.task_tracker = *referenced;
+    } else {
+      CLRPROBE_LOG_WARN("{}: cannot reference the task tracker: {}", module.assembly_name,
+                        referenced.error().describe());
       module.task_tracker = TaskTrackerModule{};
-      module.task_tracker->failure = defined.error().describe();
+      module.task_tracker->failure = referenced.error().describe();
     }
   }
   const TaskTrackerModule& m = *module.task_tracker;
