@@ -189,80 +189,68 @@ Result<TaskTracker::CoreLibHelper> TaskTracker::define_in(ModuleInfo& module) {
   il::TaskTrackerTokens t;
   auto object_type = core.type(u"System.Object");
   auto task = core.type(u"System.Threading.Tasks.Task");
-  auto task_of_t = core.type(u"System.Threading.Tasks.Task`1");
-  auto action = core.type(u"System.Action");
-  auto tuple3 = core.type(u"System.Tuple`3");
-  auto awaitable = core.type(u"System.Runtime.CompilerServices.ConfiguredTaskAwaitable");
-  for (auto* r : {&object_type, &task, &task_of_t, &action, &tuple3, &awaitable}) {
+  auto action_of_t = core.type(u"System.Action`1");
+  auto tuple2 = core.type(u"System.Tuple`2");
+  auto token_type = core.type(u"System.Threading.CancellationToken");
+  auto options_type = core.type(u"System.Threading.Tasks.TaskContinuationOptions");
+  auto scheduler_type = core.type(u"System.Threading.Tasks.TaskScheduler");
+  for (auto* r : {&object_type, &task, &action_of_t, &tuple2, &token_type, &options_type, &scheduler_type}) {
     if (!*r) return r->error();
   }
-  auto awaiter = core.type(u"ConfiguredTaskAwaiter", *awaitable);
-  if (!awaiter) return awaiter.error();
 
-  // Tuple<Task, int, long>
+  // Tuple<int, long> (slot, start) and Action<Task>: as types in signatures
+  // and as the parents of their members.
   Sig tuple_sig;
-  tuple_sig.generic_class(*tuple3, 3).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4).byte(ELEMENT_TYPE_I8);
+  tuple_sig.generic_class(*tuple2, 2).byte(ELEMENT_TYPE_I4).byte(ELEMENT_TYPE_I8);
+  Sig action_sig;
+  action_sig.generic_class(*action_of_t, 1).type(ELEMENT_TYPE_CLASS, *task);
   mdTypeSpec tuple_spec = 0;
+  mdTypeSpec action_spec = 0;
   HRESULT hr = module.emit->GetTokenFromTypeSpec(tuple_sig.blob().data(), static_cast<ULONG>(tuple_sig.blob().size()),
                                                  &tuple_spec);
   if (hr < 0) return hr_error("GetTokenFromTypeSpec(Tuple)", hr);
+  hr = module.emit->GetTokenFromTypeSpec(action_sig.blob().data(), static_cast<ULONG>(action_sig.blob().size()),
+                                         &action_spec);
+  if (hr < 0) return hr_error("GetTokenFromTypeSpec(Action)", hr);
 
-  std::vector<Result<uint32_t>> refs;
-  auto add = [&](Result<uint32_t> r, uint32_t* into) -> Status {
-    if (!r) return r.error();
-    *into = *r;
-    return {};
+  struct Member {
+    uint32_t parent;
+    const char16_t* name;
+    Sig sig;
+    uint32_t* into;
   };
-  Status s;
-  if (s = add(bool_getter(module, *task, u"get_IsCompleted"), &t.task_is_completed); !s) return s.error();
-  if (s = add(bool_getter(module, *task, u"get_IsCompletedSuccessfully"), &t.task_is_completed_successfully); !s)
-    return s.error();
-  if (s = add(bool_getter(module, *task, u"get_IsCanceled"), &t.task_is_canceled); !s) return s.error();
-  if (s = add(member_ref(module, *task, u"ConfigureAwait",
-                         Sig().byte(kHasThis).byte(1).type(ELEMENT_TYPE_VALUETYPE, *awaitable).byte(ELEMENT_TYPE_BOOLEAN)),
-              &t.task_configure_await);
-      !s)
-    return s.error();
-  if (s = add(member_ref(module, *awaitable, u"GetAwaiter",
-                         Sig().byte(kHasThis).byte(0).type(ELEMENT_TYPE_VALUETYPE, *awaiter)),
-              &t.awaitable_get_awaiter);
-      !s)
-    return s.error();
-  if (s = add(member_ref(module, *awaiter, u"UnsafeOnCompleted",
-                         Sig().byte(kHasThis).byte(1).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *action)),
-              &t.awaiter_unsafe_on_completed);
-      !s)
-    return s.error();
-  if (s = add(member_ref(module, tuple_spec, u".ctor",
-                         Sig().byte(kHasThis).byte(3).byte(ELEMENT_TYPE_VOID).byte(kVar).byte(0).byte(kVar).byte(1)
-                             .byte(kVar).byte(2)),
-              &t.tuple_ctor);
-      !s)
-    return s.error();
-  const char16_t* items[] = {u"get_Item1", u"get_Item2", u"get_Item3"};
-  uint32_t* item_tokens[] = {&t.tuple_item1, &t.tuple_item2, &t.tuple_item3};
-  for (uint8_t i = 0; i < 3; ++i) {
-    if (s = add(member_ref(module, tuple_spec, items[i], Sig().byte(kHasThis).byte(0).byte(kVar).byte(i)),
-                item_tokens[i]);
-        !s)
-      return s.error();
+  const Member members[] = {
+      {*task, u"get_IsCompleted", Sig().byte(kHasThis).byte(0).byte(ELEMENT_TYPE_BOOLEAN), &t.task_is_completed},
+      {*task, u"get_IsCompletedSuccessfully", Sig().byte(kHasThis).byte(0).byte(ELEMENT_TYPE_BOOLEAN),
+       &t.task_is_completed_successfully},
+      {*task, u"get_IsCanceled", Sig().byte(kHasThis).byte(0).byte(ELEMENT_TYPE_BOOLEAN), &t.task_is_canceled},
+      {*task, u"ContinueWith",
+       Sig().byte(kHasThis).byte(4).type(ELEMENT_TYPE_CLASS, *task).bytes(action_sig.blob())
+           .type(ELEMENT_TYPE_VALUETYPE, *token_type).type(ELEMENT_TYPE_VALUETYPE, *options_type)
+           .type(ELEMENT_TYPE_CLASS, *scheduler_type),
+       &t.task_continue_with},
+      {*token_type, u"get_None", Sig().byte(0).byte(0).type(ELEMENT_TYPE_VALUETYPE, *token_type),
+       &t.cancellation_token_none},
+      {*scheduler_type, u"get_Default", Sig().byte(0).byte(0).type(ELEMENT_TYPE_CLASS, *scheduler_type),
+       &t.task_scheduler_default},
+      {tuple_spec, u".ctor", Sig().byte(kHasThis).byte(2).byte(ELEMENT_TYPE_VOID).byte(kVar).byte(0).byte(kVar).byte(1),
+       &t.tuple_ctor},
+      {tuple_spec, u"get_Item1", Sig().byte(kHasThis).byte(0).byte(kVar).byte(0), &t.tuple_item1},
+      {tuple_spec, u"get_Item2", Sig().byte(kHasThis).byte(0).byte(kVar).byte(1), &t.tuple_item2},
+      {action_spec, u".ctor",
+       Sig().byte(kHasThis).byte(2).byte(ELEMENT_TYPE_VOID).byte(ELEMENT_TYPE_OBJECT).byte(ELEMENT_TYPE_I),
+       &t.action_ctor},
+  };
+  for (const Member& m : members) {
+    auto token = member_ref(module, m.parent, m.name, m.sig);
+    if (!token) return token.error();
+    *m.into = *token;
   }
-  if (s = add(member_ref(module, *action, u".ctor",
-                         Sig().byte(kHasThis).byte(2).byte(ELEMENT_TYPE_VOID).byte(ELEMENT_TYPE_OBJECT)
-                             .byte(ELEMENT_TYPE_I)),
-              &t.action_ctor);
-      !s)
-    return s.error();
 
   auto complete_sig = complete_hook_signature(modopt);
   hr = module.emit->GetTokenFromSig(complete_sig.data(), static_cast<ULONG>(complete_sig.size()), &t.complete_sig);
   if (hr < 0) return hr_error("GetTokenFromSig(complete)", hr);
   t.complete_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_complete);
-  Sig locals;
-  locals.byte(0x07).byte(2).type(ELEMENT_TYPE_VALUETYPE, *awaitable).type(ELEMENT_TYPE_VALUETYPE, *awaiter);
-  hr = module.emit->GetTokenFromSig(locals.blob().data(), static_cast<ULONG>(locals.blob().size()),
-                                    &t.track_locals_sig);
-  if (hr < 0) return hr_error("GetTokenFromSig(Track locals)", hr);
 
   mdTypeDef helper = 0;
   mdToken no_interfaces[] = {0};
@@ -277,7 +265,7 @@ Result<TaskTracker::CoreLibHelper> TaskTracker::define_in(ModuleInfo& module) {
                                  static_cast<ULONG>(track_sig.blob().size()), 0, kImplIlManaged, &out.track_method);
   if (hr < 0) return hr_error("DefineMethod(Track)", hr);
   Sig done_sig;
-  done_sig.byte(0).byte(1).byte(ELEMENT_TYPE_VOID).bytes(tuple_sig.blob());
+  done_sig.byte(0).byte(2).byte(ELEMENT_TYPE_VOID).bytes(tuple_sig.blob()).type(ELEMENT_TYPE_CLASS, *task);
   hr = module.emit->DefineMethod(helper, u"Done", mdPrivate | mdStatic | kMethodHideBySig, done_sig.blob().data(),
                                  static_cast<ULONG>(done_sig.blob().size()), 0, kImplIlManaged, &t.done_method);
   if (hr < 0) return hr_error("DefineMethod(Done)", hr);

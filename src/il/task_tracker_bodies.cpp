@@ -7,20 +7,17 @@
 namespace clrprobe::il {
 namespace {
 
-constexpr uint16_t kAwaitableLocal = 0;
-constexpr uint16_t kAwaiterLocal = 1;
-
 // Every call site of the helpers, sized exactly, so the verifier checks the
 // stack depth on every path.
 StackEffectResolver effects_of(const TaskTrackerTokens& t) {
   return [t](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
     if (opcode == Opcode::Calli && token == t.complete_sig) return StackEffect{5, 0};
-    if (opcode == Opcode::Newobj && token == t.tuple_ctor) return StackEffect{3, 1};
+    if (opcode == Opcode::Newobj && token == t.tuple_ctor) return StackEffect{2, 1};
     if (opcode == Opcode::Newobj && token == t.action_ctor) return StackEffect{2, 1};
-    if (token == t.task_configure_await) return StackEffect{2, 1};
-    if (token == t.awaiter_unsafe_on_completed) return StackEffect{2, 0};
+    if (token == t.task_continue_with) return StackEffect{5, 1};
+    if (token == t.cancellation_token_none || token == t.task_scheduler_default) return StackEffect{0, 1};
     for (uint32_t getter : {t.task_is_completed, t.task_is_completed_successfully, t.task_is_canceled,
-                            t.awaitable_get_awaiter, t.tuple_item1, t.tuple_item2, t.tuple_item3}) {
+                            t.tuple_item1, t.tuple_item2}) {
       if (token == getter) return StackEffect{1, 1};
     }
     return std::nullopt;
@@ -31,24 +28,21 @@ StackEffectResolver effects_of(const TaskTrackerTokens& t) {
 // tokens) and fail only in the JIT: refuse it here.
 Status check_tokens(const TaskTrackerTokens& t) {
   for (uint32_t token : {t.task_is_completed, t.task_is_completed_successfully, t.task_is_canceled,
-                         t.task_configure_await, t.awaitable_get_awaiter, t.awaiter_unsafe_on_completed, t.tuple_ctor,
-                         t.tuple_item1, t.tuple_item2, t.tuple_item3, t.action_ctor, t.done_method,
-                         t.track_locals_sig, t.complete_sig}) {
+                         t.task_continue_with, t.cancellation_token_none, t.task_scheduler_default, t.tuple_ctor,
+                         t.tuple_item1, t.tuple_item2, t.action_ctor, t.done_method, t.complete_sig}) {
     if (token == 0) return make_error(Reason::InvalidInput, "task tracker token missing");
   }
   if (t.complete_fn == 0) return make_error(Reason::InvalidInput, "task tracker has no complete hook");
   return {};
 }
 
-Result<std::vector<uint8_t>> finish(std::vector<DraftInstruction> code, uint16_t max_stack, uint32_t locals_token,
+Result<std::vector<uint8_t>> finish(std::vector<DraftInstruction> code, uint16_t max_stack,
                                     const TaskTrackerTokens& tokens) {
   auto layout = lay_out(code, 0xFFFF);
   if (!layout) return layout.error();
   MethodBody body;
   body.header_kind = HeaderKind::Fat;
-  body.init_locals = locals_token != 0;
   body.max_stack = max_stack;
-  body.local_var_sig_token = locals_token;
   body.code_size = static_cast<uint32_t>(layout->offsets.back());
   body.instructions = std::move(layout->instructions);
   VerifyOptions options;
@@ -101,38 +95,31 @@ Result<std::vector<uint8_t>> build_track_body(const TaskTrackerTokens& t) {
   code.push_back(op(Opcode::Ret));
 
   code[to_pending].target = at();
-  code.push_back(op(Opcode::Ldarg_0));
-  code.push_back(op(Opcode::Ldc_I4_0));  // continueOnCapturedContext: false
-  code.push_back(op(Opcode::Callvirt, t.task_configure_await));
-  code.push_back(store_local(kAwaitableLocal));
-  code.push_back(load_local_address(kAwaitableLocal));
-  code.push_back(op(Opcode::Call, t.awaitable_get_awaiter));
-  code.push_back(store_local(kAwaiterLocal));
-  code.push_back(load_local_address(kAwaiterLocal));
-  code.push_back(op(Opcode::Ldarg_0));
+  code.push_back(op(Opcode::Ldarg_0));  // the task: ContinueWith's `this`
   code.push_back(op(Opcode::Ldarg_1));
   code.push_back(op(Opcode::Ldarg_2));
   code.push_back(op(Opcode::Newobj, t.tuple_ctor));
-  code.push_back(op(Opcode::Ldftn, t.done_method));  // closed over the tuple: Done(tuple)
+  code.push_back(op(Opcode::Ldftn, t.done_method));  // closed over the tuple: Done(tuple, task)
   code.push_back(op(Opcode::Newobj, t.action_ctor));
-  code.push_back(op(Opcode::Call, t.awaiter_unsafe_on_completed));
+  code.push_back(op(Opcode::Call, t.cancellation_token_none));
+  code.push_back(op(Opcode::Ldc_I4, kExecuteSynchronously));
+  code.push_back(op(Opcode::Call, t.task_scheduler_default));
+  code.push_back(op(Opcode::Callvirt, t.task_continue_with));
+  code.push_back(op(Opcode::Pop));  // the continuation task: nobody waits for it
   code.push_back(op(Opcode::Ret));
-  return finish(std::move(code), 5, t.track_locals_sig, t);
+  return finish(std::move(code), 5, t);
 }
 
 Result<std::vector<uint8_t>> build_done_body(const TaskTrackerTokens& t) {
   if (Status s = check_tokens(t); !s) return s.error();
   std::vector<DraftInstruction> code;
   code.push_back(op(Opcode::Ldarg_0));
-  code.push_back(op(Opcode::Callvirt, t.tuple_item2));  // slot
+  code.push_back(op(Opcode::Callvirt, t.tuple_item1));  // slot
   code.push_back(op(Opcode::Ldarg_0));
-  code.push_back(op(Opcode::Callvirt, t.tuple_item3));  // start
-  append_record_outcome(&code, t, [&t](auto* c) {
-    c->push_back(op(Opcode::Ldarg_0));
-    c->push_back(op(Opcode::Callvirt, t.tuple_item1));
-  });
+  code.push_back(op(Opcode::Callvirt, t.tuple_item2));  // start
+  append_record_outcome(&code, t, [](auto* c) { c->push_back(op(Opcode::Ldarg_1)); });
   code.push_back(op(Opcode::Ret));
-  return finish(std::move(code), 5, 0, t);
+  return finish(std::move(code), 5, t);
 }
 
 }  // namespace clrprobe::il

@@ -182,12 +182,11 @@ TaskTrackerTokens tracker_tokens() {
   TaskTrackerTokens t;
   uint32_t next = 0x0A000200;
   for (uint32_t* f : {&t.task_is_completed, &t.task_is_completed_successfully, &t.task_is_canceled,
-                      &t.task_configure_await, &t.awaitable_get_awaiter, &t.awaiter_unsafe_on_completed,
-                      &t.tuple_ctor, &t.tuple_item1, &t.tuple_item2, &t.tuple_item3, &t.action_ctor}) {
+                      &t.task_continue_with, &t.cancellation_token_none, &t.task_scheduler_default, &t.tuple_ctor,
+                      &t.tuple_item1, &t.tuple_item2, &t.action_ctor}) {
     *f = next++;
   }
   t.done_method = 0x06000201;
-  t.track_locals_sig = 0x11000020;
   t.complete_sig = 0x11000021;
   t.complete_fn = 0x5555555555555555ull;
   return t;
@@ -206,25 +205,27 @@ TEST(TaskTrackerBodies, TrackAndDoneVerifyWithEveryCallSized) {
   }
 }
 
-TEST(TaskTrackerBodies, TrackRegistersAContinuationWithoutCapturingContext) {
+TEST(TaskTrackerBodies, TrackRegistersASynchronousContinuationOnTheDefaultScheduler) {
   auto track = build_track_body(tracker_tokens());
   ASSERT_TRUE(track.ok());
   auto body = decode_method_body(*track);
   ASSERT_TRUE(body.ok());
   const TaskTrackerTokens t = tracker_tokens();
-  // ConfigureAwait(false): the argument pushed right before the call is 0.
-  bool configure_await_false = false;
+  // ContinueWith(action, CancellationToken.None, ExecuteSynchronously, TaskScheduler.Default): the
+  // three arguments before the call, in order.
+  bool shape_ok = false;
   bool ldftn_done = false;
-  for (size_t i = 1; i < body->instructions.size(); ++i) {
-    const auto& ins = body->instructions[i];
-    if (ins.opcode == Opcode::Callvirt && ins.operand == t.task_configure_await) {
-      configure_await_false = body->instructions[i - 1].opcode == Opcode::Ldc_I4_0;
+  const auto& ins = body->instructions;
+  for (size_t i = 3; i < ins.size(); ++i) {
+    if (ins[i].opcode == Opcode::Callvirt && ins[i].operand == t.task_continue_with) {
+      shape_ok = ins[i - 3].operand == t.cancellation_token_none && ins[i - 2].opcode == Opcode::Ldc_I4 &&
+                 ins[i - 2].operand == kExecuteSynchronously && ins[i - 1].operand == t.task_scheduler_default;
     }
-    if (ins.opcode == Opcode::Ldftn && ins.operand == t.done_method) ldftn_done = true;
+    if (ins[i].opcode == Opcode::Ldftn && ins[i].operand == t.done_method) ldftn_done = true;
   }
-  EXPECT_TRUE(configure_await_false);
+  EXPECT_TRUE(shape_ok);
   EXPECT_TRUE(ldftn_done);
-  EXPECT_EQ(body->local_var_sig_token, t.track_locals_sig);
+  EXPECT_EQ(body->local_var_sig_token, 0u);
 }
 
 TEST(TaskTrackerBodies, AMissingTokenIsRefused) {
