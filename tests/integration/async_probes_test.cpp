@@ -320,7 +320,7 @@ void ExpectSemanticsExercised(const std::string& out) {
   for (const char* line : {
            "triple 42\n",
            "same task object: True value 5\n",
-           "fail both: AsyncScenarios.SemanticException: first, held 2\n",
+           "fail both: AsyncScenarios.SemanticException, held 2 (first,second), awaited the first held: True\n",
            "status Canceled\n",
            "validate returned a task: False\n",
            "  at AsyncScenarios.Thrower.Throw(String message)\n",

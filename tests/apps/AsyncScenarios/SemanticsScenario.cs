@@ -33,9 +33,17 @@ internal static class SemanticsScenario
         try { await Semantic.FailValue(); }
         catch (Exception e) { Console.WriteLine($"fail value: {Describe(e)}"); }
 
+        // The order of WhenAll's exceptions follows the order the two tasks fault in, which
+        // varies: print them sorted, and that the awaited one is the first held.
         Task both = Semantic.FailBoth();
         try { await both; }
-        catch (Exception e) { Console.WriteLine($"fail both: {Describe(e)}, held {both.Exception?.InnerExceptions.Count}"); }
+        catch (Exception e)
+        {
+            var held = both.Exception!.InnerExceptions;
+            string messages = string.Join(",", held.Select(x => x.Message).Order(StringComparer.Ordinal));
+            Console.WriteLine($"fail both: {e.GetType().FullName}, held {held.Count} ({messages}), " +
+                              $"awaited the first held: {ReferenceEquals(e, held[0])}");
+        }
 
         var cts = new CancellationTokenSource();
         cts.Cancel();
