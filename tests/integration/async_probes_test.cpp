@@ -430,6 +430,8 @@ std::string ConsistencyLine(const std::string& out) {
 // (same closing line as without the agent); removed probes' figures stay frozen and
 // plausible; a probe added afterwards counts, with at most one call per task in flight.
 TEST_F(AsyncProbes, LiveAddAndRemoveWhileCallsAreInFlightLeavesTheProgramIntact) {
+  // Each cycle runs two clrprobe processes: ~12 s for the whole test on an idle 2-core
+  // machine, 45-58 s with both cores kept busy by other processes.
   constexpr int kCycles = 200;
   ProbeSession session;
 
