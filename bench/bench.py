@@ -4,9 +4,12 @@ writes bench/results.json and refreshes the generated block of BENCHMARKS.md.
 
 Started by bench/run (which installs and builds what is needed); see BENCHMARKS.md.
 
-  bench/bench.py --build-dir build-bench [--quick] [--only SECTION,...] [--no-markdown]
+  bench/bench.py --build-dir build-bench [--quick] [--only SECTION,... [--merge]] [--no-markdown]
 
-Sections: machine, micro, percall, rejit, startup, memory, load.
+Sections: machine, micro, percall, async, rejit, startup, memory, load.
+--only SECTION,... --merge: measures those sections only and writes their figures into
+bench/results.json (every other figure kept; the run's date, load and commit are recorded
+under partial_runs) and refreshes BENCHMARKS.md from it.
 Figures are measured, never asserted: goals are reported as met / missed.
 """
 import argparse
@@ -76,6 +79,18 @@ def rss_breakdown_kb(pid):
     return out
 
 
+def allocation_estimate(bytes_per_call, types):
+    """Bytes and estimated objects per call, from a type mix of allocation samples (each
+    sample names the type of the object whose allocation crossed a ~100 KB mark, so a type's
+    share of the samples estimates its share of the bytes). Types under 1 % of the samples
+    are dropped: mostly the objects of the event listener itself."""
+    total = sum(t["samples"] for t in types)
+    kept = [t for t in types if t["samples"] >= 0.01 * total and t["size"] > 0]
+    n = sum(t["samples"] for t in kept)
+    per_type = {t["type"]: rnd(bytes_per_call * t["samples"] / n / t["size"], 3) for t in kept} if n else {}
+    return {"bytes": rnd(bytes_per_call, 2), "objects": rnd(sum(per_type.values()), 2), "types": per_type}
+
+
 def cpu_ms(pid):
     """user + system CPU time of a live process, from /proc (clock ticks)."""
     with open(f"/proc/{pid}/stat") as f:
@@ -121,10 +136,14 @@ class LineProcess:
             raise RuntimeError(f"{self.name}: '{text}' -> {line!r}")
         return line
 
-    def measure(self, kind, threads, ms):
+    def measure_fields(self, kind, threads, ms):
+        """Every field of a measurement: calls, ns_per_call, wall_ns_per_call, bytes_per_call."""
         line = self.cmd(f"measure {kind} {threads} {ms}")
-        fields = dict(kv.split("=", 1) for kv in line.split()[1:])
-        return float(fields["ns_per_call"]), float(fields["wall_ns_per_call"])
+        return {k: float(v) for k, v in (kv.split("=", 1) for kv in line.split()[1:]) if k != "kind"}
+
+    def measure(self, kind, threads, ms):
+        fields = self.measure_fields(kind, threads, ms)
+        return fields["ns_per_call"], fields["wall_ns_per_call"]
 
     def quit(self):
         try:
@@ -395,6 +414,124 @@ class Bench:
             "wall_ns_median": {f"{v}/{t}t": rnd(median(xs)) for (v, t), xs in sorted(wall.items())},
             "full_probe_calls_counted": calls_full,
             "full_probe_latency_ns": lat,
+        }
+
+    # The async rows: what a probe adds to a task-returning method, measured to the completion
+    # of its task. Kind (CallBench `measure` command) -> the method probed for it; plain is
+    # Target::Work, the full probe of the per-call section, as a reference in the same processes.
+    ASYNC_PROBES = {"plain": "CallBench!CallBench.Target::Work",
+                    "async_sync": "CallBench!CallBench.AsyncTarget::SyncCompleted",
+                    "yielding": "CallBench!CallBench.AsyncTarget::Yielding"}
+    ASYNC_ROWS = {"plain": "full_probe_reference", "async_sync": "async_sync_completed",
+                  "yielding": "async_yielding", "manual_yielding": "async_yielding"}
+
+    def async_calls(self):
+        reps = 4 if self.quick else 7  # the yielding figures spread more than the per-call ones
+        ms = 200 if self.quick else 300
+        log(f"async: {reps} repetitions x {ms} ms CPU per measurement (1 thread / 1 async chain), allocations")
+        a = self.start_callbench(False, "callbench-async-noagent")
+        b = self.start_callbench(True, "callbench-async-agent")
+        warm_ms = {"plain": 500, "async_sync": 500, "yielding": 1500, "manual_yielding": 1500}  # tiering settles
+        made = dict.fromkeys(self.ASYNC_PROBES, 0)  # calls b made since its probes were added
+        samples = {}  # (variant, row) -> [measurement fields]
+        type_samples = {}  # (variant, row) -> the alloc-types reply
+        order = [x for k in self.ASYNC_PROBES for x in (("unprobed", a, k), ("probed", b, k))]
+        order.append(("manual_otel", a, "manual_yielding"))
+
+        def run(variant, proc, kind, ms, keep=True):
+            f = proc.measure_fields(kind, 1, ms)
+            if proc is b:
+                made[kind] += int(f["calls"])
+            if keep:
+                samples.setdefault((variant, self.ASYNC_ROWS[kind]), []).append(f)
+
+        try:
+            for k in self.ASYNC_PROBES:
+                run("unprobed", a, k, warm_ms[k], keep=False)
+            a.cmd("otel")
+            run("manual_otel", a, "manual_yielding", warm_ms["manual_yielding"], keep=False)
+            probes = {k: self.add_probe(b.pid, sel) for k, sel in self.ASYNC_PROBES.items()}
+            for k in self.ASYNC_PROBES:  # the re-jitted code tiers up (these calls count too)
+                run("probed", b, k, warm_ms[k], keep=False)
+            for r in range(reps):
+                for variant, proc, kind in (order if r % 2 == 0 else order[::-1]):
+                    run(variant, proc, kind, ms)
+            for variant, proc, kind in order:
+                if kind != "plain":
+                    reply = json.loads(proc.cmd(f"alloc-types {kind} {ms}").split(" ", 1)[1])
+                    type_samples[(variant, self.ASYNC_ROWS[kind])] = reply
+                    if proc is b:
+                        made[kind] += reply["calls"]
+            st = self.probe_stats(b.pid)
+        finally:
+            for p in (a, b):
+                p.quit()
+            self.cleanup_runtime_files(b.pid)
+
+        def med(variant, row, field):
+            return median([f[field] for f in samples.get((variant, row), [])])
+
+        ns, added, check = {}, {}, {}
+        for (variant, row) in samples:
+            ns.setdefault(row, {})[variant] = rnd(med(variant, row, "ns_per_call"))
+        for row, v in ns.items():
+            for variant in ("probed", "manual_otel"):
+                if variant in v:
+                    key = row + ("_manual_otel" if variant == "manual_otel" else "")
+                    added[key] = rnd(v[variant] - v["unprobed"])
+        for kind, probe in probes.items():
+            p = next((x for x in st["probes"] if x["id"] == probe["id"]), {})
+            methods = p.get("method_details", [])
+            c = {"calls_made": made[kind], "calls_counted": p.get("calls"), "in_flight": p.get("in_flight"),
+                 "latency_p50_ns": (p.get("latency_ns") or {}).get("p50"), "methods": p.get("methods"),
+                 "measured_to_completion": bool(methods) and all(m.get("async") for m in methods)}
+            ok = c["calls_counted"] == c["calls_made"] and (c["latency_p50_ns"] or 0) > 0 and len(methods) == 1
+            if kind != "plain":
+                ok = ok and c["in_flight"] == 0 and c["measured_to_completion"]
+            c["ok"] = ok
+            check[self.ASYNC_ROWS[kind]] = c
+            if not ok:
+                self.notes.append(f"async: the probe on {self.ASYNC_PROBES[kind]} did not count as expected: {c}")
+
+        allocations = {}
+        for (variant, row), reply in sorted(type_samples.items()):
+            allocations.setdefault(row, {})[variant] = allocation_estimate(med(variant, row, "bytes_per_call"),
+                                                                           reply["types"])
+        for row, v in allocations.items():
+            for variant in ("probed", "manual_otel"):
+                if variant in v:
+                    v[variant + "_added"] = {k: rnd(v[variant][k] - v["unprobed"][k], 2) for k in ("bytes", "objects")}
+
+        self.results.setdefault("per_call_added_ns", {}).update(
+            {k: v for k, v in added.items() if k != "full_probe_reference"})
+        self.results["allocations_per_call"] = allocations
+        self.results["async_per_call"] = {
+            "ns": ns, "added_ns": added, "probe_check": check,
+            "wall_ns_median": {f"{row}/{variant}": rnd(med(variant, row, "wall_ns_per_call"))
+                               for (variant, row) in samples},
+        }
+        self.results["async_detail"] = {
+            "methods": "AsyncTarget::SyncCompleted(int) => async, `if (x < 0) await Task.Yield(); return x + 1;` "
+                       "(never awaits here; its Task<int> is complete on return); AsyncTarget::Yielding(int): "
+                       "`await Task.Yield(); return x + 1;`; Manual::YieldingAsync: the same with Stopwatch."
+                       "GetTimestamp at the call, a Counter<long> for calls, one for exceptions and the "
+                       "elapsed time recorded into a Histogram<double> in the finally block that runs after "
+                       "the await (the method's continuation), an OpenTelemetry 1.20.1 MeterProvider listening",
+            "unit": "full_probe_reference and async_sync_completed: ns of thread CPU time per call, a tight loop "
+                    "reading each task's result on one thread; async_yielding: ns of process CPU time (every "
+                    "thread: thread pool, GC) per call, one async loop on the thread pool awaiting each call; "
+                    "medians over repetitions, the variants interleaved",
+            "processes": "unprobed and hand-written: CallBench without agent; probed: CallBench with the agent, "
+                         "one probe per method added live with `clrprobe add`",
+            "allocations": "bytes: GC.GetTotalAllocatedBytes(precise) over each measurement / calls (median); "
+                           "objects: estimated from the types of the runtime's GCAllocationTick samples "
+                           "(one per ~100 KB allocated) in one extra measurement per variant: bytes per call x "
+                           "a type's share of the samples / its size, types under 1 % of the samples dropped",
+            "repetitions": reps, "ms_cpu_per_measurement": ms,
+            "samples_ns": {f"{row}/{variant}": [rnd(f["ns_per_call"]) for f in fs]
+                           for (variant, row), fs in sorted(samples.items())},
+            "allocation_type_samples": {f"{row}/{variant}": reply["types"]
+                                        for (variant, row), reply in sorted(type_samples.items())},
         }
 
     def rejit(self):
@@ -813,6 +950,9 @@ def report_rows(r):
         rows.append(("per call, 1 thread", "one calli to a native no-op: GC transition / SuppressGCTransition",
                      f"{add['calli_gc_transition']:+.2f} / {add['calli_suppress_gc_transition']:+.2f} ns over baseline",
                      "", ""))
+    ap = r.get("async_per_call")
+    if ap:
+        rows += async_report_rows(ap, r.get("allocations_per_call") or {}, verdict)
     nh = r.get("native_hit_path_ns")
     if nh:
         el = nh.get("BM_EnterLeave/threads:1")
@@ -879,6 +1019,80 @@ def report_rows(r):
     return rows
 
 
+def merge_results(full, partial, sections):
+    """The full results with the figures of a partial run (--only ... --merge) written in:
+    nested dicts are merged key by key, so e.g. per_call_added_ns keeps the other sections'
+    keys. The partial run's machine line, command and notes go to partial_runs."""
+    def merge(old, new):
+        out = dict(old)
+        for k, v in new.items():
+            out[k] = merge(old[k], v) if isinstance(v, dict) and isinstance(old.get(k), dict) else v
+        return out
+
+    run_keys = ("machine", "command", "duration_s", "notes")
+    merged = merge(full, {k: v for k, v in partial.items() if k not in run_keys})
+    m = partial.get("machine", {})
+    run = {"sections": sections, "command": partial.get("command"), "duration_s": partial.get("duration_s"),
+           "notes": partial.get("notes", []),
+           "machine": {k: m.get(k) for k in ("date_utc", "load_average_start", "load_average_end", "git_head")}}
+    merged["partial_runs"] = [r for r in full.get("partial_runs", []) if r.get("sections") != sections] + [run]
+    return merged
+
+
+def async_report_rows(ap, alloc, verdict):
+    """Rows of the async section. A goal is judged only when the probe counted what it should
+    (every call, nothing left in flight, a latency): else "probe failed"; an added cost below
+    zero is "below resolution"."""
+    rows = []
+    section = "async, per call (1 thread; 1 async chain)"
+    ns, added, check = ap["ns"], ap["added_ns"], ap["probe_check"]
+
+    def judged(row, ok, cost=None):
+        if not check.get(row, {}).get("ok"):
+            return "probe failed"
+        return "below resolution" if cost is not None and cost < 0 else verdict(ok)
+
+    def allocs(row, *variants):
+        a = [alloc.get(row, {}).get(v) or {} for v in variants]
+        text = (f"allocations per call {' / '.join(fmt(x.get('bytes'), 0) for x in a)} B, "
+                f"≈ {' / '.join(fmt(x.get('objects'), 2) for x in a)} objects")
+        more = alloc.get(row, {}).get(variants[-1] + "_added")
+        return text + (f" ({more['bytes']:+.0f} B, {more['objects']:+.2f} objects)" if more else "")
+
+    def counted(row):
+        c = check.get(row, {})
+        n = lambda x: "?" if x is None else f"{x:,}"
+        return (f"probe counted {n(c.get('calls_counted'))} of {n(c.get('calls_made'))} calls, "
+                f"{n(c.get('in_flight'))} in flight, p50 {fmt(c.get('latency_p50_ns'), 0)} ns")
+
+    ref = added.get("full_probe_reference")
+    row = "async_sync_completed"
+    if row in added:
+        limit = None if ref is None else ref + 5.0
+        rows.append((section, "async method completing synchronously: unprobed / probed",
+                     f"{fmt(ns[row]['unprobed'], 2)} / {fmt(ns[row]['probed'], 2)} ns ({added[row]:+.2f}); full probe on "
+                     f"Target::Work in the same processes {fmt(ref, 2)} ns added; {allocs(row, 'unprobed', 'probed')}; "
+                     f"{counted(row)}",
+                     f"≤ full probe + 5 ns ({fmt(limit, 1)})",
+                     judged(row, limit is not None and added[row] <= limit, added[row])))
+    row = "async_yielding"
+    if row in added:
+        more = alloc.get(row, {}).get("probed_added", {}).get("objects")
+        manual = added.get(row + "_manual_otel")
+        ratio = None if not manual or manual <= 0 else added[row] / manual
+        rows.append((section, "async method awaiting Task.Yield(): unprobed / probed",
+                     f"{fmt(ns[row]['unprobed'], 1)} / {fmt(ns[row]['probed'], 1)} ns ({added[row]:+.1f}), "
+                     f"{fmt(ratio, 2)}× hand-written added cost; {allocs(row, 'unprobed', 'probed')}; {counted(row)}",
+                     "≤ 150 ns added; ≤ 1 allocation added",
+                     f"{judged(row, added[row] <= 150.0, added[row])}; "
+                     f"{judged(row, more is not None and round(more) <= 1)}"))
+        if manual is not None:
+            rows.append((section, "same method, hand-written: Stopwatch, Counter, Histogram after the await, OTel listening",
+                         f"{fmt(ns[row]['manual_otel'], 1)} ns ({manual:+.1f}); "
+                         f"{allocs(row, 'unprobed', 'manual_otel')}", "", ""))
+    return rows
+
+
 def markdown_table(rows):
     out = ["| section | measure | value | goal | |", "|---|---|---|---|---|"]
     for sec, measure, value, goal, v in rows:
@@ -887,10 +1101,16 @@ def markdown_table(rows):
 
 
 def print_table(rows):
-    w1 = max(len(r[1]) for r in rows)
+    w1 = max((len(r[1]) for r in rows), default=0)
     for sec, measure, value, goal, v in rows:
         tail = f"   [{goal}: {v}]" if goal else ""
         print(f"  {measure:<{w1}}  {value}{tail}")
+
+
+def run_conditions(m):
+    """The load average and commit of a run, as the results block states them."""
+    return (f"load average at start {', '.join(f'{x:.1f}' for x in m.get('load_average_start') or [])}"
+            f", at end {', '.join(f'{x:.1f}' for x in m.get('load_average_end') or [])}; commit {m.get('git_head', '?')}")
 
 
 def write_markdown(path, results, rows, command):
@@ -900,14 +1120,22 @@ def write_markdown(path, results, rows, command):
         f"Measured {m.get('date_utc', '?')} on {m.get('model_name', '?')}, {m.get('nproc', '?')} cores "
         f"({m.get('hypervisor_vendor', 'bare metal')} VM), {round(m.get('mem_total_kb', 0) / 1048576)} GiB, "
         f"kernel {m.get('kernel', '?')}, {', '.join(m.get('dotnet_runtimes', [])[-1:])}, clocksource "
-        f"{m.get('clocksource', '?')}; load average at start {', '.join(f'{x:.1f}' for x in m.get('load_average_start', []))}"
-        f", at end {', '.join(f'{x:.1f}' for x in m.get('load_average_end', []))}; commit {m.get('git_head', '?')}.",
+        f"{m.get('clocksource', '?')}; {run_conditions(m)}.",
         f"Command: `{command}` ({results.get('duration_s', '?')} s). Raw figures: `bench/results.json`.",
+    ]
+    for run in results.get("partial_runs", []):
+        rm = run.get("machine", {})
+        block.append(f"Section(s) {', '.join(run['sections'])} measured in a separate run on the same machine, "
+                     f"{rm.get('date_utc', '?')}: {run_conditions(rm)}; command `{run.get('command')}` "
+                     f"({run.get('duration_s', '?')} s).")
+    block += [
         "",
         markdown_table(rows),
     ]
-    if results.get("notes"):
-        block += ["", "Notes from the run:", ""] + [f"- {n}" for n in results["notes"]]
+    notes = results.get("notes", []) + [f"({', '.join(run['sections'])} run) {n}"
+                                        for run in results.get("partial_runs", []) for n in run.get("notes", [])]
+    if notes:
+        block += ["", "Notes from the run:", ""] + [f"- {n}" for n in notes]
     block.append("<!-- bench:results:end -->")
     text = "\n".join(block)
     if os.path.exists(path):
@@ -932,8 +1160,12 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated sections to run")
     ap.add_argument("--out", help="results file (default bench/results.json; with --only "
                                    "BUILD_DIR/results-partial.json, so a partial run keeps the full results)")
+    ap.add_argument("--merge", action="store_true",
+                    help="with --only: write the sections' figures into bench/results.json (or --out), keeping "
+                         "the others, and refresh BENCHMARKS.md")
     ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--no-markdown", action="store_true")
+    ap.add_argument("--debug", action="store_true", help="stop at the first failing section, with its traceback")
     ap.add_argument("--command", default="bench/run")
     ap.add_argument("--render", metavar="RESULTS_JSON",
                     help="measure nothing: print the table of a results file and refresh BENCHMARKS.md from it")
@@ -948,10 +1180,12 @@ def main():
             write_markdown(args.markdown, results, rows, results.get("command", args.command))
         return 0
 
-    sections = ["machine", "micro", "percall", "rejit", "startup", "memory", "load"]
+    sections = ["machine", "micro", "percall", "async", "rejit", "startup", "memory", "load"]
     only = [s for s in args.only.split(",") if s]
+    if args.merge and not only:
+        ap.error("--merge needs --only")
     if args.out is None:
-        args.out = (os.path.join(os.path.abspath(args.build_dir), "results-partial.json") if only
+        args.out = (os.path.join(os.path.abspath(args.build_dir), "results-partial.json") if only and not args.merge
                     else os.path.join(ROOT, "bench", "results.json"))
     t_start = time.time()
     b = Bench(args)
@@ -960,12 +1194,15 @@ def main():
         for s in sections:
             if only and s not in only and s != "machine":
                 continue
-            fn = {"machine": b.machine, "micro": b.micro_bench, "percall": b.percall, "rejit": b.rejit,
+            fn = {"machine": b.machine, "micro": b.micro_bench, "percall": b.percall, "async": b.async_calls,
+                  "rejit": b.rejit,
                   "startup": b.startup, "memory": b.memory, "load": b.load}[s]
             try:
                 fn()
             except Exception as e:  # report and go on with the other sections
                 failed.append(s)
+                if args.debug:
+                    raise
                 b.notes.append(f"section {s} failed: {e}")
                 log(f"section {s} FAILED: {e}")
     finally:
@@ -975,23 +1212,28 @@ def main():
     b.results["command"] = args.command
     b.results["notes"] = b.notes
     for key in ("per_call_ns", "rejit_latency_ms", "startup_ms", "memory_kb"):
-        b.results.setdefault(key, None)
+        if not args.merge:  # a merged run keeps the figures of the sections it skipped
+            b.results.setdefault(key, None)
     ordered = {k: b.results[k] for k in ("machine", "command", "duration_s", "per_call_ns", "per_call_ns_2_threads",
-                                         "per_call_added_ns", "per_call_added_ns_2_threads", "rejit_latency_ms",
+                                         "per_call_added_ns", "per_call_added_ns_2_threads", "allocations_per_call",
+                                         "rejit_latency_ms",
                                          "startup_ms", "memory_kb", "load", "native_hit_path_ns", "notes")
                if k in b.results}
     ordered.update({k: v for k, v in b.results.items() if k not in ordered})
+    if args.merge:
+        with open(args.out) as f:
+            ordered = merge_results(json.load(f), ordered, [x for x in sections if x in only])
     with open(args.out, "w") as f:
         json.dump(ordered, f, indent=2)
         f.write("\n")
-    rows = report_rows(b.results)
+    rows = report_rows(ordered)
     print()
     print_table(rows)
     for n in b.notes:
         print(f"  note: {n}")
     print(f"\nwrote {os.path.relpath(args.out, ROOT)}", end="")
-    if not args.no_markdown and not only:
-        write_markdown(args.markdown, b.results, rows, args.command)
+    if not args.no_markdown and (args.merge or not only):
+        write_markdown(args.markdown, ordered, rows, ordered["command"])
         print(f" and the results block of {os.path.relpath(args.markdown, ROOT)}", end="")
     print(f" in {b.results['duration_s']} s")
     return 1 if failed else 0

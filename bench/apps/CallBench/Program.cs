@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -17,6 +18,21 @@ using OpenTelemetry.Metrics;
 //                                     per call (mean over threads) and the same in wall time.
 //                                     CPU time keeps the figure meaningful on a busy machine,
 //                                     where a thread is often descheduled.
+//   measure async_sync THREADS MS     the same loop calling CallBench.AsyncTarget::SyncCompleted, an
+//                                     async method that completes synchronously (no await reached),
+//                                     and reading its task's result
+//   measure yielding|manual_yielding CHAINS MS
+//                                     CHAINS async loops on the thread pool, each awaiting
+//                                     AsyncTarget::Yielding (awaits Task.Yield()) or its
+//                                     hand-instrumented twin Manual::YieldingAsync, until the
+//                                     process has used MS ms of CPU; ns_per_call is then process
+//                                     CPU time per call (the calls hop between pool threads).
+//                                     Every result also gives bytes_per_call: bytes allocated by
+//                                     the whole process (GC.GetTotalAllocatedBytes(precise)) per call.
+//   alloc-types KIND MS               measure KIND (1 thread or chain) while an EventListener
+//                                     samples the runtime's GCAllocationTick events (about one per
+//                                     100 KB allocated, naming the type of the object that crossed
+//                                     it); prints "types {json}": per type, samples and object size
 //   measure native|native_suppress THREADS MS
 //                                     the same loop calling a small method whose body calls
 //                                     libc abs() through an unmanaged function pointer, with the
@@ -48,6 +64,10 @@ public static class Manual
     static readonly Counter<long> Exceptions = Meter.CreateCounter<long>("work.exceptions");
     static readonly Histogram<double> Latency = Meter.CreateHistogram<double>("work.duration", "ns");
 
+    static readonly Counter<long> YieldingCalls = Meter.CreateCounter<long>("yielding.calls");
+    static readonly Counter<long> YieldingExceptions = Meter.CreateCounter<long>("yielding.exceptions");
+    static readonly Histogram<double> YieldingLatency = Meter.CreateHistogram<double>("yielding.duration", "ns");
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Work(int x)
     {
@@ -67,6 +87,50 @@ public static class Manual
             Latency.Record(Stopwatch.GetElapsedTime(start).TotalNanoseconds);
         }
     }
+
+    // AsyncTarget::Yielding instrumented the same way: the timestamp is taken at the call,
+    // and the code after the await (the method's continuation) records the elapsed time.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task<int> YieldingAsync(int x)
+    {
+        long start = Stopwatch.GetTimestamp();
+        YieldingCalls.Add(1);
+        try
+        {
+            await Task.Yield();
+            return x + 1;
+        }
+        catch
+        {
+            YieldingExceptions.Add(1);
+            throw;
+        }
+        finally
+        {
+            YieldingLatency.Record(Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+        }
+    }
+}
+
+// The async methods of the async rows, probed like Target::Work.
+public static class AsyncTarget
+{
+    // Completes synchronously for x >= 0 (every call of the benchmark): its task is
+    // complete when it returns.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task<int> SyncCompleted(int x)
+    {
+        if (x < 0) await Task.Yield();
+        return x + 1;
+    }
+
+    // Always suspends: the rest runs on the thread pool and completes the task there.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static async Task<int> Yielding(int x)
+    {
+        await Task.Yield();
+        return x + 1;
+    }
 }
 
 public static class CpuClock
@@ -78,15 +142,21 @@ public static class CpuClock
         public long Nanoseconds;
     }
 
+    const int ClockProcessCputimeId = 2;
     const int ClockThreadCputimeId = 3;
 
     [DllImport("libc", EntryPoint = "clock_gettime")]
     static extern int ClockGetTime(int clock, out Timespec ts);
 
     // CPU time used by the calling thread, in ns.
-    public static long ThreadNs()
+    public static long ThreadNs() => Read(ClockThreadCputimeId);
+
+    // CPU time used by the whole process (every thread), in ns.
+    public static long ProcessNs() => Read(ClockProcessCputimeId);
+
+    static long Read(int clock)
     {
-        ClockGetTime(ClockThreadCputimeId, out Timespec ts);
+        ClockGetTime(clock, out Timespec ts);
         return ts.Seconds * 1_000_000_000 + ts.Nanoseconds;
     }
 }
@@ -108,70 +178,112 @@ public static unsafe class NativeCall
     public static int WorkSuppressed(int x) => AbsNoTransition(x) * 31 + 7;
 }
 
+// What a measuring loop calls, as a struct: each Loops.Run<T> is compiled for its own T, with
+// the call made directly in the loop (no delegate).
+public interface ICall
+{
+    static abstract int Call(int x);
+}
+
+public struct WorkCall : ICall
+{
+    public static int Call(int x) => Target.Work(x);
+}
+
+public struct ManualCall : ICall
+{
+    public static int Call(int x) => Manual.Work(x);
+}
+
+public struct NativeTransitionCall : ICall
+{
+    public static int Call(int x) => NativeCall.WorkWithTransition(x);
+}
+
+public struct NativeSuppressedCall : ICall
+{
+    public static int Call(int x) => NativeCall.WorkSuppressed(x);
+}
+
+// The task is complete when SyncCompleted returns: reading its result does not block.
+public struct SyncCompletedCall : ICall
+{
+    public static int Call(int x) => AsyncTarget.SyncCompleted(x).GetAwaiter().GetResult();
+}
+
 public static class Loops
 {
     public static volatile int Sink;
     const int Chunk = 20_000;
+    const int AsyncChunk = 2_000;
 
+    // Calls T.Call in a tight loop until the calling thread has used endCpuNs of CPU.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static long Plain(long endCpuNs)
+    public static long Run<T>(long endCpuNs) where T : struct, ICall
     {
         long calls = 0;
         int acc = 0;
         do
         {
-            for (int i = 0; i < Chunk; i++) acc += Target.Work(i);
+            for (int i = 0; i < Chunk; i++) acc += T.Call(i);
             calls += Chunk;
         } while (CpuClock.ThreadNs() < endCpuNs);
         Sink = acc;
         return calls;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static long Manual(long endCpuNs)
+    // Awaits `method` call after call until the process has used endProcessNs of CPU. Each
+    // call that suspends resumes this loop on whichever pool thread completes its task.
+    public static async Task<long> Chain(Func<int, Task<int>> method, long endProcessNs)
     {
         long calls = 0;
         int acc = 0;
-        do
+        while (CpuClock.ProcessNs() < endProcessNs)
         {
-            for (int i = 0; i < Chunk; i++) acc += CallBench.Manual.Work(i);
-            calls += Chunk;
-        } while (CpuClock.ThreadNs() < endCpuNs);
+            for (int i = 0; i < AsyncChunk; i++) acc += await method(i);
+            calls += AsyncChunk;
+        }
         Sink = acc;
         return calls;
     }
 }
 
-public static unsafe class NativeLoops
+// Samples the runtime's GCAllocationTick events (GC keyword, verbose): one about every
+// 100 KB allocated, naming the type and size of the object whose allocation crossed it, so
+// a type's share of the samples estimates its share of the bytes allocated.
+public sealed class AllocationSampler : EventListener
 {
-    const int Chunk = 20_000;
+    const EventKeywords GcKeyword = (EventKeywords)0x1;
+    static readonly object Gate = new();
+    static readonly Dictionary<string, (long Samples, long Size)> Types = new();
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static long WithTransition(long endCpuNs)
+    public AllocationSampler()
     {
-        long calls = 0;
-        int acc = 0;
-        do
-        {
-            for (int i = 0; i < Chunk; i++) acc += NativeCall.WorkWithTransition(i);
-            calls += Chunk;
-        } while (CpuClock.ThreadNs() < endCpuNs);
-        Loops.Sink = acc;
-        return calls;
+        lock (Gate) Types.Clear();
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static long Suppressed(long endCpuNs)
+    protected override void OnEventSourceCreated(EventSource source)
     {
-        long calls = 0;
-        int acc = 0;
-        do
+        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Verbose, GcKeyword);
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick") || e.PayloadNames is null) return;
+        int typeAt = e.PayloadNames.IndexOf("TypeName");
+        int sizeAt = e.PayloadNames.IndexOf("ObjectSize");
+        string type = typeAt >= 0 ? e.Payload?[typeAt]?.ToString() ?? "?" : "?";
+        long size = sizeAt >= 0 ? Convert.ToInt64(e.Payload?[sizeAt] ?? 0L) : 0;
+        lock (Gate)
         {
-            for (int i = 0; i < Chunk; i++) acc += NativeCall.WorkSuppressed(i);
-            calls += Chunk;
-        } while (CpuClock.ThreadNs() < endCpuNs);
-        Loops.Sink = acc;
-        return calls;
+            Types.TryGetValue(type, out var seen);
+            Types[type] = (seen.Samples + 1, size);
+        }
+    }
+
+    public Dictionary<string, (long Samples, long Size)> Snapshot()
+    {
+        lock (Gate) return new(Types);
     }
 }
 
@@ -212,6 +324,8 @@ public static class Program
         {
             case "measure":
                 return Measure(w[1], int.Parse(w[2]), int.Parse(w[3]));
+            case "alloc-types":
+                return AllocationTypes(w[1], int.Parse(w[2]));
             case "otel":
                 meterProvider ??= Sdk.CreateMeterProviderBuilder()
                     .AddMeter(Manual.MeterName)
@@ -228,16 +342,39 @@ public static class Program
         }
     }
 
+    readonly record struct Measured(long Calls, double NsPerCall, double WallNsPerCall, double BytesPerCall);
+
     static string Measure(string kind, int threads, int ms)
     {
-        Func<long, long> loop = kind switch
+        Measured m = MeasureKind(kind, threads, ms);
+        return $"result kind={kind} threads={threads} calls={m.Calls} ns_per_call={m.NsPerCall:F3} " +
+               $"wall_ns_per_call={m.WallNsPerCall:F3} bytes_per_call={m.BytesPerCall:F3}";
+    }
+
+    static Measured MeasureKind(string kind, int threads, int ms)
+    {
+        long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
+        (long calls, double nsPerCall, double wallNsPerCall) = kind switch
         {
-            "plain" => Loops.Plain,
-            "manual" => Loops.Manual,
-            "native" => NativeLoops.WithTransition,
-            "native_suppress" => NativeLoops.Suppressed,
-            _ => throw new ArgumentException($"unknown kind '{kind}'"),
+            "yielding" => MeasureChains(AsyncTarget.Yielding, threads, ms),
+            "manual_yielding" => MeasureChains(Manual.YieldingAsync, threads, ms),
+            _ => MeasureThreads(kind switch
+            {
+                "plain" => Loops.Run<WorkCall>,
+                "manual" => Loops.Run<ManualCall>,
+                "native" => Loops.Run<NativeTransitionCall>,
+                "native_suppress" => Loops.Run<NativeSuppressedCall>,
+                "async_sync" => Loops.Run<SyncCompletedCall>,
+                _ => throw new ArgumentException($"unknown kind '{kind}'"),
+            }, threads, ms),
         };
+        double bytesPerCall = (GC.GetTotalAllocatedBytes(precise: true) - bytes0) / (double)calls;
+        return new Measured(calls, nsPerCall, wallNsPerCall, bytesPerCall);
+    }
+
+    // Per thread: thread CPU time and wall time per call, averaged over the threads.
+    static (long, double, double) MeasureThreads(Func<long, long> loop, int threads, int ms)
+    {
         var calls = new long[threads];
         var ticks = new long[threads];
         var cpuNs = new long[threads];
@@ -264,9 +401,39 @@ public static class Program
             nsPerCall += (double)cpuNs[t] / calls[t];
             wallNsPerCall += ticks[t] * (1e9 / Stopwatch.Frequency) / calls[t];
         }
-        nsPerCall /= threads;
-        wallNsPerCall /= threads;
-        return $"result kind={kind} threads={threads} calls={calls.Sum()} ns_per_call={nsPerCall:F3} wall_ns_per_call={wallNsPerCall:F3}";
+        return (calls.Sum(), nsPerCall / threads, wallNsPerCall / threads);
+    }
+
+    // Async chains on the thread pool: process CPU time (every thread: the pool's, the GC's)
+    // and wall time per call, over all calls of all chains.
+    static (long, double, double) MeasureChains(Func<int, Task<int>> method, int chains, int ms)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        long c0 = CpuClock.ProcessNs();
+        var tasks = new Task<long>[chains];
+        for (int c = 0; c < chains; c++) tasks[c] = Task.Run(() => Loops.Chain(method, c0 + ms * 1_000_000L));
+        Task.WaitAll(tasks);
+        long cpuNs = CpuClock.ProcessNs() - c0;
+        double wallNs = (Stopwatch.GetTimestamp() - t0) * (1e9 / Stopwatch.Frequency);
+        long calls = tasks.Sum(t => t.Result);
+        return (calls, (double)cpuNs / calls, wallNs / calls);
+    }
+
+    // One measurement of KIND (1 thread or chain) while GCAllocationTick events are sampled.
+    static string AllocationTypes(string kind, int ms)
+    {
+        using var sampler = new AllocationSampler();
+        Measured m = MeasureKind(kind, 1, ms);
+        Thread.Sleep(1000);  // the listener receives the runtime's events with a delay
+        var types = sampler.Snapshot()
+            .OrderByDescending(t => t.Value.Samples)
+            .Select(t => new Dictionary<string, object> { ["type"] = t.Key, ["samples"] = t.Value.Samples, ["size"] = t.Value.Size })
+            .ToList();
+        var reply = new Dictionary<string, object>
+        {
+            ["kind"] = kind, ["calls"] = m.Calls, ["bytes_per_call"] = m.BytesPerCall, ["types"] = types,
+        };
+        return "types " + System.Text.Json.JsonSerializer.Serialize(reply);
     }
 
     static void StartSpin(string what, int threads)
