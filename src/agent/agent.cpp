@@ -31,6 +31,14 @@ constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT
 
 std::string hr_text(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<uint32_t>(hr)); }
 
+// The runtime copies the entries: a fresh array per call.
+std::vector<COR_IL_MAP> to_cor_il_map(const std::vector<il::IlMapEntry>& map) {
+  std::vector<COR_IL_MAP> out;
+  out.reserve(map.size());
+  for (const il::IlMapEntry& e : map) out.push_back(COR_IL_MAP{e.old_offset, e.new_offset, e.accurate ? 1 : 0});
+  return out;
+}
+
 }  // namespace
 
 Agent::Agent() = default;
@@ -191,17 +199,22 @@ void Agent::start_control_server() {
 void Agent::module_unloading(ModuleID id) { modules_.remove(id); }
 
 HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorProfilerFunctionControl* control) {
-  auto il = registry_.rewritten_il(MethodKey{module, method});
-  if (!il) {
+  auto code = registry_.rewritten(MethodKey{module, method});
+  if (!code) {
     // Not ours or not ready: the runtime keeps the original IL.
     CLRPROBE_LOG_WARN("GetReJITParameters for unknown method {:#x} in module {:#x}", method, module);
     return S_FALSE;
   }
-  HRESULT hr = control->SetILFunctionBody(static_cast<ULONG>(il->size()), il->data());
+  HRESULT hr = control->SetILFunctionBody(static_cast<ULONG>(code->il.size()), code->il.data());
   if (hr < 0) {
     CLRPROBE_LOG_ERROR("SetILFunctionBody failed for {:#x}: {}", method, hr_text(hr));
     return S_FALSE;
   }
+  // Without the map the probe still counts, but stack traces and line
+  // numbers of this method would name the rewritten offsets: warn, go on.
+  std::vector<COR_IL_MAP> map = to_cor_il_map(code->il_map);
+  hr = control->SetILInstrumentedCodeMap(static_cast<ULONG>(map.size()), map.data());
+  if (hr < 0) CLRPROBE_LOG_WARN("SetILInstrumentedCodeMap failed for {:#x}: {}", method, hr_text(hr));
   return S_OK;
 }
 

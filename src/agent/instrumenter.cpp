@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
-
 #include "agent/hook_signatures.h"
 #include "agent/log.h"
 #include "agent/metadata_names.h"
 #include "agent/task_tracker.h"
 #include "il/method_body.h"
-#include "il/rewriter.h"
 #include "il/signature.h"
 #include "il/task_return.h"
 #include "stats/hit_path.h"
@@ -46,14 +44,17 @@ bool Instrumenter::prepare(const MethodKey& key) {
     fail(key, slot.error().describe(), /*permanent=*/false);
     return false;
   }
-  auto il = rewrite(*module, key, *slot);
-  if (!il) {
+  auto rewritten = rewrite(*module, key, *slot);
+  if (!rewritten) {
     (void)region_->retire_slot(*slot);  // best effort: the slot just stays unused
-    fail(key, il.error().describe());
+    fail(key, rewritten.error().describe());
     return false;
   }
-  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL)", method->display_name, *slot, il->size());
-  registry_.mark_instrumented(key, *slot, std::move(*il));
+  const il::RewriteStats& stats = rewritten->stats;
+  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites)",
+                     method->display_name, *slot, rewritten->body.size(), stats.branches_widened,
+                     stats.unknown_call_sites);
+  registry_.mark_instrumented(key, *slot, RewrittenCode{std::move(rewritten->body), std::move(rewritten->il_map)});
   return true;
 }
 
@@ -81,7 +82,7 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
   return tokens;
 }
 
-Result<std::vector<uint8_t>> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot) {
+Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot) {
   module.open_metadata();
   if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
 
@@ -157,7 +158,7 @@ Result<std::vector<uint8_t>> Instrumenter::rewrite(ModuleInfo& module, const Met
   // only once applied.
   hr = info_->ApplyMetaData(key.module);
   if (hr < 0) return hr_error("ApplyMetaData", hr);
-  return std::move(rewritten->body);
+  return rewritten;
 }
 
 }  // namespace clrprobe::agent

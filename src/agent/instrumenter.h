@@ -12,6 +12,7 @@
 #include "agent/probe_registry.h"
 #include "agent/task_tracker.h"
 #include "common/result.h"
+#include "il/rewriter.h"
 
 namespace clrprobe::stats {
 class StatsRegion;
@@ -29,7 +30,7 @@ class Instrumenter {
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
 
  private:
-  Result<std::vector<uint8_t>> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot);
+  Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot);
   Result<HookSignatureTokens> hook_tokens(ModuleInfo& module);
 
   abi::ICorProfilerInfo10* info_;

@@ -100,12 +100,12 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   }
 }
 
-void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, std::vector<uint8_t> il) {
+void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
   it->second.slot = slot;
-  it->second.rewritten_il = std::make_shared<const std::vector<uint8_t>>(std::move(il));
+  it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
   it->second.state = MethodState::Instrumented;
 }
 
@@ -135,11 +135,11 @@ void ProbeRegistry::discard_probe(uint32_t id) {
   probes_.erase(it);
 }
 
-std::shared_ptr<const std::vector<uint8_t>> ProbeRegistry::rewritten_il(const MethodKey& key) const {
+std::shared_ptr<const RewrittenCode> ProbeRegistry::rewritten(const MethodKey& key) const {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end() || it->second.state != MethodState::Instrumented) return nullptr;
-  return it->second.rewritten_il;
+  return it->second.rewritten;
 }
 
 std::optional<InstrumentedMethod> ProbeRegistry::method(const MethodKey& key) const {

@@ -20,6 +20,7 @@
 
 #include "agent/catalog.h"
 #include "agent/method_key.h"
+#include "il/il_map.h"
 #include "selector/selector.h"
 
 namespace clrprobe::agent {
@@ -61,6 +62,13 @@ struct Probe {
 
 enum class MethodState { Preparing, Instrumented, Failed };
 
+// What GetReJITParameters hands the runtime for a method: the rewritten body
+// and the map that keeps stack traces on the original offsets.
+struct RewrittenCode {
+  std::vector<uint8_t> il;
+  std::vector<il::IlMapEntry> il_map;
+};
+
 struct InstrumentedMethod {
   MethodKey key;
   std::string display_name;  // "Ns.Type::Method(int32)"
@@ -72,7 +80,7 @@ struct InstrumentedMethod {
   MethodState state = MethodState::Preparing;
   // Cached: re-adding a probe reuses it. Shared so that copies of this
   // record (reports, lists) do not copy the IL.
-  std::shared_ptr<const std::vector<uint8_t>> rewritten_il;
+  std::shared_ptr<const RewrittenCode> rewritten;
   uint32_t probe_count = 0;           // probes attached now; 0 = reverted
 };
 
@@ -108,7 +116,7 @@ class ProbeRegistry {
   // A task-returning method whose task cannot be tracked: measured to its
   // synchronous return, for `reason`.
   void set_task_fallback(const MethodKey& key, const std::string& reason);
-  void mark_instrumented(const MethodKey& key, int32_t slot, std::vector<uint8_t> il);
+  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code);
 
   // Marks the probe removed with its final figures; returns the methods no
   // probe uses any more (to revert). NotFound / already removed: nullopt.
@@ -118,8 +126,8 @@ class ProbeRegistry {
   // failed `add` changes nothing.
   void discard_probe(uint32_t id);
 
-  // The rewritten IL for GetReJITParameters (copied under the lock).
-  std::shared_ptr<const std::vector<uint8_t>> rewritten_il(const MethodKey& key) const;
+  // The rewritten code for GetReJITParameters (copied under the lock).
+  std::shared_ptr<const RewrittenCode> rewritten(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
 
  private:

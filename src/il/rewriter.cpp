@@ -333,6 +333,12 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   auto report = verify(*reread, after);
   if (!report) return with_context(report.error(), "rewritten body (rewriter bug)");
 
+  std::vector<uint32_t> new_starts;
+  new_starts.reserve(original.instructions.size());
+  for (size_t i = 0; i < original.instructions.size(); ++i) {
+    new_starts.push_back(static_cast<uint32_t>(layout->offsets[draft->first_of_original[i]]));
+  }
+  out.il_map = build_il_map(original, new_starts, static_cast<uint32_t>(layout->offsets[draft->handler_start]));
   out.body = std::move(encoded.value());
   out.locals_sig = std::move(locals->sig);
   out.locals_sig_token = *locals_token;

@@ -39,7 +39,9 @@
 // verbatim from the method signature, byref returns included) are appended
 // after the existing locals, so existing local indices do not change.
 //
-// Output: always a fat header and one fat EH section. InitLocals is kept as
+// Output: always a fat header and one fat EH section, plus the map from
+// original to new IL offsets (il_map.h) that keeps stack traces and source
+// lines those of the original code. InitLocals is kept as
 // in the original: setting it would silently start zeroing `stackalloc`
 // memory of [SkipLocalsInit] methods, and our new locals never need it:
 // START is stored before the try, RESULT before every leave to EPILOGUE,
@@ -67,6 +69,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "il/il_map.h"
 #include "il/verifier.h"
 
 namespace clrprobe::il {
@@ -124,7 +127,8 @@ struct RewriteStats {
 };
 
 struct RewrittenMethod {
-  std::vector<uint8_t> body;        // ready for SetILFunctionBody / SetILInstrumentedCodeMap users
+  std::vector<uint8_t> body;        // ready for SetILFunctionBody
+  std::vector<IlMapEntry> il_map;   // for SetILInstrumentedCodeMap: sorted by both offsets
   std::vector<uint8_t> locals_sig;  // the new LocalVarSig blob
   uint32_t locals_sig_token = 0;    // what token_for_locals returned
   uint16_t start_local = 0;         // index of START

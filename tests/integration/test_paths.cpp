@@ -24,6 +24,7 @@ std::string AsyncScenariosDll() {
   return FromEnvOr("CLRPROBE_ITEST_ASYNCSCENARIOS", CLRPROBE_ITEST_ASYNCSCENARIOS);
 }
 std::string AsyncWebDll() { return FromEnvOr("CLRPROBE_ITEST_ASYNCWEB", CLRPROBE_ITEST_ASYNCWEB); }
+std::string StackTracesDll() { return FromEnvOr("CLRPROBE_ITEST_STACKTRACES", CLRPROBE_ITEST_STACKTRACES); }
 std::string WorkDir() { return FromEnvOr("CLRPROBE_ITEST_WORK_DIR", CLRPROBE_ITEST_WORK_DIR); }
 
 bool FileExists(const std::string& path) {

@@ -14,6 +14,7 @@ std::string OrderServiceDll(); // CLRPROBE_ITEST_ORDERSERVICE: build/apps/OrderS
 std::string LiveServiceDll();  // CLRPROBE_ITEST_LIVESERVICE: build/apps/LiveService/LiveService.dll
 std::string AsyncScenariosDll();  // CLRPROBE_ITEST_ASYNCSCENARIOS: build/apps/AsyncScenarios/AsyncScenarios.dll
 std::string AsyncWebDll();        // CLRPROBE_ITEST_ASYNCWEB: build/apps/AsyncWeb/AsyncWeb.dll
+std::string StackTracesDll();     // CLRPROBE_ITEST_STACKTRACES: build/apps/StackTraces/StackTraces.dll
 std::string WorkDir();         // CLRPROBE_ITEST_WORK_DIR: scratch space for reports and logs
 
 bool FileExists(const std::string& path);
