@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "agent/call_site_effects.h"
 #include "agent/hook_signatures.h"
 #include "agent/log.h"
 #include "agent/metadata_names.h"
@@ -145,6 +146,11 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   input.hooks.exception_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_exception);
   input.hooks.enter_sig_token = tokens->enter;
   input.hooks.leave_sig_token = tokens->leave;
+  // Sized call sites let the verifier check the stack of the body we emit.
+  if (!module.call_site_effects) module.call_site_effects = std::make_shared<CallSiteEffects>(module.import.get());
+  input.stack_effects = [effects = module.call_site_effects](uint32_t token, il::Opcode op) {
+    return (*effects)(token, op);
+  };
 
   auto rewritten = il::rewrite_with_probe(input, [&](std::span<const uint8_t> sig) -> Result<uint32_t> {
     mdSignature token = 0;

@@ -15,6 +15,8 @@
 
 namespace clrprobe::agent {
 
+class CallSiteEffects;
+
 // StandAloneSig tokens for the calli signatures of the hit-path functions,
 // created once per module, lazily (the first time a method in it is probed).
 struct HookSignatureTokens {
@@ -53,6 +55,9 @@ struct ModuleInfo {
   std::mutex emit_mutex;  // guards emit and hook_tokens (metadata writes)
   HookSignatureTokens hook_tokens;
   std::optional<TaskTrackerModule> task_tracker;  // guarded by emit_mutex
+  // Stack effects of probed methods' call sites, made on the first rewrite;
+  // guarded by emit_mutex.
+  std::shared_ptr<CallSiteEffects> call_site_effects;
 
  private:
   mutable std::once_flag metadata_once_;

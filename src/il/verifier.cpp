@@ -250,6 +250,13 @@ StackEffect stack_effect_for_call(const MethodSig& callee, Opcode op) {
   return e;
 }
 
+std::optional<StackEffect> stack_effect_for_signature(std::span<const uint8_t> blob, Opcode op) {
+  auto sig = parse_method_sig(blob);
+  if (!sig) return std::nullopt;
+  if (op == Opcode::Newobj && !sig->has_this()) return std::nullopt;
+  return stack_effect_for_call(*sig, op);
+}
+
 Result<VerifyReport> verify(const MethodBody& body, const VerifyOptions& options) {
   return BodyChecker(body, options).run();
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 
 #include "common/result.h"
 #include "il/method_body.h"
@@ -39,6 +40,12 @@ using StackEffectResolver = std::function<std::optional<StackEffect>(uint32_t to
 //   newobj:        pops params, pushes the new object
 //   calli:         like call, plus the function pointer
 StackEffect stack_effect_for_call(const MethodSig& callee, Opcode op);
+
+// The same from a signature blob as the metadata holds it (MethodDefSig,
+// MethodRefSig, StandAloneMethodSig). nullopt when the blob does not parse as
+// a method signature, or names a static method for newobj (a constructor
+// always has `this`): the call site stays "unknown" rather than guessed.
+std::optional<StackEffect> stack_effect_for_signature(std::span<const uint8_t> blob, Opcode op);
 
 struct VerifyOptions {
   StackEffectResolver stack_effects;   // may be empty: calls become "unknown"
