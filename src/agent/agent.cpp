@@ -81,11 +81,11 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   region_ = std::move(region.value());
   stats::StatsRegion::install_global(region_.get());
 
-  registry_.set_slot_counter([region = region_.get()](int32_t slot) -> std::pair<uint64_t, uint64_t> {
+  registry_.set_slot_counter([region = region_.get()](int32_t slot) -> SlotCounts {
     auto reader = stats::StatsReader::view(region->bytes());
-    if (!reader) return {0, 0};
+    if (!reader) return {};
     auto snap = reader->snapshot(slot);
-    return snap ? std::pair{snap->calls, snap->exceptions} : std::pair<uint64_t, uint64_t>{0, 0};
+    return snap ? SlotCounts{snap->calls, snap->exceptions, snap->cancelled} : SlotCounts{};
   });
   instrumenter_ = std::make_unique<Instrumenter>(info_.get(), modules_, registry_, region_.get());
   controller_ = std::make_unique<RejitController>(info_.get(), *instrumenter_);

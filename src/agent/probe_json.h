@@ -12,8 +12,9 @@ class StatsReader;
 
 namespace clrprobe::agent {
 
-// {"calls", "exceptions", "latency_ns": {p50, p90, p99, max}} since the probe
-// attached (baselines subtracted). A removed probe returns its final figures.
+// {"calls", "exceptions", "cancelled", "in_flight", "latency_ns": {p50, p90,
+// p99, max}} since the probe attached (baselines subtracted; in_flight is a
+// gauge, as of now). A removed probe returns its final figures.
 nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, const stats::StatsReader* reader);
 
 // The protocol's probe object: id, selector, state, methods (name, slot,

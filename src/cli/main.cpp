@@ -128,9 +128,10 @@ Examples:
 constexpr const char* kStatsFooter = R"(
 Reads <pid>.probes.json and the stats region <pid>.stats from the runtime
 directory, without talking to the agent: works while the process runs and after
-it exited. Per probe: calls, exceptions and latency percentiles of the calls
-since it was added (removed probes keep their final figures). --json prints the
-schema of the report 'clrprobe run --report' writes.
+it exited. Per probe: calls, exceptions, cancelled tasks and latency
+percentiles of the calls since it was added, and the calls in flight now
+(removed probes keep their final figures). --json prints the schema of the
+report 'clrprobe run --report' writes.
 
 Examples:
   clrprobe stats -p 4242
@@ -138,10 +139,11 @@ Examples:
 
 constexpr const char* kMonitorFooter = R"(
 Redraws a table every interval (in place on a terminal, one block per interval
-otherwise): calls per second over the interval, total calls and exceptions, and
-p50/p90/p99/max latency of the calls completed during the interval (--cumulative:
-since the probe was added). Ends on Ctrl-C, or when the process exits (then it
-prints the final figures); both exit 0.
+otherwise): calls per second over the interval, total calls, exceptions and
+cancelled tasks, calls in flight now, and p50/p90/p99/max latency of the calls
+completed during the interval (--cumulative: since the probe was added). Ends
+on Ctrl-C, or when the process exits (then it prints the final figures); both
+exit 0.
 
 Examples:
   clrprobe monitor -p 4242

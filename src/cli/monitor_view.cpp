@@ -31,6 +31,8 @@ std::string render_monitor_table(const MonitorSample* previous, const MonitorSam
                    {"CALLS/S", Align::Right},
                    {"CALLS", Align::Right},
                    {"EXC", Align::Right},
+                   {"CANC", Align::Right},
+                   {"IN FLIGHT", Align::Right},
                    {"P50", Align::Right},
                    {"P90", Align::Right},
                    {"P99", Align::Right},
@@ -59,7 +61,8 @@ std::string render_monitor_table(const MonitorSample* previous, const MonitorSam
       have_latency = shown.completed > 0;
     }
     std::vector<std::string> cells = {std::to_string(probe.id), probe.state, probe.selector, rate,
-                                      format_count(now.calls), format_count(now.exceptions)};
+                                      format_count(now.calls), format_count(now.exceptions),
+                                      format_count(now.cancelled), format_count(now.in_flight)};
     const figures::LatencyNs latency = shown.latency();
     for (double v : {latency.p50, latency.p90, latency.p99, latency.max}) {
       cells.push_back(have_latency ? format_duration_ns(v) : "-");

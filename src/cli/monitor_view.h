@@ -3,6 +3,9 @@
 //
 //   CALLS/S     calls entered during the interval / its length
 //   CALLS, EXC  totals since each probe attached
+//   CANC        idem, async calls whose task was cancelled
+//   IN FLIGHT   calls started and not finished now (pending tasks); a gauge,
+//               so the same in both modes
 //   P50..MAX    latencies of the calls completed during the interval (the
 //               bucket-wise difference of the two cumulative histograms);
 //               "-" when none completed. The interval's MAX is exact when it

@@ -75,6 +75,8 @@ struct Row {
   std::string selector;
   std::string calls;
   std::string exceptions;
+  std::string cancelled;
+  std::string in_flight;
   std::string p50, p90, p99, max;
   std::vector<std::string> notes;  // lines printed under the row
 };
@@ -91,6 +93,11 @@ Row make_row(const json& probe, std::size_t index, const TableOptions& options) 
   auto exceptions = get_count(probe, "exceptions");
   row.calls = calls ? format_count(*calls) : "-";
   row.exceptions = exceptions ? format_count(*exceptions) : "-";
+  // Reports of older agents have neither: "-", not a made-up 0.
+  auto cancelled = get_count(probe, "cancelled");
+  auto in_flight = get_count(probe, "in_flight");
+  row.cancelled = cancelled ? format_count(*cancelled) : "-";
+  row.in_flight = in_flight ? format_count(*in_flight) : "-";
 
   const json* latency = field(probe, "latency_ns");
   auto latency_text = [&](const char* key) -> std::string {
@@ -193,15 +200,17 @@ std::string format_report_table(const json& report, const TableOptions& options)
   std::vector<Column> columns = {{"ID", Align::Right}};
   if (options.state_column) columns.push_back({"STATE", Align::Left});
   for (Column c : {Column{"SELECTOR", Align::Left, true}, Column{"CALLS", Align::Right},
-                   Column{"EXCEPTIONS", Align::Right}, Column{"P50", Align::Right},
-                   Column{"P90", Align::Right}, Column{"P99", Align::Right}, Column{"MAX", Align::Right}}) {
+                   Column{"EXCEPTIONS", Align::Right}, Column{"CANCELLED", Align::Right},
+                   Column{"IN FLIGHT", Align::Right}, Column{"P50", Align::Right}, Column{"P90", Align::Right},
+                   Column{"P99", Align::Right}, Column{"MAX", Align::Right}}) {
     columns.push_back(std::move(c));
   }
   TextTable table(std::move(columns));
   for (Row& r : rows) {
     std::vector<std::string> cells = {r.id};
     if (options.state_column) cells.push_back(r.state);
-    for (std::string* c : {&r.selector, &r.calls, &r.exceptions, &r.p50, &r.p90, &r.p99, &r.max}) {
+    for (std::string* c :
+         {&r.selector, &r.calls, &r.exceptions, &r.cancelled, &r.in_flight, &r.p50, &r.p90, &r.p99, &r.max}) {
       cells.push_back(std::move(*c));
     }
     table.add_row(std::move(cells), std::move(r.notes));

@@ -2,7 +2,7 @@
 // (CLRPROBE_REPORT). Expected shape, every field optional:
 //   {"pid": N, "stats_file": "...",
 //    "probes": [{"id": N, "selector": "...", "methods": ["Ns.T::M(sig)", ...],
-//                "calls": N, "exceptions": N,
+//                "calls": N, "exceptions": N, "cancelled": N, "in_flight": N,
 //                "latency_ns": {"p50": x, "p90": x, "p99": x, "max": x},
 //                "refused": [{"method": "...", "reason": "..."}],
 //                "state": "active"|"pending"|"removed"

@@ -31,6 +31,18 @@ json monotonic_sum(const char* name, const char* description, const char* unit, 
             {"dataPoints", std::move(points)}}}};
 }
 
+json gauge(const char* name, const char* description, const char* unit, json points) {
+  return {{"name", name}, {"description", description}, {"unit", unit}, {"gauge", {{"dataPoints", std::move(points)}}}};
+}
+
+// A counter's point: cumulative since the process started.
+json count_point(const json& attributes, const std::string& start, const std::string& now, uint64_t value) {
+  return {{"attributes", attributes},
+          {"startTimeUnixNano", start},
+          {"timeUnixNano", now},
+          {"asInt", std::to_string(value)}};
+}
+
 json process_metrics(const ProcessSnapshot& p, uint64_t time_unix_ns) {
   const std::string start = std::to_string(p.start_unix_ns);
   const std::string now = std::to_string(time_unix_ns);
@@ -38,18 +50,17 @@ json process_metrics(const ProcessSnapshot& p, uint64_t time_unix_ns) {
   for (double b : latency_bounds_seconds()) bounds.push_back(b);
   json calls = json::array();
   json exceptions = json::array();
+  json cancelled = json::array();
+  json in_flight = json::array();
   json latency = json::array();
   for (const ProbeSnapshot& probe : p.probes) {
     for (const MethodFigures& m : probe.methods) {
       const json attributes = point_attributes(probe, m);
-      calls.push_back({{"attributes", attributes},
-                       {"startTimeUnixNano", start},
-                       {"timeUnixNano", now},
-                       {"asInt", std::to_string(m.calls)}});
-      exceptions.push_back({{"attributes", attributes},
-                            {"startTimeUnixNano", start},
-                            {"timeUnixNano", now},
-                            {"asInt", std::to_string(m.exceptions)}});
+      calls.push_back(count_point(attributes, start, now, m.calls));
+      exceptions.push_back(count_point(attributes, start, now, m.exceptions));
+      cancelled.push_back(count_point(attributes, start, now, m.cancelled));
+      // A gauge's value is of its instant: no start time.
+      in_flight.push_back({{"attributes", attributes}, {"timeUnixNano", now}, {"asInt", std::to_string(m.in_flight)}});
       json buckets = json::array();
       for (uint64_t n : m.latency.counts) buckets.push_back(std::to_string(n));
       json point = {{"attributes", attributes},
@@ -70,6 +81,12 @@ json process_metrics(const ProcessSnapshot& p, uint64_t time_unix_ns) {
   metrics.push_back(monotonic_sum("clrprobe.exceptions",
                                   "Calls of a probed method that ended with an exception, since its probe was added.",
                                   "{exception}", std::move(exceptions)));
+  metrics.push_back(monotonic_sum("clrprobe.cancelled",
+                                  "Calls of a probed async method whose task was cancelled, since its probe was added.",
+                                  "{call}", std::move(cancelled)));
+  metrics.push_back(gauge("clrprobe.in_flight",
+                          "Calls of a probed method started and not finished (async: tasks pending).", "{call}",
+                          std::move(in_flight)));
   metrics.push_back({{"name", "clrprobe.latency"},
                      {"description", "Latency of completed calls of a probed method (sum approximate)."},
                      {"unit", "s"},

@@ -11,6 +11,8 @@
 //     metrics:
 //       clrprobe.calls       sum, aggregationTemporality 2 (CUMULATIVE), isMonotonic, asInt
 //       clrprobe.exceptions  sum, idem
+//       clrprobe.cancelled   sum, idem (async calls whose task was cancelled)
+//       clrprobe.in_flight   gauge, asInt: calls started and not finished (no start time)
 //       clrprobe.latency     histogram (unit "s"), aggregationTemporality 2:
 //                            count, sum (approximate, latency_buckets.h), bucketCounts
 //                            (not cumulative, explicitBounds + 1 of them), explicitBounds, max

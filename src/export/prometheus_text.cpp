@@ -134,6 +134,18 @@ std::string prometheus_text(const HostSnapshot& s) {
     append_sample(out, "clrprobe_exceptions_total", method_labels(p, probe, m), std::to_string(m.exceptions));
   });
 
+  append_header(out, "clrprobe_cancelled_total", "counter",
+                "Calls of a probed async method whose task was cancelled, since its probe was added.");
+  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
+    append_sample(out, "clrprobe_cancelled_total", method_labels(p, probe, m), std::to_string(m.cancelled));
+  });
+
+  append_header(out, "clrprobe_in_flight", "gauge",
+                "Calls of a probed method started and not finished (async: tasks pending).");
+  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
+    append_sample(out, "clrprobe_in_flight", method_labels(p, probe, m), std::to_string(m.in_flight));
+  });
+
   append_header(out, "clrprobe_latency_seconds", "histogram",
                 "Latency of completed calls of a probed method (sum approximate: bucket midpoints, within 6.25%).");
   const auto bounds = latency_bounds_seconds();

@@ -6,6 +6,8 @@
 //                                           gauge    methods a probe instruments (0: pending)
 //   clrprobe_calls_total{pid,process,probe_id,selector,method}       counter
 //   clrprobe_exceptions_total{...same labels}                        counter
+//   clrprobe_cancelled_total{...same labels}                         counter  async tasks cancelled
+//   clrprobe_in_flight{...same labels}                               gauge    calls not finished now
 //   clrprobe_latency_seconds_bucket{...same labels, le}              histogram (latency_buckets.h)
 //   clrprobe_latency_seconds_sum / _count{...same labels}
 //

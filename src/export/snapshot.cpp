@@ -29,6 +29,8 @@ ProbeSnapshot read_probe(const figures::ProbeEntry& probe, const stats::StatsRea
     m.method = method.name;
     m.calls = f.calls;
     m.exceptions = f.exceptions;
+    m.cancelled = f.cancelled;
+    m.in_flight = f.in_flight;
     m.latency = collapse_latency(f.histogram, f.max_ticks, f.ticks_per_ns);
     out.methods.push_back(std::move(m));
   }

@@ -1,12 +1,12 @@
 // What the exporters publish, read from the agents' files: per process (its
 // stats region <pid>.stats and probes file <pid>.probes.json, see
-// src/common/runtime_paths.h), per probe, per method: calls, exceptions and
-// the collapsed latency histogram.
+// src/common/runtime_paths.h), per probe, per method: calls, exceptions,
+// cancelled, in_flight and the collapsed latency histogram.
 //
 // A method's figures are those of src/cli/figures (probe_figures) for the
 // probe restricted to that method: the slot's counters minus the method
-// entry's baseline, so a probe counts from its own start. The histogram is
-// the slot's (baselines only cover counts). Summing a probe's methods gives
+// entry's baseline, so a probe counts from its own start. The histogram and
+// in_flight (a gauge) are the slot's (baselines only cover counters). Summing a probe's methods gives
 // `clrprobe stats`'s figures of the probe.
 //
 // A removed probe is published with the same per-method figures: its
@@ -31,6 +31,8 @@ struct MethodFigures {
   std::string method;   // "Ns.Type::Method(int32)"
   uint64_t calls = 0;
   uint64_t exceptions = 0;
+  uint64_t cancelled = 0;  // async: the task was cancelled
+  uint64_t in_flight = 0;  // started, not finished, now
   CollapsedLatency latency;
 };
 

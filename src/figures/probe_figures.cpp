@@ -31,6 +31,8 @@ ProbeFigures probe_figures(const ProbeEntry& probe, const stats::StatsReader* re
   if (probe.removed() && probe.final_figures) {
     total.calls = probe.final_figures->calls;
     total.exceptions = probe.final_figures->exceptions;
+    total.cancelled = probe.final_figures->cancelled;
+    total.in_flight = probe.final_figures->in_flight;
     total.frozen_latency = probe.final_figures->latency;
     return total;
   }
@@ -42,6 +44,8 @@ ProbeFigures probe_figures(const ProbeEntry& probe, const stats::StatsReader* re
     if (!snapshot) continue;  // outside the region: nothing to count
     total.calls += minus(snapshot->calls, method.baseline_calls);
     total.exceptions += minus(snapshot->exceptions, method.baseline_exceptions);
+    total.cancelled += minus(snapshot->cancelled, method.baseline_cancelled);
+    total.in_flight += snapshot->in_flight();  // pending now, whoever started it
     total.histogram.merge(snapshot->histogram);
     total.max_ticks = std::max(total.max_ticks, snapshot->max_ticks);
   }
@@ -52,9 +56,11 @@ ProbeFigures probe_figures(const ProbeEntry& probe, const stats::StatsReader* re
 ProbeFigures interval_figures(const ProbeFigures& earlier, const ProbeFigures& later) {
   ProbeFigures delta;
   delta.ticks_per_ns = later.ticks_per_ns;
+  delta.in_flight = later.in_flight;  // a gauge: its value at the interval's end
   if (later.frozen_latency) return delta;
   delta.calls = minus(later.calls, earlier.calls);
   delta.exceptions = minus(later.exceptions, earlier.exceptions);
+  delta.cancelled = minus(later.cancelled, earlier.cancelled);
   const auto& now = later.histogram.counts();
   const auto& before = earlier.histogram.counts();
   uint32_t top = stats::kBucketCount;  // highest non-empty bucket of the interval
@@ -88,6 +94,8 @@ nlohmann::json probe_report_json(const ProbeEntry& probe, const ProbeFigures& fi
   const LatencyNs latency = figures.latency();
   entry["calls"] = figures.calls;
   entry["exceptions"] = figures.exceptions;
+  entry["cancelled"] = figures.cancelled;
+  entry["in_flight"] = figures.in_flight;
   entry["latency_ns"] = {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}};
   return entry;
 }

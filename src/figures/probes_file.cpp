@@ -60,7 +60,8 @@ Result<MethodRef> parse_method(const json& entry, const std::string& where) {
   if (const json* baseline = member(entry, "baseline")) {
     if (!baseline->is_object()) return invalid(where + ": baseline is not an object");
     for (auto [key, out] : {std::pair{"calls", &method.baseline_calls},
-                            std::pair{"exceptions", &method.baseline_exceptions}}) {
+                            std::pair{"exceptions", &method.baseline_exceptions},
+                            std::pair{"cancelled", &method.baseline_cancelled}}) {
       const json* v = member(*baseline, key);
       if (v == nullptr) continue;
       auto count = as_count(*v);
@@ -77,6 +78,8 @@ std::optional<FinalFigures> parse_final(const json& object) {
   FinalFigures f;
   if (const json* v = member(*final_json, "calls")) f.calls = as_count(*v).value_or(0);
   if (const json* v = member(*final_json, "exceptions")) f.exceptions = as_count(*v).value_or(0);
+  if (const json* v = member(*final_json, "cancelled")) f.cancelled = as_count(*v).value_or(0);
+  if (const json* v = member(*final_json, "in_flight")) f.in_flight = as_count(*v).value_or(0);
   if (const json* latency = member(*final_json, "latency_ns"); latency != nullptr && latency->is_object()) {
     f.latency.p50 = number_or_zero(*latency, "p50");
     f.latency.p90 = number_or_zero(*latency, "p90");
@@ -169,8 +172,9 @@ json probe_object_json(const ProbeEntry& probe) {
   json methods = json::array();
   for (const MethodRef& m : probe.methods) {
     json entry = {{"name", m.name}, {"slot", m.slot}, {"async", m.async}};
-    if (m.baseline_calls != 0 || m.baseline_exceptions != 0) {
-      entry["baseline"] = {{"calls", m.baseline_calls}, {"exceptions", m.baseline_exceptions}};
+    if (m.baseline_calls != 0 || m.baseline_exceptions != 0 || m.baseline_cancelled != 0) {
+      entry["baseline"] = {
+          {"calls", m.baseline_calls}, {"exceptions", m.baseline_exceptions}, {"cancelled", m.baseline_cancelled}};
     }
     methods.push_back(std::move(entry));
   }
@@ -186,6 +190,8 @@ json probe_object_json(const ProbeEntry& probe) {
     const FinalFigures& f = *probe.final_figures;
     object["final"] = {{"calls", f.calls},
                        {"exceptions", f.exceptions},
+                       {"cancelled", f.cancelled},
+                       {"in_flight", f.in_flight},
                        {"latency_ns",
                         {{"p50", f.latency.p50}, {"p90", f.latency.p90}, {"p99", f.latency.p99}, {"max", f.latency.max}}}};
   }

@@ -23,9 +23,12 @@ struct LatencyNs {
 };
 
 // Figures frozen by the agent when a probe was removed ("final").
+// Fields an older agent did not write read as 0.
 struct FinalFigures {
   uint64_t calls = 0;
   uint64_t exceptions = 0;
+  uint64_t cancelled = 0;
+  uint64_t in_flight = 0;  // calls unfinished when the probe was removed
   LatencyNs latency;
 };
 
@@ -37,6 +40,7 @@ struct MethodRef {
   // earlier probe counts, for this probe, from the probe's own start.
   uint64_t baseline_calls = 0;
   uint64_t baseline_exceptions = 0;
+  uint64_t baseline_cancelled = 0;  // absent in older files: 0
 };
 
 struct RefusedMethod {

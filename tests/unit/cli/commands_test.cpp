@@ -123,6 +123,8 @@ struct Fabricated {
     const int32_t b = region.add_slot("Ns.T::B()");
     for (int i = 0; i < 6; ++i) region.record(a, 1000, i == 0);
     for (int i = 0; i < 4; ++i) region.record(b, 3000, i < 2, 5);
+    region.record_cancelled(b, 3000);
+    region.enter(a, 2);  // pending
     json probes = {
         {"pid", std::stoi(file_pid)},
         {"probes",
@@ -130,7 +132,7 @@ struct Fabricated {
            {"methods", {method_json("Ns.T::A()", a, 2, 1), method_json("Ns.T::B()", b)}}, {"refused", json::array()}},
           {{"id", 2}, {"selector", "Ns.T::B"}, {"state", "removed"}, {"methods", {method_json("Ns.T::B()", b)}},
            {"refused", json::array()},
-           {"final", {{"calls", 1}, {"exceptions", 0},
+           {"final", {{"calls", 1}, {"exceptions", 0}, {"cancelled", 1}, {"in_flight", 1},
                       {"latency_ns", {{"p50", 3000.0}, {"p90", 3000.0}, {"p99", 3000.0}, {"max", 3000.0}}}}}}}}};
     dir.write(file_pid + ".probes.json", probes.dump());
   }
@@ -143,14 +145,18 @@ void expect_fabricated_figures(const json& report) {
   EXPECT_EQ(p1["selector"], "Ns.T::*");
   EXPECT_EQ(p1["state"], "active");
   EXPECT_EQ(p1["methods"], json::array({"Ns.T::A()", "Ns.T::B()"}));
-  EXPECT_EQ(p1["calls"], (6 - 2) + 4);
+  EXPECT_EQ(p1["calls"], (8 - 2) + 5);
   EXPECT_EQ(p1["exceptions"], (1 - 1) + 2);
+  EXPECT_EQ(p1["cancelled"], 1);
+  EXPECT_EQ(p1["in_flight"], 2);
   EXPECT_DOUBLE_EQ(p1["latency_ns"]["max"].get<double>(), 3000.0);
   const double mid1000 = static_cast<double>(stats::bucket_midpoint(stats::bucket_index(1000)));
-  EXPECT_DOUBLE_EQ(p1["latency_ns"]["p50"].get<double>(), mid1000);  // 6 of 10 calls took 1 µs
+  EXPECT_DOUBLE_EQ(p1["latency_ns"]["p50"].get<double>(), mid1000);  // 6 of 11 calls took 1 µs
   const json& p2 = report["probes"][1];
   EXPECT_EQ(p2["state"], "removed");
   EXPECT_EQ(p2["calls"], 1);
+  EXPECT_EQ(p2["cancelled"], 1);  // frozen
+  EXPECT_EQ(p2["in_flight"], 1);
   EXPECT_DOUBLE_EQ(p2["latency_ns"]["p99"].get<double>(), 3000.0);
 }
 
@@ -180,9 +186,10 @@ TEST_F(CommandsTest, StatsAfterTheProcessExited) {
   CliRun table = run_cli({"stats", "-p", gone_text});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_TRUE(contains(table.out, "clrprobe stats for pid " + gone_text + " (exited): 2 probes")) << table.out;
-  EXPECT_TRUE(contains(table.out, "ID  STATE    SELECTOR  CALLS  EXCEPTIONS")) << table.out;
-  EXPECT_TRUE(contains(table.out, " 1  active   Ns.T::*       8           2")) << table.out;
-  EXPECT_TRUE(contains(table.out, " 2  removed  Ns.T::B       1           0  3.00 µs  3.00 µs  3.00 µs  3.00 µs"))
+  EXPECT_TRUE(contains(table.out, "ID  STATE    SELECTOR  CALLS  EXCEPTIONS  CANCELLED  IN FLIGHT")) << table.out;
+  EXPECT_TRUE(contains(table.out, " 1  active   Ns.T::*      11           2          1          2")) << table.out;
+  EXPECT_TRUE(contains(table.out, " 2  removed  Ns.T::B       1           0          1          1  3.00 µs  3.00 µs  "
+                                  "3.00 µs  3.00 µs"))
       << table.out;
 }
 
@@ -263,8 +270,8 @@ TEST_F(CommandsTest, MonitorPrintsOneBlockPerIntervalWhenNotATerminal) {
     ++blocks;
   }
   EXPECT_EQ(blocks, 2u) << r.out;
-  EXPECT_TRUE(contains(r.out, "ID  STATE    SELECTOR  CALLS/S  CALLS  EXC")) << r.out;
-  EXPECT_TRUE(contains(r.out, " 1  active   Ns.T::*       0.0      8    2    -")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ID  STATE    SELECTOR  CALLS/S  CALLS  EXC  CANC  IN FLIGHT")) << r.out;
+  EXPECT_TRUE(contains(r.out, " 1  active   Ns.T::*       0.0     11    2     1          2    -")) << r.out;
   EXPECT_FALSE(contains(r.out, "\x1b[")) << "escape sequences in a pipe";
 }
 
@@ -289,7 +296,7 @@ TEST_F(CommandsTest, MonitorEndsWhenTheProcessExits) {
   reaper.join();
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "process " + child_text + " exited; final figures:")) << r.out;
-  EXPECT_TRUE(contains(r.out, " 1  active   Ns.T::*       8           2")) << r.out;
+  EXPECT_TRUE(contains(r.out, " 1  active   Ns.T::*      11           2          1          2")) << r.out;
 }
 
 TEST_F(CommandsTest, MonitorStopsOnSigint) {

@@ -71,12 +71,31 @@ TEST_F(FiguresTest, SubtractsEachMethodsBaseline) {
   EXPECT_EQ(f.exceptions, 1u + 3u);
 }
 
-TEST_F(FiguresTest, BaselineAboveTheCountSaturatesAtZero) {
-  region.record(a, 100);
+TEST_F(FiguresTest, CancelledSubtractsItsBaselineButInFlightIsAGaugeWithoutOne) {
+  for (int i = 0; i < 7; ++i) region.record(a, 100);
+  for (int i = 0; i < 3; ++i) region.record_cancelled(a, 100, /*stripe=*/2);
+  region.enter(a, 4);  // pending tasks
+  for (int i = 0; i < 2; ++i) region.record_cancelled(b, 100);
+  region.enter(b, 1, /*stripe=*/15);
   auto reader = region.reader();
-  ProbeFigures f = probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a, 50, 50)}}}), &reader);
+  // A was shared: 6 calls, 2 of them cancelled, before this probe. B's entry is
+  // an older agent's: no cancelled baseline (0).
+  ProbeEntry probe = probe_of({{"id", 2}, {"methods", {method_json("A", a, 6, 0, 2), method_json("B", b, 1, 0)}}});
+  ProbeFigures f = probe_figures(probe, &reader);
+  EXPECT_EQ(f.cancelled, (3u - 2u) + 2u);
+  EXPECT_EQ(f.exceptions, 0u);  // a cancelled task is not an exception
+  // Pending now, whenever they started: 4 + 1, although the baselines exceed them.
+  EXPECT_EQ(f.in_flight, 5u);
+  EXPECT_EQ(f.calls, (14u - 6u) + (3u - 1u));
+}
+
+TEST_F(FiguresTest, BaselineAboveTheCountSaturatesAtZero) {
+  region.record_cancelled(a, 100);
+  auto reader = region.reader();
+  ProbeFigures f = probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a, 50, 50, 50)}}}), &reader);
   EXPECT_EQ(f.calls, 0u);
   EXPECT_EQ(f.exceptions, 0u);
+  EXPECT_EQ(f.cancelled, 0u);
 }
 
 TEST_F(FiguresTest, ASlotListedTwiceCountsOnce) {
@@ -95,18 +114,29 @@ TEST_F(FiguresTest, RemovedProbeKeepsItsFinalFigures) {
   json object = {{"id", 3},
                  {"state", "removed"},
                  {"methods", {method_json("A", a)}},
-                 {"final", {{"calls", 7}, {"exceptions", 1},
+                 {"final", {{"calls", 7}, {"exceptions", 1}, {"cancelled", 2}, {"in_flight", 3},
                             {"latency_ns", {{"p50", 10.0}, {"p90", 20.0}, {"p99", 30.0}, {"max", 40.0}}}}}};
+  region.enter(a, 9);  // pending in the slot now: not the frozen probe's
   ProbeFigures f = probe_figures(probe_of(object), &reader);
   EXPECT_EQ(f.calls, 7u);
   EXPECT_EQ(f.exceptions, 1u);
+  EXPECT_EQ(f.cancelled, 2u);
+  EXPECT_EQ(f.in_flight, 3u);
   LatencyNs l = f.latency();
   EXPECT_DOUBLE_EQ(l.p50, 10.0);
   EXPECT_DOUBLE_EQ(l.max, 40.0);
 
+  // An older agent froze neither figure: 0.
+  object["final"].erase("cancelled");
+  object["final"].erase("in_flight");
+  ProbeFigures old = probe_figures(probe_of(object), &reader);
+  EXPECT_EQ(old.cancelled, 0u);
+  EXPECT_EQ(old.in_flight, 0u);
+
   // Without final figures a removed probe reads its slots.
   object.erase("final");
-  EXPECT_EQ(probe_figures(probe_of(object), &reader).calls, 20u);
+  EXPECT_EQ(probe_figures(probe_of(object), &reader).calls, 29u);
+  EXPECT_EQ(probe_figures(probe_of(object), &reader).in_flight, 9u);
 }
 
 TEST_F(FiguresTest, PendingProbeAndUnknownSlotsAreZero) {
@@ -162,9 +192,30 @@ TEST_F(FiguresTest, IntervalSubtractsCountsAndBuckets) {
   EXPECT_DOUBLE_EQ(idle.latency().max, 0.0);
 }
 
+TEST_F(FiguresTest, IntervalSubtractsCancelledButKeepsTheLaterInFlight) {
+  ProbeEntry probe = probe_of({{"id", 1}, {"methods", {method_json("A", a)}}});
+  region.record_cancelled(a, 100);
+  region.enter(a, 5);
+  auto reader = region.reader();
+  ProbeFigures before = probe_figures(probe, &reader);
+  for (int i = 0; i < 3; ++i) region.record_cancelled(a, 100);
+  region.enter(a, 2);
+  ProbeFigures after = probe_figures(probe, &reader);
+  ProbeFigures delta = interval_figures(before, after);
+  EXPECT_EQ(delta.cancelled, 3u);
+  EXPECT_EQ(delta.in_flight, 7u);  // the gauge's value at the end, not 7 - 5
+
+  // Fewer pending than before: still the later value (a difference would saturate at 0).
+  ProbeFigures fewer = after;
+  fewer.in_flight = 1;
+  EXPECT_EQ(interval_figures(after, fewer).in_flight, 1u);
+}
+
 TEST_F(FiguresTest, ReportJsonHasTheStartupReportSchema) {
   region.record(a, 100);
   region.record(a, 300, true);
+  region.record_cancelled(a, 100);
+  region.enter(a, 2);
   auto reader = region.reader();
   ProbeEntry probe = probe_of({{"id", 9},
                                {"selector", "Ns.T::A"},
@@ -180,8 +231,10 @@ TEST_F(FiguresTest, ReportJsonHasTheStartupReportSchema) {
   EXPECT_EQ(entry["refused"][0]["reason"], "no_il_body: abstract");
   EXPECT_EQ(entry["note"], "hello");
   EXPECT_EQ(entry["method_details"][0]["slot"], a);
-  EXPECT_EQ(entry["calls"], 2);
+  EXPECT_EQ(entry["calls"], 5);
   EXPECT_EQ(entry["exceptions"], 1);
+  EXPECT_EQ(entry["cancelled"], 1);
+  EXPECT_EQ(entry["in_flight"], 2);
   EXPECT_DOUBLE_EQ(entry["latency_ns"]["p50"].get<double>(), mid(100));
   EXPECT_DOUBLE_EQ(entry["latency_ns"]["max"].get<double>(), 300);
   for (const char* key : {"p50", "p90", "p99", "max"}) EXPECT_TRUE(entry["latency_ns"].contains(key)) << key;

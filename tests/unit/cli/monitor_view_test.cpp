@@ -32,11 +32,11 @@ TEST(MonitorView, FirstSampleHasNoRateOrIntervalLatency) {
   MonitorSample sample = take_sample(probes_for(a), &reader);
   std::string table = render_monitor_table(nullptr, sample, {});
   EXPECT_EQ(table.substr(0, table.find('\n')),
-            "ID  STATE   SELECTOR  CALLS/S  CALLS  EXC  P50  P90  P99  MAX");
-  EXPECT_EQ(row(table), " 1  active  Ns.T::A         -      1    0    -    -    -    -");
+            "ID  STATE   SELECTOR  CALLS/S  CALLS  EXC  CANC  IN FLIGHT  P50  P90  P99  MAX");
+  EXPECT_EQ(row(table), " 1  active  Ns.T::A         -      1    0     0          0    -    -    -    -");
   // Cumulative latencies need no previous sample.
   table = render_monitor_table(nullptr, sample, {.cumulative = true});
-  EXPECT_EQ(row(table), " 1  active  Ns.T::A         -      1    0  1.00 µs  1.00 µs  1.00 µs  1.00 µs");
+  EXPECT_EQ(row(table), " 1  active  Ns.T::A         -      1    0     0          0  1.00 µs  1.00 µs  1.00 µs  1.00 µs");
 }
 
 TEST(MonitorView, RateAndLatencyOfTheInterval) {
@@ -51,7 +51,8 @@ TEST(MonitorView, RateAndLatencyOfTheInterval) {
 
   std::string table = render_monitor_table(&before, after, {});
   // 2 µs falls in the bucket [1920, 2048): its midpoint is 1.98 µs.
-  EXPECT_EQ(row(table), " 1  active  Ns.T::A       5.0     60    2  1.98 µs  1.98 µs  1.98 µs  1.98 µs") << table;
+  EXPECT_EQ(row(table), " 1  active  Ns.T::A       5.0     60    2     0          0  1.98 µs  1.98 µs  1.98 µs  1.98 µs")
+      << table;
   table = render_monitor_table(&before, after, {.cumulative = true});
   EXPECT_NE(row(table).find("1.00 ms"), std::string::npos) << table;
 
@@ -59,7 +60,26 @@ TEST(MonitorView, RateAndLatencyOfTheInterval) {
   MonitorSample idle = take_sample(probes_for(a), &reader);
   idle.taken = after.taken + std::chrono::seconds(1);
   EXPECT_EQ(row(render_monitor_table(&after, idle, {})),
-            " 1  active  Ns.T::A       0.0     60    2    -    -    -    -");
+            " 1  active  Ns.T::A       0.0     60    2     0          0    -    -    -    -");
+}
+
+TEST(MonitorView, CancelledIsATotalAndInFlightThePendingCallsNow) {
+  FakeRegion region;
+  int32_t a = region.add_slot("Ns.T::A()");
+  region.record_cancelled(a, 1000);
+  region.enter(a, 3);
+  auto reader = region.reader();
+  MonitorSample before = take_sample(probes_for(a), &reader);
+  region.record_cancelled(a, 1000);
+  region.enter(a, 1);
+  MonitorSample after = take_sample(probes_for(a), &reader);
+  after.taken = before.taken + std::chrono::seconds(1);
+  // Both modes: 2 cancelled since the probe attached, 4 pending now.
+  for (bool cumulative : {false, true}) {
+    const std::string line = row(render_monitor_table(&before, after, {.cumulative = cumulative}));
+    const std::string figures = " 1  active  Ns.T::A       2.0      6    0     2          4";
+    EXPECT_EQ(line.substr(0, figures.size()), figures) << line;
+  }
 }
 
 TEST(MonitorView, NoProbes) {

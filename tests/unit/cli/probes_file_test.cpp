@@ -13,7 +13,7 @@ using nlohmann::json;
 TEST(ProbesFile, ParsesAFullProbeObject) {
   json object = json::parse(R"JSON({"id": 3, "selector": "MyApp.Orders.*::Process*", "state": "active",
     "methods": [{"name": "MyApp.Orders.Queue::Process(int32)", "slot": 12, "async": true,
-                 "baseline": {"calls": 5, "exceptions": 2}}],
+                 "baseline": {"calls": 5, "exceptions": 2, "cancelled": 1}}],
     "refused": [{"method": "MyApp.Orders.IQueue::Process(int32)", "reason": "no_il_body: abstract method"}],
     "note": "async methods ..."})JSON");
   auto probe = parse_probe_object(object);
@@ -27,6 +27,7 @@ TEST(ProbesFile, ParsesAFullProbeObject) {
   EXPECT_TRUE(probe->methods[0].async);
   EXPECT_EQ(probe->methods[0].baseline_calls, 5u);
   EXPECT_EQ(probe->methods[0].baseline_exceptions, 2u);
+  EXPECT_EQ(probe->methods[0].baseline_cancelled, 1u);
   ASSERT_EQ(probe->refused.size(), 1u);
   EXPECT_EQ(probe->refused[0].reason, "no_il_body: abstract method");
   EXPECT_EQ(probe->note, "async methods ...");
@@ -48,6 +49,29 @@ TEST(ProbesFile, MissingOptionalFieldsHaveDefaults) {
   EXPECT_EQ(named->methods[0].slot, -1);
 }
 
+TEST(ProbesFile, OlderFilesWithoutCancelledOrInFlightReadAsZero) {
+  auto probe = parse_probe_object(json::parse(R"JSON({"id": 1, "state": "removed",
+    "methods": [{"name": "A::B()", "slot": 0, "baseline": {"calls": 5, "exceptions": 2}}],
+    "final": {"calls": 4, "exceptions": 1, "latency_ns": {"p50": 1.5}}})JSON"));
+  ASSERT_TRUE(probe.ok()) << probe.error().describe();
+  EXPECT_EQ(probe->methods[0].baseline_cancelled, 0u);
+  ASSERT_TRUE(probe->final_figures.has_value());
+  EXPECT_EQ(probe->final_figures->cancelled, 0u);
+  EXPECT_EQ(probe->final_figures->in_flight, 0u);
+}
+
+TEST(ProbesFile, FrozenFiguresCarryCancelledAndInFlightBothWays) {
+  json object = json::parse(R"JSON({"id": 2, "selector": "A::*", "state": "removed", "methods": [], "refused": [],
+    "final": {"calls": 9, "exceptions": 1, "cancelled": 3, "in_flight": 2,
+              "latency_ns": {"p50": 1.0, "p90": 2.0, "p99": 3.0, "max": 4.0}}})JSON");
+  auto probe = parse_probe_object(object);
+  ASSERT_TRUE(probe.ok()) << probe.error().describe();
+  ASSERT_TRUE(probe->final_figures.has_value());
+  EXPECT_EQ(probe->final_figures->cancelled, 3u);
+  EXPECT_EQ(probe->final_figures->in_flight, 2u);
+  EXPECT_EQ(probe_object_json(*probe), object);
+}
+
 TEST(ProbesFile, OlderBooleanStatesAreUnderstood) {
   EXPECT_EQ(parse_probe_object({{"id", 1}, {"removed", true}})->state, "removed");
   EXPECT_EQ(parse_probe_object({{"id", 1}, {"pending", true}})->state, "pending");
@@ -62,6 +86,7 @@ TEST(ProbesFile, RejectsWhatFiguresDependOn) {
   EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", "A"}}).ok());          // not an array
   EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", {{{"slot", "1"}}}}}).ok());
   EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", {{{"slot", 1}, {"baseline", {{"calls", -2}}}}}}}).ok());
+  EXPECT_FALSE(parse_probe_object({{"id", 1}, {"methods", {{{"slot", 1}, {"baseline", {{"cancelled", "1"}}}}}}}).ok());
   auto bad = parse_probes_file({{"pid", 5}, {"probes", {{{"id", 1}}, {{"id", "x"}}}}});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("entry 2"), std::string::npos) << bad.error().message;

@@ -55,7 +55,7 @@ json sample_report() {
     "probes": [
       {"id": 1, "selector": "MyApp.*::Get*",
        "methods": ["MyApp.Orders.Store::GetById(int32)", "MyApp.Orders.Store::GetAll()"],
-       "calls": 1234567, "exceptions": 2,
+       "calls": 1234567, "exceptions": 2, "cancelled": 7, "in_flight": 8,
        "latency_ns": {"p50": 1200, "p90": 3400.5, "p99": 12000, "max": 1020000},
        "refused": [{"method": "MyApp.Orders.Store::GetTail()", "reason": "unsupported_tail_call"}],
        "removed": false},
@@ -69,7 +69,7 @@ TEST(ReportTable, ShowsProbesMethodsAndUnits) {
   EXPECT_CONTAINS(table, "clrprobe report for pid 4242: 2 probes");
   EXPECT_CONTAINS(table, "stats file: /tmp/clrprobe-0/4242.stats");
   EXPECT_CONTAINS(table, "ID  SELECTOR");
-  EXPECT_CONTAINS(table, "CALLS  EXCEPTIONS");
+  EXPECT_CONTAINS(table, "CALLS  EXCEPTIONS  CANCELLED  IN FLIGHT  ");
   EXPECT_CONTAINS(table, "MyApp.*::Get*");
   EXPECT_CONTAINS(table, "1,234,567");
   EXPECT_CONTAINS(table, "1.20 µs");
@@ -100,8 +100,16 @@ TEST(ReportTable, ColumnsAreAligned) {
   };
   EXPECT_EQ(end_of(header, "CALLS"), end_of(row1, "1,234,567"));
   EXPECT_EQ(end_of(header, "EXCEPTIONS"), end_of(row1, "  2"));
+  EXPECT_EQ(end_of(header, "CANCELLED"), end_of(row1, "  7"));
+  EXPECT_EQ(end_of(header, "IN FLIGHT"), end_of(row1, "  8"));
   EXPECT_EQ(header.find("SELECTOR"), row2.find("Foo::Bar"));
   EXPECT_EQ(display_width(header), display_width(row1));  // MAX column ends together
+}
+
+TEST(ReportTable, ReportsOfOlderAgentsShowNoCancelledOrInFlight) {
+  // Probe 2 of the sample has neither field: "-" (unknown), not 0.
+  std::string table = format_report_table(sample_report());
+  EXPECT_CONTAINS(table, " 2  Foo::Bar               0           0          -          -");
 }
 
 TEST(ReportTable, ToleratesMissingAndMistypedFields) {

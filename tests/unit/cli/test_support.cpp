@@ -83,6 +83,11 @@ void FakeRegion::record(int32_t slot, uint64_t latency_ns, bool exception, uint3
   if (latency_ns > c.max_ticks) c.max_ticks = latency_ns;
 }
 
+void FakeRegion::record_cancelled(int32_t slot, uint64_t latency_ns, uint32_t stripe) {
+  record(slot, latency_ns, false, stripe);
+  counters(slot, stripe).cancelled += 1;
+}
+
 void FakeRegion::enter(int32_t slot, uint64_t calls, uint32_t stripe) { counters(slot, stripe).calls += calls; }
 
 stats::StatsReader FakeRegion::reader() const {
@@ -100,11 +105,13 @@ void FakeRegion::set_writer(int32_t pid, uint64_t start_jiffies) {
 }
 
 nlohmann::json method_json(const std::string& name, int32_t slot, uint64_t baseline_calls,
-                           uint64_t baseline_exceptions) {
+                           uint64_t baseline_exceptions, uint64_t baseline_cancelled) {
   nlohmann::json m = {{"name", name}, {"slot", slot}, {"async", false}};
   if (baseline_calls != 0 || baseline_exceptions != 0) {
     m["baseline"] = {{"calls", baseline_calls}, {"exceptions", baseline_exceptions}};
   }
+  // Only when set: files of older agents have no cancelled baseline.
+  if (baseline_cancelled != 0) m["baseline"]["cancelled"] = baseline_cancelled;
   return m;
 }
 

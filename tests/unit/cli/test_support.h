@@ -56,6 +56,8 @@ class FakeRegion {
   // One completed call of `latency_ns` (through `stripe`), counted as an
   // exception when `exception`.
   void record(int32_t slot, uint64_t latency_ns, bool exception = false, uint32_t stripe = 0);
+  // One completed async call whose task was cancelled.
+  void record_cancelled(int32_t slot, uint64_t latency_ns, uint32_t stripe = 0);
   // Calls entered but not completed yet.
   void enter(int32_t slot, uint64_t calls, uint32_t stripe = 0);
 
@@ -72,7 +74,7 @@ class FakeRegion {
 
 // A method entry of a probe object.
 nlohmann::json method_json(const std::string& name, int32_t slot, uint64_t baseline_calls = 0,
-                           uint64_t baseline_exceptions = 0);
+                           uint64_t baseline_exceptions = 0, uint64_t baseline_cancelled = 0);
 
 struct CliRun {
   int exit_code = -1;

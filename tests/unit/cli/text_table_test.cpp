@@ -45,17 +45,17 @@ TEST(ReportTable, StateColumnAndHeading) {
   nlohmann::json report = {{"pid", 5},
                            {"probes",
                             {{{"id", 1}, {"selector", "A::B"}, {"state", "removed"}, {"methods", {"A::B()"}},
-                              {"calls", 3}, {"exceptions", 0},
+                              {"calls", 3}, {"exceptions", 0}, {"cancelled", 1}, {"in_flight", 2},
                               {"latency_ns", {{"p50", 1500.0}, {"p90", 2000.0}, {"p99", 2000.0}, {"max", 2000.0}}}}}}};
   TableOptions options;
   options.state_column = true;
   options.heading = "custom heading";
   std::string out = format_report_table(report, options);
   EXPECT_EQ(out.rfind("custom heading\n", 0), 0u) << out;
-  EXPECT_NE(out.find("ID  STATE    SELECTOR  CALLS  EXCEPTIONS      P50      P90      P99      MAX"),
+  EXPECT_NE(out.find("ID  STATE    SELECTOR  CALLS  EXCEPTIONS  CANCELLED  IN FLIGHT      P50      P90      P99      MAX"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find(" 1  removed  A::B          3           0  1.50 µs  2.00 µs  2.00 µs  2.00 µs"),
+  EXPECT_NE(out.find(" 1  removed  A::B          3           0          1          2  1.50 µs  2.00 µs  2.00 µs  2.00 µs"),
             std::string::npos)
       << out;
   // Without the column, the state is a note (as in run reports).

@@ -77,6 +77,30 @@ TEST_F(CollectorTest, PublishesEveryMethodOfEveryProbeWithBaselinesSubtracted) {
   EXPECT_GT(s.time_unix_ns, 0u);
 }
 
+TEST_F(CollectorTest, PublishesCancelledWithItsBaselineSubtractedAndInFlightWithout) {
+  FakeAgent agent(dir.path(), ::getpid());
+  const int32_t a = agent.add_slot("Ns.T::RunAsync()");
+  for (int i = 0; i < 5; ++i) agent.record_cancelled(a, 100);
+  agent.record(a, 100, /*exception=*/true);  // a faulted task
+  agent.enter(a, 3);                         // pending tasks
+  agent.write_probes(json::array({
+      probe_entry(1, "Ns.T::RunAsync", json::array({method_entry("Ns.T::RunAsync()", a)})),
+      // Probe 2 was added after 4 calls, 2 of them cancelled.
+      probe_entry(2, "Ns.T::*", json::array({method_entry("Ns.T::RunAsync()", a, 4, 0, 2)})),
+  }));
+  HostSnapshot s = collector_for({agent.target()}).collect();
+  ASSERT_EQ(s.processes.size(), 1u);
+  ASSERT_EQ(s.processes[0].probes.size(), 2u);
+  const MethodFigures& m1 = s.processes[0].probes[0].methods.at(0);
+  EXPECT_EQ(m1.cancelled, 5u);
+  EXPECT_EQ(m1.exceptions, 1u);
+  EXPECT_EQ(m1.in_flight, 3u);
+  const MethodFigures& m2 = s.processes[0].probes[1].methods.at(0);
+  EXPECT_EQ(m2.calls, 9u - 4u);
+  EXPECT_EQ(m2.cancelled, 3u);
+  EXPECT_EQ(m2.in_flight, 3u);  // a gauge: the same for every probe of the slot
+}
+
 TEST_F(CollectorTest, PendingProbesHaveNoMethodsAndMethodsWithoutSlotsOrTwiceListedAreSkipped) {
   FakeAgent agent(dir.path(), ::getpid());
   const int32_t a = agent.add_slot("Ns.T::A()");

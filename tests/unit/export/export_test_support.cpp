@@ -69,6 +69,11 @@ void FakeAgent::record(int32_t slot, uint64_t latency_ticks, bool exception, uin
   if (latency_ticks > c.max_ticks) c.max_ticks = latency_ticks;
 }
 
+void FakeAgent::record_cancelled(int32_t slot, uint64_t latency_ticks) {
+  record(slot, latency_ticks);
+  counters(slot, 0).cancelled += 1;
+}
+
 void FakeAgent::enter(int32_t slot, uint64_t calls) { counters(slot, 0).calls += calls; }
 
 void FakeAgent::set_ticks_per_ns(double ticks_per_ns) {
@@ -93,10 +98,10 @@ AgentTarget FakeAgent::target() const {
 }
 
 nlohmann::json method_entry(const std::string& name, int32_t slot, uint64_t baseline_calls,
-                            uint64_t baseline_exceptions) {
+                            uint64_t baseline_exceptions, uint64_t baseline_cancelled) {
   nlohmann::json m = {{"name", name}, {"slot", slot}, {"async", false}};
-  if (baseline_calls != 0 || baseline_exceptions != 0) {
-    m["baseline"] = {{"calls", baseline_calls}, {"exceptions", baseline_exceptions}};
+  if (baseline_calls != 0 || baseline_exceptions != 0 || baseline_cancelled != 0) {
+    m["baseline"] = {{"calls", baseline_calls}, {"exceptions", baseline_exceptions}, {"cancelled", baseline_cancelled}};
   }
   return m;
 }

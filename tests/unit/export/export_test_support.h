@@ -38,6 +38,8 @@ class FakeAgent {
   int32_t add_slot(const std::string& method);
   // One completed call of `latency_ticks`, an exception when `exception`.
   void record(int32_t slot, uint64_t latency_ticks, bool exception = false, uint32_t stripe = 0);
+  // One completed async call whose task was cancelled.
+  void record_cancelled(int32_t slot, uint64_t latency_ticks);
   // Calls entered, not completed.
   void enter(int32_t slot, uint64_t calls);
   void set_ticks_per_ns(double ticks_per_ns);
@@ -60,7 +62,7 @@ class FakeAgent {
 
 // {"name", "slot", "async", "baseline"?}
 nlohmann::json method_entry(const std::string& name, int32_t slot, uint64_t baseline_calls = 0,
-                            uint64_t baseline_exceptions = 0);
+                            uint64_t baseline_exceptions = 0, uint64_t baseline_cancelled = 0);
 // {"id", "selector", "state", "methods"}
 nlohmann::json probe_entry(int64_t id, const std::string& selector, const nlohmann::json& methods,
                            const std::string& state = "active");

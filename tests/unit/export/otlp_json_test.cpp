@@ -24,6 +24,8 @@ HostSnapshot snapshot() {
   m.method = "MyApp.Store::Get(int32)";
   m.calls = 9'007'199'254'740'993ull;  // not exact as a double: must travel as a string
   m.exceptions = 2;
+  m.cancelled = 1;
+  m.in_flight = 4;
   stats::Histogram h;
   h.record(90);
   h.record(400, 3);
@@ -68,13 +70,13 @@ TEST(OtlpJson, OneResourcePerProcessWithFiguresAndItsAttributes) {
   EXPECT_EQ(*attribute(attributes, "host.name"), json({{"stringValue", "host-a"}}));
   ASSERT_EQ(resource.at("scopeMetrics").size(), 1u);
   EXPECT_EQ(resource["scopeMetrics"][0].at("scope"), json({{"name", "clrprobe"}, {"version", "0.1.0"}}));
-  EXPECT_EQ(otlp_data_point_count(request), 3u);
+  EXPECT_EQ(otlp_data_point_count(request), 5u);  // calls, exceptions, cancelled, in_flight, latency
 }
 
 TEST(OtlpJson, CountersAreCumulativeMonotonicSumsWithStringInt64s) {
   const json request = otlp_metrics_request(snapshot(), {"0.1.0", ""});
   const json& metrics = request["resourceMetrics"][0]["scopeMetrics"][0]["metrics"];
-  for (const char* name : {"clrprobe.calls", "clrprobe.exceptions"}) {
+  for (const char* name : {"clrprobe.calls", "clrprobe.exceptions", "clrprobe.cancelled"}) {
     const json& m = metric(metrics, name);
     ASSERT_TRUE(m.contains("sum")) << name;
     EXPECT_EQ(m["sum"].at("aggregationTemporality"), 2);
@@ -92,6 +94,20 @@ TEST(OtlpJson, CountersAreCumulativeMonotonicSumsWithStringInt64s) {
   }
   EXPECT_EQ(metric(metrics, "clrprobe.calls")["sum"]["dataPoints"][0]["asInt"], "9007199254740993");
   EXPECT_EQ(metric(metrics, "clrprobe.exceptions")["sum"]["dataPoints"][0]["asInt"], "2");
+  EXPECT_EQ(metric(metrics, "clrprobe.cancelled")["sum"]["dataPoints"][0]["asInt"], "1");
+}
+
+TEST(OtlpJson, InFlightIsAGaugeOfTheSnapshotsTime) {
+  const json request = otlp_metrics_request(snapshot(), {"0.1.0", ""});
+  const json& m = metric(request["resourceMetrics"][0]["scopeMetrics"][0]["metrics"], "clrprobe.in_flight");
+  EXPECT_FALSE(m.contains("sum"));
+  ASSERT_TRUE(m.contains("gauge")) << m.dump();
+  ASSERT_EQ(m["gauge"].at("dataPoints").size(), 1u);
+  const json& point = m["gauge"]["dataPoints"][0];
+  EXPECT_EQ(point.at("asInt"), "4");
+  EXPECT_EQ(point.at("timeUnixNano"), "1700000000123456789");
+  EXPECT_FALSE(point.contains("startTimeUnixNano"));
+  EXPECT_EQ(*attribute(point.at("attributes"), "clrprobe.method"), json({{"stringValue", "MyApp.Store::Get(int32)"}}));
 }
 
 TEST(OtlpJson, LatencyIsACumulativeHistogramInSecondsWithConsistentBuckets) {

@@ -56,6 +56,8 @@ HostSnapshot sample_snapshot() {
   get.method = "MyApp.Orders.Store::GetById(int32)";
   get.calls = 12;
   get.exceptions = 2;
+  get.cancelled = 1;
+  get.in_flight = 4;
   stats::Histogram h;
   h.record(90);
   h.record(400, 3);
@@ -136,6 +138,8 @@ TEST(PrometheusText, EveryFamilyHasHelpAndTypeBeforeItsSamplesAndItsSamplesToget
   EXPECT_EQ(types["clrprobe_probe_methods"], "gauge");
   EXPECT_EQ(types["clrprobe_calls_total"], "counter");
   EXPECT_EQ(types["clrprobe_exceptions_total"], "counter");
+  EXPECT_EQ(types["clrprobe_cancelled_total"], "counter");
+  EXPECT_EQ(types["clrprobe_in_flight"], "gauge");
   EXPECT_EQ(types["clrprobe_latency_seconds"], "histogram");
 }
 
@@ -152,6 +156,12 @@ TEST(PrometheusText, PublishesCountersPerMethodWithEscapedLabels) {
                       "Orders.*::Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"} 2\n"),
             std::string::npos);
   EXPECT_NE(text.find("method=\"My\\\"App\\\\Odd::Line\\nBreak\"} 1\n"), std::string::npos) << text;
+  const std::string get = "{pid=\"4242\",process=\"dotnet\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+                          "method=\"MyApp.Orders.Store::GetById(int32)\"}";
+  EXPECT_EQ(find_line(text, "clrprobe_cancelled_total" + get), "clrprobe_cancelled_total" + get + " 1") << text;
+  EXPECT_EQ(find_line(text, "clrprobe_in_flight" + get), "clrprobe_in_flight" + get + " 4") << text;
+  EXPECT_NE(text.find("# HELP clrprobe_cancelled_total "), std::string::npos);
+  EXPECT_NE(text.find("# HELP clrprobe_in_flight "), std::string::npos);
   EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",probe_id=\"4\",selector=\"Late!Late."
                       "Plugin::*\",state=\"pending\"} 0\n"),
             std::string::npos);

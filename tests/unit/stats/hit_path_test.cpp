@@ -98,6 +98,27 @@ TEST(HitPath, ExceptionCountsAndRecordsLatency) {
   EXPECT_EQ(s.completed, 10u);
 }
 
+TEST(HitPath, FinishedTasksCountByOutcomeAndUnfinishedOnesAreInFlight) {
+  InstalledRegion region;
+  auto slot = region->allocate_slot("A::RunAsync()", "a.dll");
+  ASSERT_TRUE(slot.ok());
+  std::vector<int64_t> starts;
+  for (int i = 0; i < 10; ++i) starts.push_back(clrprobe_hit_enter(*slot));
+  EXPECT_EQ(snap(*region, *slot).in_flight(), 10u);  // every task pending
+  clrprobe_hit_complete(*slot, starts[0], /*succeeded=*/1, /*cancelled=*/0);
+  clrprobe_hit_complete(*slot, starts[1], 1, 1);  // succeeded wins over cancelled
+  clrprobe_hit_complete(*slot, starts[2], 0, 1);
+  clrprobe_hit_complete(*slot, starts[3], 0, 1);
+  clrprobe_hit_complete(*slot, starts[4], 0, 0);  // faulted
+  clrprobe_hit_complete(*slot, 0, 0, 1);          // not counted at entry: ignored
+  const SlotSnapshot s = snap(*region, *slot);
+  EXPECT_EQ(s.calls, 10u);
+  EXPECT_EQ(s.cancelled, 2u);
+  EXPECT_EQ(s.exceptions, 1u);  // only the faulted task
+  EXPECT_EQ(s.completed, 5u);   // every outcome has a latency
+  EXPECT_EQ(s.in_flight(), 5u);
+}
+
 void hammer(int32_t slot, int calls, std::atomic<int>& ready, int threads) {
   ready.fetch_add(1);
   while (ready.load() < threads) {
