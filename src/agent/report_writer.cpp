@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "agent/probe_json.h"
+#include "figures/probe_figures.h"
+#include "figures/probes_file.h"
 #include "stats/stats_reader.h"
 #include "stats/stats_region.h"
 
@@ -26,6 +28,9 @@ nlohmann::json build_report(const ProbeRegistry& registry, const stats::StatsReg
     entry["method_details"] = std::move(entry["methods"]);
     entry["methods"] = std::move(names);
     entry.update(probe_figures(probe, registry, reader ? &*reader : nullptr));
+    if (auto parsed = figures::parse_probe_object(probe_object(probe, registry, /*complete=*/true))) {
+      figures::add_method_figures(*parsed, reader ? &*reader : nullptr, &entry["method_details"]);
+    }
     report["probes"].push_back(std::move(entry));
   }
   return report;

@@ -100,10 +100,37 @@ nlohmann::json probe_report_json(const ProbeEntry& probe, const ProbeFigures& fi
   return entry;
 }
 
+namespace {
+
+nlohmann::json figures_json(const ProbeFigures& figures) {
+  const LatencyNs latency = figures.latency();
+  return {{"calls", figures.calls},
+          {"exceptions", figures.exceptions},
+          {"cancelled", figures.cancelled},
+          {"in_flight", figures.in_flight},
+          {"latency_ns", {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}}}};
+}
+
+}  // namespace
+
+void add_method_figures(const ProbeEntry& probe, const stats::StatsReader* reader, nlohmann::json* details) {
+  if (reader == nullptr || probe.removed() || !details->is_array()) return;
+  for (std::size_t i = 0; i < probe.methods.size() && i < details->size(); ++i) {
+    const MethodRef& method = probe.methods[i];
+    nlohmann::json& entry = (*details)[i];
+    if (method.slot < 0 || !entry.is_object()) continue;
+    ProbeEntry one;
+    one.methods = {method};
+    entry["figures"] = figures_json(probe_figures(one, reader));
+  }
+}
+
 nlohmann::json report_json(int32_t pid, const ProbesFile& file, const stats::StatsReader* reader) {
   nlohmann::json probes = nlohmann::json::array();
   for (const ProbeEntry& probe : file.probes) {
-    probes.push_back(probe_report_json(probe, probe_figures(probe, reader)));
+    nlohmann::json entry = probe_report_json(probe, probe_figures(probe, reader));
+    add_method_figures(probe, reader, &entry["method_details"]);
+    probes.push_back(std::move(entry));
   }
   return {{"pid", pid}, {"probes", std::move(probes)}};
 }

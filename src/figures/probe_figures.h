@@ -63,7 +63,13 @@ ProbeFigures interval_figures(const ProbeFigures& earlier, const ProbeFigures& l
 // p99, max}.
 nlohmann::json probe_report_json(const ProbeEntry& probe, const ProbeFigures& figures);
 
-// {"pid": N, "probes": [probe_report_json...]} for every probe of `file`.
+// Adds each method's own figures (its slot minus its baseline) as "figures"
+// to the entries of `details` (the probe's "method_details", in the order of
+// probe.methods). Nothing for a removed probe: only its totals were frozen.
+void add_method_figures(const ProbeEntry& probe, const stats::StatsReader* reader, nlohmann::json* details);
+
+// {"pid": N, "probes": [probe_report_json...]} for every probe of `file`,
+// with per-method figures (add_method_figures).
 nlohmann::json report_json(int32_t pid, const ProbesFile& file, const stats::StatsReader* reader);
 
 }  // namespace clrprobe::figures

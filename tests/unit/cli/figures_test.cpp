@@ -245,7 +245,33 @@ TEST_F(FiguresTest, ReportJsonHasTheStartupReportSchema) {
   json report = report_json(77, file, &reader);
   EXPECT_EQ(report["pid"], 77);
   ASSERT_EQ(report["probes"].size(), 1u);
-  EXPECT_EQ(report["probes"][0], entry);
+  // The report adds each method's own figures; the rest is the entry.
+  json listed = report["probes"][0];
+  const json method_figures = listed["method_details"][0]["figures"];
+  listed["method_details"][0].erase("figures");
+  EXPECT_EQ(listed, entry);
+  EXPECT_EQ(method_figures["calls"], 5);
+  EXPECT_EQ(method_figures["in_flight"], 2);
+}
+
+TEST_F(FiguresTest, EachMethodOfAProbeHasItsOwnFiguresInTheReport) {
+  region.record(a, 100);
+  region.record(a, 200, /*exception=*/true);
+  region.record(b, 1000);
+  region.enter(b, 2, 0);
+  auto reader = region.reader();
+  ProbeEntry probe = probe_of({{"id", 1}, {"selector", "Ns.T::*"}, {"state", "active"},
+                               {"methods", {method_json("Ns.T::A()", a), method_json("Ns.T::B()", b)}}});
+  ProbesFile file;
+  file.probes = {probe};
+  json report = report_json(1, file, &reader);
+  const json& details = report["probes"][0]["method_details"];
+  ASSERT_EQ(details.size(), 2u);
+  EXPECT_EQ(details[0]["figures"]["calls"], 2);
+  EXPECT_EQ(details[0]["figures"]["exceptions"], 1);
+  EXPECT_EQ(details[1]["figures"]["calls"], 3);
+  EXPECT_EQ(details[1]["figures"]["in_flight"], 2);
+  EXPECT_EQ(report["probes"][0]["calls"], 5);
 }
 
 }  // namespace
