@@ -60,6 +60,7 @@ class LiveService {
  public:
   struct Options {
     bool with_agent = true;          // under `clrprobe run -- ...`, else plain `dotnet ...`
+    std::vector<std::string> run_args;  // extra `clrprobe run` options (before `--`)
     std::vector<std::string> args;   // LiveService arguments (--paused, --pace N, ...)
     std::map<std::string, std::optional<std::string>> env;  // on top of the session's
 
@@ -69,6 +70,10 @@ class LiveService {
     }
     Options& Arg(std::string arg) {
       args.push_back(std::move(arg));
+      return *this;
+    }
+    Options& RunArg(std::string arg) {
+      run_args.push_back(std::move(arg));
       return *this;
     }
     Options& Env(const std::string& name, std::string value) {
