@@ -77,6 +77,9 @@ void ExpectSameBehaviour(const ProcessResult& plain, const ProcessResult& probed
   EXPECT_FALSE(probed.timed_out) << "probed run timed out";
   EXPECT_EQ(probed.exit_code, plain.exit_code) << "probed stderr:\n" << probed.err;
   EXPECT_EQ(probed.out, plain.out) << "stdout differs under clrprobe";
+  // The agent (and `clrprobe run` with --report/--log) never writes to the program's stderr:
+  // its messages go to the agent log.
+  EXPECT_EQ(probed.err, plain.err) << "stderr differs under clrprobe";
 }
 
 }  // namespace clrprobe::itest

@@ -18,7 +18,7 @@ void ExpectProbe(const Report& report, const ProbeExpectation& p);
 // "expected-exceptions <key> ..." line, with p.exceptions).
 void ExpectDeclaredByProgram(const std::string& out, const ProbeExpectation& p);
 
-// Same stdout and exit code as the plain run, and the run neither timed out nor failed to start.
+// Same stdout, stderr and exit code as the plain run, and the run neither timed out nor failed to start.
 void ExpectSameBehaviour(const ProcessResult& plain, const ProcessResult& probed);
 
 // The value N of the line "<prefix> N" in text, or -1 when absent.

@@ -238,6 +238,7 @@ TEST_F(LiveProbes, OutputIdenticalWithAndWithoutLiveProbes) {
 
   ProbeSession session;
   std::string plain_out;
+  std::string plain_err;
   {
     LiveService plain(session, LiveService::Options().WithoutAgent().Arg("--paused"));
     ASSERT_TRUE(plain.Started());
@@ -246,6 +247,7 @@ TEST_F(LiveProbes, OutputIdenticalWithAndWithoutLiveProbes) {
     ASSERT_TRUE(final);
     EXPECT_EQ(final->exit_code, 0);
     plain_out = transcript(final->out);
+    plain_err = plain.Stderr();
   }
 
   LiveService service(session, LiveService::Options().Arg("--paused"));
@@ -271,6 +273,8 @@ TEST_F(LiveProbes, OutputIdenticalWithAndWithoutLiveProbes) {
   ASSERT_TRUE(final);
   EXPECT_EQ(final->exit_code, 0);
   EXPECT_EQ(transcript(final->out), plain_out);
+  // Nothing of the agent's (nor of `clrprobe run --log`) reaches the program's stderr.
+  EXPECT_EQ(service.Stderr(), plain_err) << "stderr differs under clrprobe";
   ExpectNoInvalidProgram(service, session);
 }
 
