@@ -3,7 +3,8 @@
 # machine (as root). The .NET 10 SDK is expected on PATH (`dotnet`).
 set -euo pipefail
 
-packages=(cmake ninja-build g++ pkg-config nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+# binutils: readelf/objdump for the package tests; dpkg-dev: dpkg-shlibdeps for the .deb (scripts/package.sh).
+packages=(cmake ninja-build g++ binutils dpkg-dev pkg-config nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libcurl4-openssl-dev prometheus)
 # Hardening (scripts/hardening.sh): clang-14 with the libFuzzer and sanitizer runtimes.
 packages+=(clang-14 libclang-rt-14-dev)

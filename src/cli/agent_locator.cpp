@@ -50,6 +50,7 @@ Result<fs::path> locate_agent(const AgentSearch& search) {
 
   fs::path dir = search.self_exe.parent_path();
   std::vector<fs::path> candidates = {absolute_normal(dir / ".." / "lib" / kAgentFileName),
+                                      absolute_normal(dir / ".." / "lib" / "clrprobe" / kAgentFileName),
                                       absolute_normal(dir / kAgentFileName)};
   std::string tried;
   for (const fs::path& candidate : candidates) {

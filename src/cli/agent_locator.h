@@ -18,8 +18,9 @@ struct AgentSearch {
   std::filesystem::path self_exe;   // absolute path of the running clrprobe
 };
 
-// The first of: --agent, CLRPROBE_AGENT, <exe dir>/../lib/libclrprobe.so,
-// <exe dir>/libclrprobe.so. An explicit choice (flag or env) is never
+// The first of: --agent, CLRPROBE_AGENT, <exe dir>/../lib/libclrprobe.so
+// (build tree), <exe dir>/../lib/clrprobe/libclrprobe.so (installed or
+// unpacked package), <exe dir>/libclrprobe.so. An explicit choice (flag or env) is never
 // second-guessed: if it does not name a readable file, that is the error.
 // Returns an absolute, normalized path of an existing regular file.
 Result<std::filesystem::path> locate_agent(const AgentSearch& search);

@@ -12,6 +12,7 @@
 #include "cli/attach_cli.h"
 #include "cli/exit_codes.h"
 #include "cli/export_cli.h"
+#include "cli/export_launcher.h"
 #include "cli/list_command.h"
 #include "cli/monitor_command.h"
 #include "cli/ps_command.h"
@@ -315,6 +316,7 @@ int main(int argc, char** argv) {
   if (*remove_cmd) return remove_command(remove);
   if (*stats_cmd) return stats_command(stats);
   if (*monitor_cmd) return monitor_command(monitor);
-  if (*export_cmd) return export_command(export_options);
+  // Checked here (usage errors, --help); run by clrprobe-export.
+  if (*export_cmd) return exec_export_helper(std::vector<std::string>(argv + 1, argv + argc));
   return kExitUsage;  // unreachable: a subcommand is required
 }

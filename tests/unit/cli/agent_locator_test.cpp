@@ -1,10 +1,14 @@
 #include "cli/agent_locator.h"
 
+#include <sys/stat.h>
+
 #include <unistd.h>
 
 #include <fstream>
 
 #include <gtest/gtest.h>
+
+#include "cli/export_launcher.h"
 
 namespace clrprobe::cli {
 namespace {
@@ -87,6 +91,36 @@ TEST_F(AgentLocator, RelativePathsBecomeAbsolute) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->is_absolute());
   EXPECT_EQ(*r, agent);
+}
+
+// The installed and unpacked layout (cmake --install, the tarball, the .deb):
+// <prefix>/bin/clrprobe, <prefix>/lib/clrprobe/libclrprobe.so.
+TEST_F(AgentLocator, FindsThePackageLayout) {
+  fs::create_directories(root_ / "lib" / "clrprobe");
+  fs::path agent = make_agent(root_ / "lib" / "clrprobe" / "libclrprobe.so");
+  make_agent(root_ / "bin" / "libclrprobe.so");  // lower precedence
+  auto r = locate_agent({std::nullopt, std::nullopt, exe_});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, agent);
+}
+
+TEST_F(AgentLocator, ExportHelperNextToTheExecutableOrInLibClrprobe) {
+  auto missing = locate_export_helper(exe_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("clrprobe-export"), std::string::npos);
+
+  fs::create_directories(root_ / "lib" / "clrprobe");
+  fs::path installed = make_agent(root_ / "lib" / "clrprobe" / "clrprobe-export");
+  ::chmod(installed.c_str(), 0755);
+  auto r = locate_export_helper(exe_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, installed);
+
+  fs::path build_tree = make_agent(root_ / "bin" / "clrprobe-export");
+  ::chmod(build_tree.c_str(), 0755);
+  auto b = locate_export_helper(exe_);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(*b, build_tree);
 }
 
 TEST(CurrentExecutable, IsAbsolute) {
