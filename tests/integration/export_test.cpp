@@ -363,6 +363,14 @@ std::vector<std::string> OtlpProblems(const json& request) {
           }
           if (!p.at("attributes").is_array()) problem(name + ": attributes");
         }
+      } else if (m.contains("gauge")) {
+        // clrprobe.in_flight: a value at the snapshot's time, no start time.
+        for (const json& p : m["gauge"].at("dataPoints")) {
+          for (const char* f : {"timeUnixNano", "asInt"}) {
+            if (!is_uint_string(p.value(f, json()))) problem(name + ": " + f + " is not a decimal string");
+          }
+          if (!p.at("attributes").is_array()) problem(name + ": attributes");
+        }
       } else if (m.contains("histogram")) {
         const json& h = m["histogram"];
         if (m.value("unit", "") != "s") problem(name + ": unit is not s");
@@ -393,7 +401,7 @@ std::vector<std::string> OtlpProblems(const json& request) {
           if (total > 0 && !p.value("max", json()).is_number()) problem(name + ": no max");
         }
       } else {
-        problem(name + ": neither sum nor histogram");
+        problem(name + ": neither sum, gauge nor histogram");
       }
     }
   }
