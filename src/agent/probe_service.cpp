@@ -1,5 +1,8 @@
 #include "agent/probe_service.h"
 
+#include "common/build_info.h"
+#include "control/frame.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -219,7 +222,11 @@ Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id) {
 nlohmann::json ProbeService::list() const {
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
-  nlohmann::json result = {{"pid", ::getpid()}, {"probes", std::move(probes)}};
+  nlohmann::json result = {{"pid", ::getpid()},
+                           {"agent", {{"version", kBuildVersion},
+                                      {"commit", kBuildCommit},
+                                      {"protocol", control::kProtocolVersion}}},
+                           {"probes", std::move(probes)}};
   std::lock_guard lock(file_mutex_);
   if (!watched_file_.empty()) {
     result["probes_file"] = {{"path", watched_file_},

@@ -1,5 +1,7 @@
 #include "cli/list_command.h"
 
+#include "common/build_info.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -41,12 +43,27 @@ std::string format_probe_list(pid_t pid, const std::vector<figures::ProbeEntry>&
   return out + table.render(max_width);
 }
 
+std::optional<std::string> agent_build_warning(pid_t pid, const nlohmann::json& reply) {
+  const auto agent = reply.find("agent");
+  if (agent == reply.end() || !agent->is_object()) {
+    return fmt::format("warning: the agent in pid {} predates build reporting; this CLI is clrprobe {} (commit {})",
+                       pid, kBuildVersion, kBuildCommit);
+  }
+  const std::string version = agent->value("version", std::string("?"));
+  const std::string commit = agent->value("commit", std::string("?"));
+  if (version == kBuildVersion && commit == kBuildCommit) return std::nullopt;
+  return fmt::format("warning: the agent in pid {} is clrprobe {} (commit {}); this CLI is clrprobe {} (commit {})",
+                     pid, version, commit, kBuildVersion, kBuildCommit);
+}
+
 int list_command(const ListOptions& options) {
   auto response = request_agent(options.pid, {{"op", "list"}});
   if (!response) {
     complain("{}", response.error().message);
     return kExitFailure;
   }
+  // On stderr: stdout stays the reply (--json) or the table.
+  if (auto warning = agent_build_warning(options.pid, *response)) complain("{}", *warning);
   if (options.json) {
     fmt::print("{}\n", without_ok(std::move(*response)).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return kExitOk;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "figures/probes_file.h"
 
 namespace clrprobe::cli {
@@ -19,6 +21,11 @@ struct ListOptions {
 };
 
 int list_command(const ListOptions& options);
+
+// A warning when the agent that answered `list` (its reply's "agent" object:
+// version, commit) is another build than this CLI; nullopt when they match.
+// Agents older than the "agent" field get a warning too.
+std::optional<std::string> agent_build_warning(pid_t pid, const nlohmann::json& reply);
 
 // The table `list` prints: one row per probe, its methods (at most
 // max_methods, nullopt = all), refused methods and note under it.

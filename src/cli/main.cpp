@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/build_info.h"
+#include "control/frame.h"
 #include "cli/add_command.h"
 #include "cli/attach_cli.h"
 #include "cli/exit_codes.h"
@@ -180,7 +182,9 @@ int main(int argc, char** argv) {
                "rewriting their IL at run time."};
   app.name("clrprobe");
   app.formatter(formatter);
-  app.set_version_flag("--version", std::string("clrprobe ") + CLRPROBE_VERSION);
+  app.set_version_flag("--version", std::string("clrprobe ") + clrprobe::kBuildVersion + " (commit " +
+                                        clrprobe::kBuildCommit + ", control protocol " +
+                                        std::to_string(clrprobe::control::kProtocolVersion) + ")");
   app.require_subcommand(1);
   app.footer(kMainFooter);
 
