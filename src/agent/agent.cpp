@@ -61,8 +61,8 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
     if (!data.runtime_dir.empty()) config_.stats_dir = data.runtime_dir;
   }
   log_open(config_.log_path.c_str());
-  CLRPROBE_LOG_INFO("clrprobe agent {} (commit {}) loading ({}), pid {}", kBuildVersion, kBuildCommit,
-                    attaching ? "attach" : "startup", ::getpid());
+  CLRPROBE_LOG_INFO("clrprobe agent loading ({}), pid {}, clrprobe {} (commit {})", attaching ? "attach" : "startup",
+                    ::getpid(), kBuildVersion, kBuildCommit);
 
   HRESULT hr = info_unknown->QueryInterface(IID_ICorProfilerInfo10, reinterpret_cast<void**>(info_.put()));
   if (hr < 0 || !info_) {
