@@ -62,7 +62,7 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   }
   log_open(config_.log_path.c_str());
   CLRPROBE_LOG_INFO("clrprobe agent loading ({}), pid {}, clrprobe {} (commit {})", attaching ? "attach" : "startup",
-                    ::getpid(), kBuildVersion, kBuildCommit);
+                    ::getpid(), build_version(), build_commit());
 
   HRESULT hr = info_unknown->QueryInterface(IID_ICorProfilerInfo10, reinterpret_cast<void**>(info_.put()));
   if (hr < 0 || !info_) {

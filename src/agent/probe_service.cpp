@@ -223,8 +223,8 @@ nlohmann::json ProbeService::list() const {
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
   nlohmann::json result = {{"pid", ::getpid()},
-                           {"agent", {{"version", kBuildVersion},
-                                      {"commit", kBuildCommit},
+                           {"agent", {{"version", build_version()},
+                                      {"commit", build_commit()},
                                       {"protocol", control::kProtocolVersion}}},
                            {"probes", std::move(probes)}};
   std::lock_guard lock(file_mutex_);

@@ -47,13 +47,13 @@ std::optional<std::string> agent_build_warning(pid_t pid, const nlohmann::json& 
   const auto agent = reply.find("agent");
   if (agent == reply.end() || !agent->is_object()) {
     return fmt::format("warning: the agent in pid {} predates build reporting; this CLI is clrprobe {} (commit {})",
-                       pid, kBuildVersion, kBuildCommit);
+                       pid, build_version(), build_commit());
   }
   const std::string version = agent->value("version", std::string("?"));
   const std::string commit = agent->value("commit", std::string("?"));
-  if (version == kBuildVersion && commit == kBuildCommit) return std::nullopt;
+  if (version == build_version() && commit == build_commit()) return std::nullopt;
   return fmt::format("warning: the agent in pid {} is clrprobe {} (commit {}); this CLI is clrprobe {} (commit {})",
-                     pid, version, commit, kBuildVersion, kBuildCommit);
+                     pid, version, commit, build_version(), build_commit());
 }
 
 int list_command(const ListOptions& options) {

@@ -182,8 +182,8 @@ int main(int argc, char** argv) {
                "rewriting their IL at run time."};
   app.name("clrprobe");
   app.formatter(formatter);
-  app.set_version_flag("--version", std::string("clrprobe ") + clrprobe::kBuildVersion + " (commit " +
-                                        clrprobe::kBuildCommit + ", control protocol " +
+  app.set_version_flag("--version", std::string("clrprobe ") + clrprobe::build_version() + " (commit " +
+                                        clrprobe::build_commit() + ", control protocol " +
                                         std::to_string(clrprobe::control::kProtocolVersion) + ")");
   app.require_subcommand(1);
   app.footer(kMainFooter);

@@ -19,15 +19,15 @@ nlohmann::json reply_from(const std::string& version, const std::string& commit)
 }
 
 TEST(BuildIdentity, AnAgentOfTheSameBuildGetsNoWarning) {
-  EXPECT_FALSE(agent_build_warning(42, reply_from(kBuildVersion, kBuildCommit)).has_value());
+  EXPECT_FALSE(agent_build_warning(42, reply_from(build_version(), build_commit())).has_value());
 }
 
 TEST(BuildIdentity, AnAgentOfAnotherVersionOrCommitIsNamedInTheWarning) {
-  auto other_version = agent_build_warning(42, reply_from("9.9.9", kBuildCommit));
+  auto other_version = agent_build_warning(42, reply_from("9.9.9", build_commit()));
   ASSERT_TRUE(other_version.has_value());
   EXPECT_NE(other_version->find("clrprobe 9.9.9"), std::string::npos) << *other_version;
-  EXPECT_NE(other_version->find(kBuildVersion), std::string::npos) << *other_version;
-  auto other_commit = agent_build_warning(42, reply_from(kBuildVersion, "0123456789ab"));
+  EXPECT_NE(other_version->find(build_version()), std::string::npos) << *other_version;
+  auto other_commit = agent_build_warning(42, reply_from(build_version(), "0123456789ab"));
   ASSERT_TRUE(other_commit.has_value());
   EXPECT_NE(other_commit->find("0123456789ab"), std::string::npos) << *other_commit;
 }
@@ -46,7 +46,7 @@ TEST(BuildIdentity, VersionFlagPrintsVersionCommitAndProtocol) {
   char buffer[256];
   while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
   EXPECT_EQ(::pclose(pipe), 0);
-  EXPECT_EQ(out, std::string("clrprobe ") + kBuildVersion + " (commit " + kBuildCommit + ", control protocol " +
+  EXPECT_EQ(out, std::string("clrprobe ") + build_version() + " (commit " + build_commit() + ", control protocol " +
                      std::to_string(control::kProtocolVersion) + ")\n");
 }
 
