@@ -81,6 +81,9 @@ void ProbeService::instrument(uint32_t id,
       to_instrument.push_back(key);
     }
   }
+  // Published before the ReJIT wait: once `list` shows the probe, `stats` (which reads the
+  // probes file beside the stats region) must know it too, however long the ReJIT takes.
+  write_probes_file();
   if (to_instrument.empty()) return;
   auto done = controller_.request_rejit(std::move(to_instrument));
   if (!done->wait_for(wait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);

@@ -35,6 +35,7 @@ unset CLRPROBE_AGENT
 
 # The program: plain dotnet, paused, commands on a FIFO held open by fd 3.
 mkfifo "$tmp/in"
+: >"$tmp/service.out" # exists before the poll below reads it, however late the child starts
 exec 3<>"$tmp/in"
 env -u CLRPROBE_RUNTIME_DIR "$dotnet" "$service" --paused <"$tmp/in" >"$tmp/service.out" 2>&1 &
 service_pid=$!
