@@ -26,7 +26,14 @@ cd "$(dirname "$0")/.."
 
 build_dir=${SANITIZE_BUILD_DIR:-build-asan}
 main_build=${CLRPROBE_MAIN_BUILD:-build}
-unit_tests=(il_tests selector_tests control_tests stats_tests abi_tests diagnostics_tests)
+# The unit tests are every `*_tests` executable of the build except the two that need
+# the real runtime or the whole export stack against live agents (integration_tests,
+# export_integration_tests): read from the build graph, so a new test binary is
+# sanitized without anyone remembering to list it here.
+unit_test_targets() {
+  ninja -C "$build_dir" -t targets all |
+    sed -n 's|^bin/\([a-z_]*_tests\): CXX_EXECUTABLE_LINKER.*|\1|p' | grep -v 'integration_tests$' | sort -u
+}
 # Startup probes on every scenario (hooks, rewriter, report at exit), the
 # order service, attach, every live-probe test (add/list/remove, many
 # add/remove cycles under load, malformed frames on the control socket,
@@ -60,6 +67,12 @@ check_reports() {
 
 run_unit() {
   configure
+  local unit_tests
+  mapfile -t unit_tests < <(unit_test_targets)
+  if (( ${#unit_tests[@]} < 8 )); then
+    echo "sanitize: only ${#unit_tests[@]} unit-test executables found in $build_dir (${unit_tests[*]})" >&2
+    return 1
+  fi
   cmake --build "$build_dir" -j 2 --target "${unit_tests[@]}"
   local dir=$build_dir/sanitize-unit status=0
   rm -rf "$dir" && mkdir -p "$dir"

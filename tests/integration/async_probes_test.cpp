@@ -150,10 +150,7 @@ void ExpectFigures(const Report& report, const Figures& f) {
   EXPECT_EQ(p->exceptions, f.exceptions) << "faulted tasks + escaping exceptions: " << p->raw.dump();
   EXPECT_EQ(p->cancelled, f.cancelled) << "cancelled tasks" << Missing(*p, "cancelled") << ": " << p->raw.dump();
   EXPECT_EQ(p->in_flight, 0) << "calls still in flight at exit" << Missing(*p, "in_flight") << ": " << p->raw.dump();
-  ASSERT_TRUE(p->latency.has_value()) << p->raw.dump();
-  EXPECT_LE(p->latency->p50, p->latency->p90);
-  EXPECT_LE(p->latency->p90, p->latency->p99);
-  EXPECT_LE(p->latency->p99, p->latency->max);
+  ExpectLatency(*p);
 }
 
 // p50 of the entry of selector, in ms; -1 (and a failure) when absent.

@@ -52,12 +52,20 @@ void ExpectProbe(const Report& report, const ProbeExpectation& p) {
   if (p.method_count) {
     EXPECT_EQ(probe->methods.size(), *p.method_count) << Join(probe->methods);
   }
-  ASSERT_TRUE(probe->latency.has_value()) << "latency_ns with p50/p90/p99/max missing: " << probe->raw.dump();
-  const Latency& l = *probe->latency;
+  ExpectLatency(*probe);
+}
+
+void ExpectLatency(const ProbeReport& probe) {
+  ASSERT_TRUE(probe.latency.has_value()) << "latency_ns with p50/p90/p99/max missing: " << probe.raw.dump();
+  const Latency& l = *probe.latency;
   EXPECT_GE(l.p50, 0);
   EXPECT_LE(l.p50, l.p90);
   EXPECT_LE(l.p90, l.p99);
   EXPECT_LE(l.p99, l.max);
+  if (probe.calls > 0) {
+    EXPECT_GT(l.p50, 0) << "calls counted but no latency recorded: " << probe.raw.dump();
+    EXPECT_GT(l.max, 0) << "calls counted but no latency recorded: " << probe.raw.dump();
+  }
 }
 
 void ExpectDeclaredByProgram(const std::string& out, const ProbeExpectation& p) {

@@ -11,8 +11,13 @@
 namespace clrprobe::itest {
 
 // The report entry for p.selector exists with exactly p.calls / p.exceptions, the expected
-// method names, and latency fields with p50 <= p90 <= p99 <= max.
+// method names, and latency as ExpectLatency checks it.
 void ExpectProbe(const Report& report, const ProbeExpectation& p);
+
+// The entry's latency is present and ordered (p50 <= p90 <= p99 <= max); once the probe has
+// counted a call it is non-zero too (two clock reads take a few ns even around an empty
+// method), so an all-zero histogram — latency never recorded — fails.
+void ExpectLatency(const ProbeReport& probe);
 
 // The program printed "expected <key> <calls>" (and, if it printed an
 // "expected-exceptions <key> ..." line, with p.exceptions).
