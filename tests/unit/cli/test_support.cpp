@@ -18,24 +18,6 @@
 
 namespace clrprobe::cli::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/clrprobe-cli-test-XXXXXX";
-  if (char* made = ::mkdtemp(tmpl.data())) path_ = made;
-  EXPECT_FALSE(path_.empty()) << "mkdtemp failed";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
-void TempDir::write(const std::string& name, const std::string& text) const {
-  std::ofstream out(file(name), std::ios::binary | std::ios::trunc);
-  out << text;
-  EXPECT_TRUE(out.good()) << "cannot write " << file(name);
-}
-
 ScopedEnv::ScopedEnv(const char* name, const std::string& value) : name_(name) {
   if (const char* old = std::getenv(name)) old_ = old;
   ::setenv(name, value.c_str(), 1);

@@ -17,22 +17,14 @@
 #include "stats/region_layout.h"
 #include "stats/stats_reader.h"
 #include "stats/stats_region.h"
+#include "support/temp_dir.h"
 
 namespace clrprobe::cli::testing {
 
 // A private (0700) directory under $TMPDIR or /tmp, removed with its content.
-class TempDir {
+class TempDir : public clrprobe::test_support::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  void write(const std::string& name, const std::string& text) const;
-
- private:
-  std::string path_;
+  TempDir() : clrprobe::test_support::TempDir("clrprobe-cli-test") {}
 };
 
 // Sets an environment variable for the scope (restores the old value).

@@ -16,18 +16,6 @@
 
 namespace clrprobe::exporter::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/clrprobe-export-test-XXXXXX";
-  if (char* made = ::mkdtemp(tmpl.data())) path_ = made;
-  EXPECT_FALSE(path_.empty()) << "mkdtemp failed";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
 FakeAgent::FakeAgent(const std::string& dir, pid_t pid, std::string name)
     : dir_(dir), pid_(pid), name_(std::move(name)) {
   auto made = stats::StatsRegion::create(dir + "/" + stats_file_name(pid), 64, stats::ClockChoice::ForceMonotonic);

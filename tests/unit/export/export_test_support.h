@@ -13,20 +13,14 @@
 
 #include "export/snapshot.h"
 #include "stats/region_layout.h"
+#include "support/temp_dir.h"
 #include "stats/stats_region.h"
 
 namespace clrprobe::exporter::testing {
 
-class TempDir {
+class TempDir : public clrprobe::test_support::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : clrprobe::test_support::TempDir("clrprobe-export-test") {}
 };
 
 // An agent's files in `dir`, written as if by process `pid`: alive while
