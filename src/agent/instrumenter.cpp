@@ -121,10 +121,8 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   // one lock at a time), else to the synchronous return.
   auto method_sig = il::parse_method_sig(props->signature);
   if (!method_sig) return method_sig.error();
-  il::TaskShape shape = count_only ? il::TaskShape::None
-                                   : il::classify_return(method_sig->ret, [&](uint32_t token) {
-                                       return type_token_name(module.import.get(), token);
-                                     });
+  const auto type_name = [&](uint32_t token) { return type_token_name(module.import.get(), token); };
+  il::TaskShape shape = count_only ? il::TaskShape::None : il::classify_return(method_sig->ret, type_name);
   if (shape != il::TaskShape::None) {
     if (Status defined = task_tracker_.ensure_defined(); !defined) {
       registry_.set_task_fallback(key, defined.error().describe());

@@ -105,9 +105,10 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
               " (counted at entry; their tail calls are kept)");
   }
   if (!self_recursive.empty()) {
-    note_once("self-recursive calls in tail position run inside the probe's try, where the JIT makes no tail "
-              "call: each recursion level keeps its stack frame while probed, in " +
-              name_some(self_recursive));
+    note_once(
+        "self-recursive calls in tail position run inside the probe's try, where the JIT makes no tail "
+        "call: each recursion level keeps its stack frame while probed, in " +
+        name_some(self_recursive));
   }
   nlohmann::json refused = nlohmann::json::array();
   for (const auto& r : probe.refused) {

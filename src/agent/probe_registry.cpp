@@ -100,8 +100,7 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   }
 }
 
-void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code,
-                                      ProbeCoverage coverage) {
+void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;

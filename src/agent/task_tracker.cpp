@@ -90,7 +90,10 @@ Result<uint32_t> member_ref(ModuleInfo& module, uint32_t parent, const char16_t*
   mdMemberRef token = 0;
   HRESULT hr = module.emit->DefineMemberRef(parent, name, sig.blob().data(), static_cast<ULONG>(sig.blob().size()),
                                             &token);
-  if (hr < 0) return hresult_error(fmt::format("DefineMemberRef({})", std::string(name, name + std::char_traits<char16_t>::length(name))), hr);
+  if (hr < 0) {
+    const std::string member(name, name + std::char_traits<char16_t>::length(name));  // ASCII names only
+    return hresult_error(fmt::format("DefineMemberRef({})", member), hr);
+  }
   return token;
 }
 

@@ -139,9 +139,8 @@ void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks
 // still original indices, resolved by resolve_targets). With
 // `returns_to_epilogue`, each `ret` becomes [stloc RESULT;] leave EPILOGUE
 // (the leave's draft index is added to *leaves); otherwise it stays a `ret`.
-Status copy_original(const MethodBody& body, bool returns_to_epilogue, std::optional<uint16_t> result_local,
-                     Draft* d, std::vector<std::pair<uint32_t, uint32_t>>* branch_fixups,
-                     std::vector<uint32_t>* leaves) {
+Status copy_original(const MethodBody& body, bool returns_to_epilogue, std::optional<uint16_t> result_local, Draft* d,
+                     std::vector<std::pair<uint32_t, uint32_t>>* branch_fixups, std::vector<uint32_t>* leaves) {
   auto& code = d->code;
   const OffsetIndex index_of(body);
   for (const Instruction& ins : body.instructions) {
@@ -185,15 +184,15 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   Draft d;
   auto& code = d.code;
   std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;  // (draft index, original index)
-  std::vector<uint32_t> leave_to_epilogue;  // draft indices
+  std::vector<uint32_t> leave_to_epilogue;                   // draft indices
 
   code.push_back(op(Opcode::Ldc_I4, hooks.slot));
   append_native_call(&code, hooks.enter_fn, hooks.enter_sig_token);
   code.push_back(store_local(start_local));
   d.try_start = static_cast<uint32_t>(code.size());
 
-  if (Status s = copy_original(body, /*returns_to_epilogue=*/true, result_local, &d, &branch_fixups,
-                               &leave_to_epilogue);
+  if (Status s =
+          copy_original(body, /*returns_to_epilogue=*/true, result_local, &d, &branch_fixups, &leave_to_epilogue);
       !s) {
     return s.error();
   }
@@ -231,8 +230,8 @@ Result<Draft> build_count_only_draft(const MethodBody& body, const ProbeHooks& h
 
 // Remaps the original clauses into the new layout and, with `add_fault`
 // (the Timed shape), appends the fault clause.
-Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft,
-                                            const Layout& layout, bool add_fault) {
+Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft, const Layout& layout,
+                                            bool add_fault) {
   const OffsetIndex index_of(body);
   const auto new_offset = [&](uint64_t original) -> Result<uint32_t> {
     auto index = index_of(original);
@@ -305,7 +304,8 @@ namespace {
 Status check_hooks(const RewriteInput& input) {
   const ProbeHooks& hooks = input.hooks;
   if (input.shape == ProbeShape::CountOnly) {
-    if (hooks.count_sig_token == 0) return make_error(Reason::InvalidInput, "count-only probe without a count signature");
+    if (hooks.count_sig_token == 0)
+      return make_error(Reason::InvalidInput, "count-only probe without a count signature");
     if (input.task.kind != TaskCompletion::Kind::None) {
       return make_error(Reason::InvalidInput, "a count-only probe has no epilogue for a task");
     }
@@ -329,8 +329,8 @@ struct Emitted {
 // `locals_token` is asked for only once layout and clauses succeeded: no
 // metadata is written for a body we refuse.
 Result<Emitted> emit_body(const MethodBody& original, const Draft& draft, const RewriteInput& input,
-                          const std::function<Result<uint32_t>()>& locals_token, uint16_t max_stack,
-                          bool returns_value, const StackEffectResolver& effects) {
+                          const std::function<Result<uint32_t>()>& locals_token, uint16_t max_stack, bool returns_value,
+                          const StackEffectResolver& effects) {
   const uint64_t max_code = std::min<uint64_t>(input.max_code_size, 0x7FFFFFFF);
   auto layout = lay_out(draft.code, max_code);
   if (!layout) return layout.error();
@@ -357,7 +357,8 @@ Result<Emitted> emit_body(const MethodBody& original, const Draft& draft, const 
   if (!encoded) return with_context(encoded.error(), "encoding the rewritten body");
 
   auto reread = decode_method_body(*encoded);
-  if (!reread) return make_error(Reason::VerificationFailed, "rewritten body does not decode: " + reread.error().message);
+  if (!reread)
+    return make_error(Reason::VerificationFailed, "rewritten body does not decode: " + reread.error().message);
   VerifyOptions after;
   after.returns_value = returns_value;
   after.stack_effects = effects;
@@ -373,8 +374,7 @@ bool has_tail_calls(const MethodBody& body) {
                      [](const Instruction& ins) { return ins.opcode == Opcode::Tail; });
 }
 
-Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
-                                           const LocalsTokenProvider& token_for_locals) {
+Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const LocalsTokenProvider& token_for_locals) {
   const ProbeHooks& hooks = input.hooks;
   const bool count_only = input.shape == ProbeShape::CountOnly;
   if (Status s = check_hooks(input); !s) return s.error();

@@ -50,8 +50,8 @@ TEST_F(Faults, AgentLogOnAFullDisk) {
   if (tmp.MountTmpfs("full", "64k", &error)) {
     const int64_t filled = FillDisk(tmp.path() + "/full");
     log_target = tmp.path() + "/full/agent.log";
-    std::cout << "[ faults ] log on a 64 KiB tmpfs, filled with " << filled << " bytes; " << FreeBytes(tmp.path() + "/full")
-              << " bytes free\n";
+    std::cout << "[ faults ] log on a 64 KiB tmpfs, filled with " << filled << " bytes; "
+              << FreeBytes(tmp.path() + "/full") << " bytes free\n";
   } else {
     log_target = "/dev/full";
     std::cout << "[ faults ] " << error << ": logging to /dev/full instead\n";
@@ -100,8 +100,8 @@ TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
     auto reply = nlohmann::json::parse(add.out, nullptr, false);
     ASSERT_TRUE(reply.is_object()) << add.out;
     const auto first_refusal = reply["probe"].value("refused", nlohmann::json::array());
-    std::cout << "[ faults ] add on a full disk: exit 0, state " << StateOf(reply["probe"]) << ", refusals: "
-              << first_refusal.dump() << "\n";
+    std::cout << "[ faults ] add on a full disk: exit 0, state " << StateOf(reply["probe"])
+              << ", refusals: " << first_refusal.dump() << "\n";
     auto refused = reply["probe"].value("refused", nlohmann::json::array());
     auto methods = reply["probe"].value("methods", nlohmann::json::array());
     EXPECT_EQ(methods.size(), 0u) << "methods instrumented without a stats slot?\n" << add.out;

@@ -154,7 +154,7 @@ inline void ExpectCleanStop(LiveService& service, ProbeSession& session) {
 // A CLI failure that explains itself: exit code 1 or 2 (never a crash or a hang), nothing on
 // stdout, a message on stderr naming what is wrong (one of `words`, case-sensitive).
 inline ::testing::AssertionResult ClearError(const std::vector<std::string>& args, const ProcessResult& r,
-                                      const std::vector<std::string>& words) {
+                                             const std::vector<std::string>& words) {
   if (r.timed_out) return ::testing::AssertionFailure() << "hangs: " << Describe(args, r);
   if (r.exit_code != 1 && r.exit_code != 2) {
     return ::testing::AssertionFailure() << "exit code " << r.exit_code << " (expected 1 or 2): " << Describe(args, r);
@@ -174,8 +174,8 @@ inline ::testing::AssertionResult HonestState(const nlohmann::json& probe) {
   const auto methods = probe.value("methods", nlohmann::json::array());
   const std::string state = StateOf(probe);
   if (methods.empty() && (state == "active" || state == "pending")) {
-    return ::testing::AssertionFailure() << "probe with no instrumented method reported as '" << state
-                                         << "':\n" << probe.dump(2);
+    return ::testing::AssertionFailure() << "probe with no instrumented method reported as '" << state << "':\n"
+                                         << probe.dump(2);
   }
   return ::testing::AssertionSuccess();
 }

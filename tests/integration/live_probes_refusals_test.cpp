@@ -36,9 +36,10 @@ TEST_F(LiveProbes, UnknownPidIsAClearError) {
   ASSERT_GT(missing, 0);
   const std::string self = std::to_string(::getpid());  // alive, not .NET, no agent
   for (const std::string& pid : {std::to_string(missing), self}) {
-    for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"add", "-p", pid, kPlainMethod}, {"list", "-p", pid}, {"remove", "-p", pid, "--all"},
-          {"stats", "-p", pid}}) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"add", "-p", pid, kPlainMethod},
+                                                 {"list", "-p", pid},
+                                                 {"remove", "-p", pid, "--all"},
+                                                 {"stats", "-p", pid}}) {
       ProcessResult r = session.RunClrprobe(args, 30s);
       EXPECT_EQ(r.exit_code, 1) << DescribeCommand(args) << "\n" << r.err;
       EXPECT_TRUE(Contains(r.err, pid)) << DescribeCommand(args) << ": the error does not name the pid: " << r.err;
@@ -56,8 +57,8 @@ TEST_F(LiveProbes, BadSelectorsAreRefusedAndTheServiceGoesOn) {
   const pid_t pid = service.pid();
   ASSERT_TRUE(WaitForAgent(session, pid));
 
-  for (const std::string selector : {"LiveService.Targets.Statics:Plain", "LiveService.Targets.Statics::",
-                                     "LiveService.Targets.Statics::Plain(int", ""}) {
+  for (const std::string selector : {"LiveService.Targets.Statics:Plain",
+                                     "LiveService.Targets.Statics::", "LiveService.Targets.Statics::Plain(int", ""}) {
     ProcessResult r = session.RunClrprobe({"add", "-p", service.Pid(), selector}, 30s);
     EXPECT_EQ(r.exit_code, 2) << "malformed '" << selector << "': " << r.err;
     EXPECT_FALSE(r.err.empty()) << "no message for malformed '" << selector << "'";
@@ -118,8 +119,8 @@ TEST_F(LiveProbes, MalformedFramesOnTheSocketAreRejected) {
   struct Case {
     std::string name;
     std::string bytes;
-    bool half_close;        // shut down writing after sending
-    bool reply_required;    // the connection still allows an error reply: it must come
+    bool half_close;      // shut down writing after sending
+    bool reply_required;  // the connection still allows an error reply: it must come
   };
   std::string garbage;
   for (int i = 0; i < 64; ++i) garbage.push_back(static_cast<char>((i * 37 + 11) & 0xff));

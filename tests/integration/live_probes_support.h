@@ -75,7 +75,7 @@ inline const ProbeReport* Entry(const Report& stats, int64_t id) {
 // Probe `id` on target t counted exactly what the service did between `from` and `to`,
 // on top of `base` (its figures at `from`, when it existed before the window).
 inline void ExpectWindow(const Report& stats, int64_t id, const Target& t, const ServiceCounts& from,
-                  const ServiceCounts& to, const ProbeReport* base = nullptr) {
+                         const ServiceCounts& to, const ProbeReport* base = nullptr) {
   const ProbeReport* p = Entry(stats, id);
   if (p == nullptr) return;
   const int64_t calls = CallsDelta(t, from, to);

@@ -23,7 +23,8 @@ class TempDir {
 
   explicit TempDir(std::string_view prefix = "clrprobe-test", Base base = Base::TmpDirEnv) {
     const char* env = base == Base::TmpDirEnv ? std::getenv("TMPDIR") : nullptr;
-    std::string tmpl = std::string(env != nullptr && *env != '\0' ? env : "/tmp") + "/" + std::string(prefix) + "-XXXXXX";
+    std::string tmpl =
+        std::string(env != nullptr && *env != '\0' ? env : "/tmp") + "/" + std::string(prefix) + "-XXXXXX";
     if (::mkdtemp(tmpl.data()) != nullptr) {
       path_ = tmpl;
     } else {

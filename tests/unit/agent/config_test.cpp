@@ -35,10 +35,12 @@ class ScopedEnv {
   std::map<std::string, std::optional<std::string>> saved_;
 };
 
-const std::map<std::string, std::optional<std::string>> kNothingSet = {
-    {"CLRPROBE_PROBES", std::nullopt},        {"CLRPROBE_REPORT", std::nullopt},
-    {"CLRPROBE_LOG", std::nullopt},           {"CLRPROBE_PROBES_FILE", std::nullopt},
-    {"CLRPROBE_MODULE_WAIT_MS", std::nullopt}, {"CLRPROBE_STATS_SLOTS", std::nullopt}};
+const std::map<std::string, std::optional<std::string>> kNothingSet = {{"CLRPROBE_PROBES", std::nullopt},
+                                                                       {"CLRPROBE_REPORT", std::nullopt},
+                                                                       {"CLRPROBE_LOG", std::nullopt},
+                                                                       {"CLRPROBE_PROBES_FILE", std::nullopt},
+                                                                       {"CLRPROBE_MODULE_WAIT_MS", std::nullopt},
+                                                                       {"CLRPROBE_STATS_SLOTS", std::nullopt}};
 
 TEST(AgentConfig, WithNothingSetItHasNoProbesNoFilesAndTheDefaultLimits) {
   ScopedEnv env(kNothingSet);

@@ -55,8 +55,13 @@ CountOnly rewrite_count_only(const RewriteInput& in) {
 // return Callee(arg0 - 1, arg1) as the F# compiler emits it: tail. call; ret.
 std::vector<uint8_t> tail_call_body() {
   Asm a;
-  a.op(Opcode::Ldarg_0).op(Opcode::Ldc_I4_1).op(Opcode::Sub).op(Opcode::Ldarg_1)
-      .op(Opcode::Tail).op32(Opcode::Call, kCallee).op(Opcode::Ret);
+  a.op(Opcode::Ldarg_0)
+      .op(Opcode::Ldc_I4_1)
+      .op(Opcode::Sub)
+      .op(Opcode::Ldarg_1)
+      .op(Opcode::Tail)
+      .op32(Opcode::Call, kCallee)
+      .op(Opcode::Ret);
   return test::tiny_body(a.code());
 }
 
@@ -103,8 +108,13 @@ TEST(CountOnlyRewrite, OutputPassesTheVerifierWithEveryCallSiteSized) {
 TEST(CountOnlyRewrite, AddsNoTryNoLocalsAndWritesNoMetadata) {
   const std::vector<uint8_t> locals{0x07, 0x01, 0x08};
   Asm a;
-  a.op(Opcode::Ldarg_0).op(Opcode::Stloc_0).op(Opcode::Ldloc_0).op(Opcode::Ldarg_1)
-      .op(Opcode::Tail).op32(Opcode::Call, kCallee).op(Opcode::Ret);
+  a.op(Opcode::Ldarg_0)
+      .op(Opcode::Stloc_0)
+      .op(Opcode::Ldloc_0)
+      .op(Opcode::Ldarg_1)
+      .op(Opcode::Tail)
+      .op32(Opcode::Call, kCallee)
+      .op(Opcode::Ret);
   const auto body = test::fat_body(a.code(), 2, 0x11000005, true);
   CountOnly rw = rewrite_count_only(count_only_input(body, test::kSigInt32, locals));
   EXPECT_EQ(rw.locals_calls, 0);  // no new LocalVarSig
@@ -130,16 +140,37 @@ TEST(CountOnlyRewrite, BranchesSwitchesAndHandlersBehaveAsBeforeAndCountOnce) {
   // Every path of a method with branches, a switch and try/catch/finally:
   // the same result or exception, and exactly one count at entry.
   Asm a;
-  a.label("try_outer").label("try_inner")
-      .op(Opcode::Ldarg_0).sw({"zero", "one"})
-      .op(Opcode::Ldc_I4_5).op(Opcode::Throw)
-      .label("zero").op(Opcode::Ldc_I4_1).op(Opcode::Stloc_0).br(Opcode::Leave_S, "after_inner")
-      .label("one").op(Opcode::Ldc_I4_2).op(Opcode::Stloc_0).br(Opcode::Leave_S, "after_inner")
-      .label("catch").op(Opcode::Pop).op(Opcode::Ldc_I4_3).op(Opcode::Stloc_0).br(Opcode::Leave_S, "after_inner")
-      .label("after_inner").br(Opcode::Leave_S, "end")
-      .label("finally").op(Opcode::Ldloc_0).op(Opcode::Ldc_I4_S).u8(100).op(Opcode::Add)
-      .op(Opcode::Stloc_0).op(Opcode::Endfinally)
-      .label("end").op(Opcode::Ldloc_0).op(Opcode::Ret);
+  a.label("try_outer")
+      .label("try_inner")
+      .op(Opcode::Ldarg_0)
+      .sw({"zero", "one"})
+      .op(Opcode::Ldc_I4_5)
+      .op(Opcode::Throw)
+      .label("zero")
+      .op(Opcode::Ldc_I4_1)
+      .op(Opcode::Stloc_0)
+      .br(Opcode::Leave_S, "after_inner")
+      .label("one")
+      .op(Opcode::Ldc_I4_2)
+      .op(Opcode::Stloc_0)
+      .br(Opcode::Leave_S, "after_inner")
+      .label("catch")
+      .op(Opcode::Pop)
+      .op(Opcode::Ldc_I4_3)
+      .op(Opcode::Stloc_0)
+      .br(Opcode::Leave_S, "after_inner")
+      .label("after_inner")
+      .br(Opcode::Leave_S, "end")
+      .label("finally")
+      .op(Opcode::Ldloc_0)
+      .op(Opcode::Ldc_I4_S)
+      .u8(100)
+      .op(Opcode::Add)
+      .op(Opcode::Stloc_0)
+      .op(Opcode::Endfinally)
+      .label("end")
+      .op(Opcode::Ldloc_0)
+      .op(Opcode::Ret);
   const auto off = [&](const char* l) { return static_cast<uint32_t>(a.at(l)); };
   const std::vector<Clause> clauses{
       {0, off("try_inner"), off("catch") - off("try_inner"), off("catch"), off("after_inner") - off("catch"),
@@ -204,8 +235,13 @@ TEST(CountOnlyRewrite, RefusesATaskEpilogueAndAMissingCountSignature) {
 TEST(CountOnlyRewrite, StillRefusesBodiesThatFailVerification) {
   // tail. not followed by call; ret is invalid IL in either shape.
   Asm a;
-  a.op(Opcode::Ldarg_0).op(Opcode::Ldarg_1).op(Opcode::Tail).op32(Opcode::Call, kCallee)
-      .op(Opcode::Pop).op(Opcode::Ldc_I4_0).op(Opcode::Ret);
+  a.op(Opcode::Ldarg_0)
+      .op(Opcode::Ldarg_1)
+      .op(Opcode::Tail)
+      .op32(Opcode::Call, kCallee)
+      .op(Opcode::Pop)
+      .op(Opcode::Ldc_I4_0)
+      .op(Opcode::Ret);
   LocalsRecorder rec;
   auto r = rewrite_with_probe(count_only_input(test::tiny_body(a.code()), test::kSigInt32), rec.provider());
   ASSERT_FALSE(r.ok());
@@ -228,10 +264,17 @@ TEST(CountOnlyRewrite, HasTailCallsFindsTheTailPrefixOnly) {
 // the CountOnly shape leaves them tail-callable.
 TEST(ImplicitTailCalls, TimedShapeCountsTheSelfRecursiveCallsItWrapsInTheTry) {
   Asm a;
-  a.op(Opcode::Ldarg_0).br(Opcode::Brtrue_S, "recurse")
-      .op(Opcode::Ldarg_0).op(Opcode::Ret)
-      .label("recurse").op(Opcode::Ldarg_0).op(Opcode::Ldc_I4_1).op(Opcode::Sub).op(Opcode::Ldarg_1)
-      .op32(Opcode::Call, kSelf).op(Opcode::Ret);
+  a.op(Opcode::Ldarg_0)
+      .br(Opcode::Brtrue_S, "recurse")
+      .op(Opcode::Ldarg_0)
+      .op(Opcode::Ret)
+      .label("recurse")
+      .op(Opcode::Ldarg_0)
+      .op(Opcode::Ldc_I4_1)
+      .op(Opcode::Sub)
+      .op(Opcode::Ldarg_1)
+      .op32(Opcode::Call, kSelf)
+      .op(Opcode::Ret);
   const auto body = test::tiny_body(a.code());
   RewriteInput in = count_only_input(body, test::kSigInt32);
   in.shape = ProbeShape::Timed;
