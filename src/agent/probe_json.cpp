@@ -62,7 +62,8 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
     ++shown;
     auto method = registry.method(pm.key);
     if (!method) continue;
-    const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty();
+    const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty() &&
+                               method->coverage.shape == il::ProbeShape::Timed;
     nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", to_completion}};
     if (method->measure != MethodMeasure::Call) entry["measures"] = method_measure_name(method->measure);
     const ProbeCoverage& coverage = method->coverage;

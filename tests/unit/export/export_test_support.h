@@ -13,6 +13,7 @@
 
 #include "export/snapshot.h"
 #include "stats/region_layout.h"
+#include "support/fake_stats_region.h"
 #include "support/temp_dir.h"
 #include "stats/stats_region.h"
 
@@ -45,13 +46,10 @@ class FakeAgent {
   pid_t pid() const { return pid_; }
 
  private:
-  stats::RegionHeader& header();
-  stats::StripeCounters& counters(int32_t slot, uint32_t stripe);
-
   std::string dir_;
   pid_t pid_;
   std::string name_;
-  std::unique_ptr<stats::StatsRegion> region_;
+  std::unique_ptr<test_support::FakeStatsRegion> region_;
 };
 
 // {"name", "slot", "async", "baseline"?}
