@@ -30,6 +30,7 @@ TEST(TailCalls, FSharpMutualRecursionAMillionDeepRunsUnderCountOnlyProbesAndIsCo
   test_support::TempDir runtime_dir("clrprobe-tail", test_support::TempDir::Base::Short);
   ASSERT_FALSE(runtime_dir.path().empty());
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir.path());
+  session.SetEnv("CLRPROBE_LOG_LEVEL", "debug");  // the agent logs each rewrite at debug level
   const std::vector<std::string> command{DotnetExe(), FSharpTailDll(), kDepth};
 
   ProcessResult plain = session.RunPlain(command);
