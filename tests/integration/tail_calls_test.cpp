@@ -5,9 +5,12 @@
 // output" proves the tail calls survived the probe, and the counts prove every level was seen.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <memory>
 #include <string>
 
 #include "expectations.h"
+#include "process_runner.h"
 #include "probe_session.h"
 #include "support/temp_dir.h"
 #include "test_paths.h"
@@ -73,6 +76,50 @@ TEST(TailCalls, FSharpMutualRecursionAMillionDeepRunsUnderCountOnlyProbesAndIsCo
   EXPECT_EQ(table.exit_code, 0) << table.err;
   EXPECT_TRUE(Contains(table.out, "latency and exceptions not measured")) << table.out;
   EXPECT_TRUE(Contains(table.out, "FSharpTail.Parity::isOdd")) << table.out;
+}
+
+// `clrprobe list` (JSON and table) of a running process says which methods are counted only.
+TEST(TailCalls, ListSaysLatencyAndExceptionsAreNotMeasuredForCountOnlyMethods) {
+  using namespace std::chrono_literals;
+  ASSERT_TRUE(ClrprobeBuilt());
+  ASSERT_TRUE(FileExists(FSharpTailDll())) << FSharpTailDll() << " missing: build app_fsharptail";
+  ProbeSession session;
+  test_support::TempDir runtime_dir("clrprobe-tail", test_support::TempDir::Base::Short);
+  ASSERT_FALSE(runtime_dir.path().empty());
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir.path());
+  const std::vector<std::string> argv{ClrprobeExe(),   "run",   "--probe",         kIsEven, "--probe",
+                                      kIsOdd,          "--log", session.LogPath(), "--",    DotnetExe(),
+                                      FSharpTailDll(), "1001",  "--wait"};
+  std::string error;
+  auto process = InteractiveProcess::Start(argv, session.PlainOptions(), &error);
+  ASSERT_NE(process, nullptr) << error;
+  auto pid_line = process->ReadLineStartingWith("pid ", 60s);
+  ASSERT_TRUE(pid_line.has_value()) << process->Stdout() << process->Stderr();
+  const std::string pid = pid_line->substr(4);
+
+  ProcessResult json = session.RunClrprobe({"list", "-p", pid, "--json"}, 30s);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json reply = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_TRUE(reply.is_object()) << json.out;
+  const nlohmann::json probes = reply.value("probes", nlohmann::json::array());
+  ASSERT_EQ(probes.size(), 2u) << reply.dump(2);
+  for (const nlohmann::json& probe : probes) {
+    SCOPED_TRACE(probe.value("selector", ""));
+    const nlohmann::json methods = probe.value("methods", nlohmann::json::array());
+    ASSERT_EQ(methods.size(), 1u) << probe.dump(2);
+    EXPECT_EQ(methods[0].value("measures", ""), "calls only (tail calls)") << probe.dump(2);
+    EXPECT_EQ(methods[0].value("timed", true), false) << probe.dump(2);
+    EXPECT_TRUE(Contains(probe.value("note", ""), "latency and exceptions not measured")) << probe.dump(2);
+  }
+
+  ProcessResult table = session.RunClrprobe({"list", "-p", pid}, 30s);
+  EXPECT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(Contains(table.out, "note: calls only, latency and exceptions not measured")) << table.out;
+  EXPECT_TRUE(Contains(table.out, "FSharpTail.Parity::isEven(int32) (tail calls)")) << table.out;
+
+  ASSERT_TRUE(process->WriteLine(""));
+  process->CloseStdin();
+  EXPECT_EQ(process->Wait(30s), std::optional<int>(0)) << process->Stderr();
 }
 
 // The depth really needs the tail calls: the same walk ten times deeper still runs
