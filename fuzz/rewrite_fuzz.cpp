@@ -7,6 +7,7 @@
 //   flags bit 0: give the rewriter a stack-effect resolver (derived from the
 //                token bits) instead of conservative mode
 //   flags bit 1: a small max_code_size (exercises MethodTooLarge)
+//   flags bit 2: the CountOnly shape (one count call at entry, code kept)
 // Lengths are clipped to what is left. fuzz/make_seeds.cpp writes real bodies
 // from tests/unit/il/real_bodies_data.h in this layout.
 //
@@ -20,6 +21,9 @@
 //  * the new locals signature parses and has 1 (void) or 2 more locals; the
 //    locals token provider was called exactly once and its token is in the
 //    header.
+//  * CountOnly: no locals token asked for, the original locals kept, the
+//    original clauses only, and after the 4-instruction count call the
+//    original instructions unchanged (every `tail.` prefix kept).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -41,6 +45,7 @@ namespace {
 constexpr uint32_t kEnterSig = 0x11000001;
 constexpr uint32_t kLeaveSig = 0x11000002;
 constexpr uint32_t kLocalsToken = 0x11000003;
+constexpr uint32_t kCountSig = 0x11000004;
 
 std::optional<StackEffect> token_effect(uint32_t token, Opcode) {
   if ((token & 0xFF) == 0xFF) return std::nullopt;  // "unknown" call sites stay reachable
@@ -79,6 +84,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in.hooks.leave_sig_token = kLeaveSig;
   if (flags & 1) in.stack_effects = token_effect;
   if (flags & 2) in.max_code_size = 64;
+  const bool count_only = (flags & 4) != 0;
+  if (count_only) {
+    in.shape = ProbeShape::CountOnly;
+    in.hooks.count_fn = 0x4444444444444444ull;
+    in.hooks.count_sig_token = kCountSig;
+  }
 
   int provider_calls = 0;
   std::vector<uint8_t> provided_locals;
@@ -100,6 +111,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto sig = parse_method_sig(method_sig);
   FUZZ_CHECK_MSG(sig.ok(), "rewriter accepted a signature the parser rejects");
   const bool returns_value = !sig->ret.is_void();
+
+  if (count_only) {
+    FUZZ_CHECK(provider_calls == 0);
+    FUZZ_CHECK(rw->locals_sig == std::vector<uint8_t>(locals_sig.begin(), locals_sig.end()));
+    auto again = decode_method_body(rw->body);
+    FUZZ_CHECK_MSG(again.ok(), "count-only body does not decode");
+    FUZZ_CHECK(again->local_var_sig_token == original->local_var_sig_token);
+    FUZZ_CHECK(again->max_stack >= kCountStackNeed);
+    FUZZ_CHECK(again->eh_clauses().size() == original->eh_clauses().size());
+    FUZZ_CHECK(again->instructions.size() == original->instructions.size() + 4);
+    for (size_t i = 0; i < original->instructions.size(); ++i) {
+      const Instruction& before = original->instructions[i];
+      const Instruction& after = again->instructions[i + 4];
+      FUZZ_CHECK(after.opcode == before.opcode);
+      if (!is_branch(before.opcode) && before.opcode != Opcode::Switch) FUZZ_CHECK(after.operand == before.operand);
+    }
+    VerifyOptions options;
+    options.returns_value = returns_value;
+    options.stack_effects = [&](uint32_t token, Opcode op) -> std::optional<StackEffect> {
+      if (op == Opcode::Calli && token == kCountSig) return StackEffect{2, 0};
+      if (flags & 1) return token_effect(token, op);
+      return std::nullopt;
+    };
+    auto report = verify(*again, options);
+    FUZZ_CHECK_MSG(report.ok(), report.ok() ? "" : report.error().describe().c_str());
+    return 0;
+  }
 
   FUZZ_CHECK(provider_calls == 1);
   FUZZ_CHECK(provided_locals == rw->locals_sig);

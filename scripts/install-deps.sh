@@ -9,6 +9,8 @@ packages=(cmake ninja-build g++ binutils dpkg-dev pkg-config nlohmann-json3-dev 
 # python3: tests/docs (the tests the documents name exist) and bench/.
 # Hardening (scripts/hardening.sh): clang-14 with the libFuzzer and sanitizer runtimes.
 packages+=(clang-14 libclang-rt-14-dev)
+# Formatting of changed lines (scripts/check-format.sh): clang-format-14 with git-clang-format-14.
+packages+=(clang-format-14)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The lines this change touches follow .clang-format (untouched code is left as it is).
+scripts/check-format.sh
 scripts/build.sh
 cd build
 # Integration tests are dropped by CMake (with a warning only) when no .NET SDK is found:

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "agent/control_handler.h"
+#include "agent/hresult_error.h"
 #include "common/attach_client_data.h"
 #include "control/server.h"
 #include "agent/log.h"
@@ -30,8 +31,6 @@ namespace {
 // JIT-compilation events are enabled because inliner tracking for
 // RequestReJITWithInliners depends on them.
 constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT | COR_PRF_MONITOR_JIT_COMPILATION;
-
-std::string hr_text(HRESULT hr) { return fmt::format("0x{:08x}", static_cast<uint32_t>(hr)); }
 
 // The runtime copies the entries: a fresh array per call.
 std::vector<COR_IL_MAP> to_cor_il_map(const std::vector<il::IlMapEntry>& map) {
@@ -66,12 +65,12 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
 
   HRESULT hr = info_unknown->QueryInterface(IID_ICorProfilerInfo10, reinterpret_cast<void**>(info_.put()));
   if (hr < 0 || !info_) {
-    CLRPROBE_LOG_ERROR("runtime lacks ICorProfilerInfo10 (needs .NET Core 3.0 or later): {}", hr_text(hr));
+    CLRPROBE_LOG_ERROR("runtime lacks ICorProfilerInfo10 (needs .NET Core 3.0 or later): {}", hresult_text(hr));
     return E_FAIL;
   }
   hr = info_->SetEventMask2(kEventMask, 0);
   if (hr < 0) {
-    CLRPROBE_LOG_ERROR("SetEventMask2 failed: {}", hr_text(hr));
+    CLRPROBE_LOG_ERROR("SetEventMask2 failed: {}", hresult_text(hr));
     return E_FAIL;
   }
 
@@ -129,7 +128,7 @@ std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
   std::u16string name(1024, u'\0');
   HRESULT hr = info_->GetModuleInfo2(id, &base, static_cast<ULONG>(name.size()), &length, name.data(), &assembly, &flags);
   if (hr < 0) {
-    CLRPROBE_LOG_WARN("GetModuleInfo2({:#x}) failed: {}", id, hr_text(hr));
+    CLRPROBE_LOG_WARN("GetModuleInfo2({:#x}) failed: {}", id, hresult_text(hr));
     return nullptr;
   }
   name.resize(length > 0 ? length - 1 : 0);
@@ -166,7 +165,7 @@ void Agent::catalog_loaded_modules() {
   ComPtr<ICorProfilerModuleEnum> modules;
   HRESULT hr = info_->EnumModules(modules.put());
   if (hr < 0 || !modules) {
-    CLRPROBE_LOG_ERROR("EnumModules failed: {}", hr_text(hr));
+    CLRPROBE_LOG_ERROR("EnumModules failed: {}", hresult_text(hr));
     return;
   }
   ModuleID ids[64];
@@ -210,20 +209,20 @@ HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorPro
   }
   HRESULT hr = control->SetILFunctionBody(static_cast<ULONG>(code->il.size()), code->il.data());
   if (hr < 0) {
-    CLRPROBE_LOG_ERROR("SetILFunctionBody failed for {:#x}: {}", method, hr_text(hr));
+    CLRPROBE_LOG_ERROR("SetILFunctionBody failed for {:#x}: {}", method, hresult_text(hr));
     return S_FALSE;
   }
   // Without the map the probe still counts, but stack traces and line
   // numbers of this method would name the rewritten offsets: warn, go on.
   std::vector<COR_IL_MAP> map = to_cor_il_map(code->il_map);
   hr = control->SetILInstrumentedCodeMap(static_cast<ULONG>(map.size()), map.data());
-  if (hr < 0) CLRPROBE_LOG_WARN("SetILInstrumentedCodeMap failed for {:#x}: {}", method, hr_text(hr));
+  if (hr < 0) CLRPROBE_LOG_WARN("SetILInstrumentedCodeMap failed for {:#x}: {}", method, hresult_text(hr));
   return S_OK;
 }
 
 void Agent::rejit_error(ModuleID module, mdMethodDef method, HRESULT status) {
-  CLRPROBE_LOG_ERROR("ReJIT failed for method {:#x} in module {:#x}: {}", method, module, hr_text(status));
-  registry_.mark_failed(MethodKey{module, method}, "runtime_error: ReJIT failed " + hr_text(status));
+  CLRPROBE_LOG_ERROR("ReJIT failed for method {:#x} in module {:#x}: {}", method, module, hresult_text(status));
+  registry_.mark_failed(MethodKey{module, method}, hresult_error("ReJIT", status).describe());
 }
 
 void Agent::shutdown() {

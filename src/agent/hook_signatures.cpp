@@ -94,6 +94,10 @@ std::vector<uint8_t> leave_hook_signature(uint32_t modopt_token) {
   return signature(modopt_token, {ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4, ELEMENT_TYPE_I8}, 2);
 }
 
+std::vector<uint8_t> count_hook_signature(uint32_t modopt_token) {
+  return signature(modopt_token, {ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4}, 1);
+}
+
 std::vector<uint8_t> complete_hook_signature(uint32_t modopt_token) {
   return signature(modopt_token, {ELEMENT_TYPE_VOID, ELEMENT_TYPE_I4, ELEMENT_TYPE_I8, ELEMENT_TYPE_I4, ELEMENT_TYPE_I4},
                    4);

@@ -23,10 +23,12 @@ uint32_t suppress_gc_transition_token(ModuleInfo& module);
 // System.Private.CoreLib, netstandard, mscorlib), or 0 if it has none.
 uint32_t core_library_reference(ModuleInfo& module);
 
-// int64 (int32), void (int32, int64) and, for finished tasks,
-// void (int32 slot, int64 start, int32 succeeded, int32 cancelled). `modopt_token` 0: plain cdecl.
+// int64 (int32), void (int32, int64), void (int32) for count-only probes and,
+// for finished tasks, void (int32 slot, int64 start, int32 succeeded, int32 cancelled).
+// `modopt_token` 0: plain cdecl.
 std::vector<uint8_t> enter_hook_signature(uint32_t modopt_token);
 std::vector<uint8_t> leave_hook_signature(uint32_t modopt_token);
 std::vector<uint8_t> complete_hook_signature(uint32_t modopt_token);
+std::vector<uint8_t> count_hook_signature(uint32_t modopt_token);
 
 }  // namespace clrprobe::agent

@@ -4,6 +4,7 @@
 
 #include "agent/call_site_effects.h"
 #include "agent/hook_signatures.h"
+#include "agent/hresult_error.h"
 #include "agent/log.h"
 #include "agent/metadata_names.h"
 #include "agent/task_tracker.h"
@@ -16,14 +17,6 @@
 namespace clrprobe::agent {
 
 using namespace clrprobe::abi;
-
-namespace {
-
-Error hr_error(const char* what, HRESULT hr) {
-  return make_error(Reason::RuntimeError, fmt::format("{} failed: hr=0x{:08x}", what, static_cast<uint32_t>(hr)));
-}
-
-}  // namespace
 
 Instrumenter::Instrumenter(ICorProfilerInfo10* info, ModuleTable& modules, ProbeRegistry& registry,
                            stats::StatsRegion* region)
@@ -45,17 +38,21 @@ bool Instrumenter::prepare(const MethodKey& key) {
     fail(key, slot.error().describe(), /*permanent=*/false);
     return false;
   }
-  auto rewritten = rewrite(*module, key, *slot);
+  ProbeCoverage coverage;
+  auto rewritten = rewrite(*module, key, *slot, &coverage);
   if (!rewritten) {
     (void)region_->retire_slot(*slot);  // best effort: the slot just stays unused
     fail(key, rewritten.error().describe());
     return false;
   }
   const il::RewriteStats& stats = rewritten->stats;
-  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites)",
+  coverage.self_tail_calls = stats.self_tail_calls;
+  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites{})",
                      method->display_name, *slot, rewritten->body.size(), stats.branches_widened,
-                     stats.unknown_call_sites);
-  registry_.mark_instrumented(key, *slot, RewrittenCode{std::move(rewritten->body), std::move(rewritten->il_map)});
+                     stats.unknown_call_sites,
+                     coverage.shape == il::ProbeShape::CountOnly ? ", count only: " + coverage.count_only_reason : "");
+  registry_.mark_instrumented(key, *slot, RewrittenCode{std::move(rewritten->body), std::move(rewritten->il_map)},
+                              std::move(coverage));
   return true;
 }
 
@@ -73,24 +70,28 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
   uint32_t modopt = suppress_gc_transition_token(module);
   auto enter_sig = enter_hook_signature(modopt);
   auto leave_sig = leave_hook_signature(modopt);
+  auto count_sig = count_hook_signature(modopt);
   HRESULT hr = module.emit->GetTokenFromSig(enter_sig.data(), static_cast<ULONG>(enter_sig.size()), &tokens.enter);
-  if (hr < 0) return hr_error("GetTokenFromSig(enter)", hr);
+  if (hr < 0) return hresult_error("GetTokenFromSig(enter)", hr);
   hr = module.emit->GetTokenFromSig(leave_sig.data(), static_cast<ULONG>(leave_sig.size()), &tokens.leave);
-  if (hr < 0) return hr_error("GetTokenFromSig(leave)", hr);
+  if (hr < 0) return hresult_error("GetTokenFromSig(leave)", hr);
+  hr = module.emit->GetTokenFromSig(count_sig.data(), static_cast<ULONG>(count_sig.size()), &tokens.count);
+  if (hr < 0) return hresult_error("GetTokenFromSig(count)", hr);
   CLRPROBE_LOG_DEBUG("{}: hook signatures {} GC transition", module.assembly_name, modopt != 0 ? "without" : "with");
   tokens.modopt = modopt;
   module.hook_tokens = tokens;
   return tokens;
 }
 
-Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot) {
+Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
+                                                  ProbeCoverage* coverage) {
   module.open_metadata();
   if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
 
   LPCBYTE header = nullptr;
   ULONG body_size = 0;
   HRESULT hr = info_->GetILFunctionBody(key.module, key.token, &header, &body_size);
-  if (hr < 0 || header == nullptr) return hr_error("GetILFunctionBody", hr);
+  if (hr < 0 || header == nullptr) return hresult_error("GetILFunctionBody", hr);
   std::span<const uint8_t> body(header, body_size);
 
   auto props = method_props(module.import.get(), key.token);
@@ -103,17 +104,25 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
     PCCOR_SIGNATURE blob = nullptr;
     ULONG blob_size = 0;
     hr = module.import->GetSigFromToken(decoded->local_var_sig_token, &blob, &blob_size);
-    if (hr < 0) return hr_error("GetSigFromToken(locals)", hr);
+    if (hr < 0) return hresult_error("GetSigFromToken(locals)", hr);
     locals_sig = std::span<const uint8_t>(blob, blob_size);
   }
+
+  // `tail.` calls cannot sit in a try: such a method is counted at entry
+  // only, its tail calls kept (the CountOnly shape, rewriter.h).
+  if (il::has_tail_calls(*decoded)) {
+    coverage->shape = il::ProbeShape::CountOnly;
+    coverage->count_only_reason = "tail calls";
+  }
+  const bool count_only = coverage->shape == il::ProbeShape::CountOnly;
 
   // Task-returning methods: measured to the task's completion when the task
   // tracker exists (defined in CoreLib before this module's lock is taken:
   // one lock at a time), else to the synchronous return.
   auto method_sig = il::parse_method_sig(props->signature);
   if (!method_sig) return method_sig.error();
-  il::TaskShape shape = il::classify_return(
-      method_sig->ret, [&](uint32_t token) { return type_token_name(module.import.get(), token); });
+  const auto type_name = [&](uint32_t token) { return type_token_name(module.import.get(), token); };
+  il::TaskShape shape = count_only ? il::TaskShape::None : il::classify_return(method_sig->ret, type_name);
   if (shape != il::TaskShape::None) {
     if (Status defined = task_tracker_.ensure_defined(); !defined) {
       registry_.set_task_fallback(key, defined.error().describe());
@@ -136,6 +145,8 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   }
 
   il::RewriteInput input;
+  input.shape = coverage->shape;
+  input.method_token = key.token;
   input.task = input_task;
   input.body = body;
   input.method_sig = props->signature;
@@ -146,6 +157,8 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   input.hooks.exception_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_exception);
   input.hooks.enter_sig_token = tokens->enter;
   input.hooks.leave_sig_token = tokens->leave;
+  input.hooks.count_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_count);
+  input.hooks.count_sig_token = tokens->count;
   // Sized call sites let the verifier check the stack of the body we emit.
   if (!module.call_site_effects) module.call_site_effects = std::make_shared<CallSiteEffects>(module.import.get());
   input.stack_effects = [effects = module.call_site_effects](uint32_t token, il::Opcode op) {
@@ -155,7 +168,7 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   auto rewritten = il::rewrite_with_probe(input, [&](std::span<const uint8_t> sig) -> Result<uint32_t> {
     mdSignature token = 0;
     HRESULT h = module.emit->GetTokenFromSig(sig.data(), static_cast<ULONG>(sig.size()), &token);
-    if (h < 0) return hr_error("GetTokenFromSig(locals)", h);
+    if (h < 0) return hresult_error("GetTokenFromSig(locals)", h);
     return token;
   });
   if (!rewritten) return rewritten.error();
@@ -163,7 +176,7 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   // Signatures defined after the module loaded become visible to the JIT
   // only once applied.
   hr = info_->ApplyMetaData(key.module);
-  if (hr < 0) return hr_error("ApplyMetaData", hr);
+  if (hr < 0) return hresult_error("ApplyMetaData", hr);
   return rewritten;
 }
 

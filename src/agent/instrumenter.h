@@ -30,7 +30,7 @@ class Instrumenter {
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
 
  private:
-  Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot);
+  Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot, ProbeCoverage* coverage);
   Result<HookSignatureTokens> hook_tokens(ModuleInfo& module);
 
   abi::ICorProfilerInfo10* info_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "agent/hresult_error.h"
 #include "agent/utf16.h"
 #include "il/signature.h"
 
@@ -43,7 +44,7 @@ Result<std::string> typedef_full_name(IMetaDataImport2* import, mdTypeDef type) 
     DWORD flags = 0;
     mdToken extends = 0;
     HRESULT hr = import->GetTypeDefProps(type, buffer, kNameCapacity, &length, &flags, &extends);
-    if (hr < 0) return make_error(Reason::RuntimeError, fmt::format("GetTypeDefProps({:#x}) hr={:#x}", type, static_cast<uint32_t>(hr)));
+    if (hr < 0) return hresult_error(fmt::format("GetTypeDefProps({:#x})", type), hr);
     std::string name = to_utf8(buffer, length);
     full = full.empty() ? name : name + "+" + full;
     if (!IsTdNested(flags)) return full;
@@ -86,7 +87,7 @@ Result<MethodProps> method_props(IMetaDataImport2* import, mdMethodDef method) {
   ULONG sig_size = 0;
   HRESULT hr = import->GetMethodProps(method, &props.owner, buffer, kNameCapacity, &length, &props.attributes, &sig,
                                       &sig_size, &props.code_rva, &props.impl_flags);
-  if (hr < 0) return make_error(Reason::RuntimeError, fmt::format("GetMethodProps({:#x}) hr={:#x}", method, static_cast<uint32_t>(hr)));
+  if (hr < 0) return hresult_error(fmt::format("GetMethodProps({:#x})", method), hr);
   props.name = to_utf8(buffer, length);
   props.signature = std::span<const uint8_t>(sig, sig_size);
   return props;

@@ -22,6 +22,7 @@ class CallSiteEffects;
 struct HookSignatureTokens {
   abi::mdSignature enter = 0;  // int64 (int32)
   abi::mdSignature leave = 0;  // void (int32, int64) — also used for exceptions
+  abi::mdSignature count = 0;  // void (int32): count-only probes
   uint32_t modopt = 0;         // CallConvSuppressGCTransition token, 0 for a plain cdecl call
 };
 

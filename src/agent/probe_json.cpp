@@ -17,6 +17,16 @@ namespace {
 // and methods_total).
 constexpr size_t kListedRefusals = 100;
 constexpr size_t kListedWhenRemoved = 100;
+// Notes naming methods name this many, then "and N more".
+constexpr size_t kNamedInNote = 3;
+
+// "A::M(), B::N() and 4 more"
+std::string name_some(const std::vector<std::string>& names) {
+  std::string text;
+  for (size_t i = 0; i < names.size() && i < kNamedInNote; ++i) text += (i == 0 ? "" : ", ") + names[i];
+  if (names.size() > kNamedInNote) text += " and " + std::to_string(names.size() - kNamedInNote) + " more";
+  return text;
+}
 
 }  // namespace
 
@@ -44,15 +54,29 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   // only shown in part: probes of thousands of methods, added and removed
   // again, must not make `list` or the probes file grow without bound.
   const bool removed = probe.state == ProbeState::Removed && !complete;
+  std::vector<std::string> count_only;  // "name (reason)"
+  std::vector<std::string> self_recursive;
   size_t shown = 0;
   for (const auto& pm : probe.methods) {
     if (removed && shown == kListedWhenRemoved) break;
     ++shown;
     auto method = registry.method(pm.key);
     if (!method) continue;
-    const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty();
+    const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty() &&
+                               method->coverage.shape == il::ProbeShape::Timed;
     nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", to_completion}};
     if (method->measure != MethodMeasure::Call) entry["measures"] = method_measure_name(method->measure);
+    const ProbeCoverage& coverage = method->coverage;
+    if (coverage.shape == il::ProbeShape::CountOnly) {
+      // Only calls: the readers must not take calls - Σbuckets for calls in flight.
+      entry["measures"] = "calls only (" + coverage.count_only_reason + ")";
+      entry["timed"] = false;
+      count_only.push_back(method->display_name + " (" + coverage.count_only_reason + ")");
+    }
+    if (coverage.self_tail_calls != 0) {
+      entry["self_tail_calls"] = coverage.self_tail_calls;
+      self_recursive.push_back(method->display_name);
+    }
     if (!method->task_fallback.empty()) entry["task_fallback"] = method->task_fallback;
     if (pm.baseline_calls != 0 || pm.baseline_exceptions != 0 || pm.baseline_cancelled != 0) {
       entry["baseline"] = {
@@ -76,6 +100,16 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
         break;
     }
     methods.push_back(std::move(entry));
+  }
+  if (!count_only.empty()) {
+    note_once("calls only, latency and exceptions not measured: " + name_some(count_only) +
+              " (counted at entry; their tail calls are kept)");
+  }
+  if (!self_recursive.empty()) {
+    note_once(
+        "self-recursive calls in tail position run inside the probe's try, where the JIT makes no tail "
+        "call: each recursion level keeps its stack frame while probed, in " +
+        name_some(self_recursive));
   }
   nlohmann::json refused = nlohmann::json::array();
   for (const auto& r : probe.refused) {

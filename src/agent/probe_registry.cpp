@@ -100,11 +100,12 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   }
 }
 
-void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code) {
+void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
   it->second.slot = slot;
+  it->second.coverage = std::move(coverage);
   it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
   it->second.state = MethodState::Instrumented;
 }

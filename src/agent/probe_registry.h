@@ -21,6 +21,7 @@
 #include "agent/catalog.h"
 #include "agent/method_key.h"
 #include "il/il_map.h"
+#include "il/rewriter.h"
 #include "selector/selector.h"
 
 namespace clrprobe::agent {
@@ -69,6 +70,17 @@ struct RewrittenCode {
   std::vector<il::IlMapEntry> il_map;
 };
 
+// How a method's probe measures, known once the method is rewritten.
+struct ProbeCoverage {
+  // CountOnly: calls counted at entry, no latency, no exceptions (methods
+  // with `tail.` calls, which a try would break).
+  il::ProbeShape shape = il::ProbeShape::Timed;
+  std::string count_only_reason;  // CountOnly: why, e.g. "tail calls"
+  // Timed: self-recursive `call; ret` sites now inside the probe's try, where
+  // the JIT makes no implicit tail call (each recursion level keeps its frame).
+  uint32_t self_tail_calls = 0;
+};
+
 struct InstrumentedMethod {
   MethodKey key;
   std::string display_name;  // "Ns.Type::Method(int32)"
@@ -76,6 +88,7 @@ struct InstrumentedMethod {
   MethodMeasure measure = MethodMeasure::Call;
   // Task-returning method measured to its synchronous return only: why.
   std::string task_fallback;
+  ProbeCoverage coverage;
   int32_t slot = -1;
   MethodState state = MethodState::Preparing;
   // Cached: re-adding a probe reuses it. Shared so that copies of this
@@ -116,7 +129,7 @@ class ProbeRegistry {
   // A task-returning method whose task cannot be tracked: measured to its
   // synchronous return, for `reason`.
   void set_task_fallback(const MethodKey& key, const std::string& reason);
-  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code);
+  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage = {});
 
   // Marks the probe removed with its final figures; returns the methods no
   // probe uses any more (to revert). NotFound / already removed: nullopt.

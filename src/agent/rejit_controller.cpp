@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "agent/hresult_error.h"
 #include "agent/instrumenter.h"
 #include "agent/log.h"
 
@@ -98,11 +99,10 @@ void RejitController::process_rejit(Job& job) {
                                                      static_cast<abi::ULONG>(methods.size()),
                                                      modules.data(), methods.data());
   if (hr < 0) {
-    CLRPROBE_LOG_ERROR("RequestReJITWithInliners for {} methods failed: hr=0x{:08x}", methods.size(),
-                       static_cast<uint32_t>(hr));
+    const Error error = hresult_error("RequestReJITWithInliners", hr);
+    CLRPROBE_LOG_ERROR("{} for {} methods", error.message, methods.size());
     for (size_t i = 0; i < methods.size(); ++i) {
-      instrumenter_.fail(MethodKey{modules[i], methods[i]},
-                         fmt::format("runtime_error: RequestReJITWithInliners hr=0x{:08x}", static_cast<uint32_t>(hr)));
+      instrumenter_.fail(MethodKey{modules[i], methods[i]}, error.describe());
     }
     return;
   }
@@ -125,12 +125,12 @@ void RejitController::process_revert(Job& job) {
   abi::HRESULT hr = info_->RequestRevert(static_cast<abi::ULONG>(methods.size()), modules.data(), methods.data(),
                                          status.data());
   if (hr < 0) {
-    CLRPROBE_LOG_ERROR("RequestRevert for {} methods failed: hr=0x{:08x}", methods.size(), static_cast<uint32_t>(hr));
+    CLRPROBE_LOG_ERROR("RequestRevert for {} methods failed: hr={}", methods.size(), hresult_text(hr));
     return;
   }
   for (size_t i = 0; i < status.size(); ++i) {
     if (status[i] < 0) {
-      CLRPROBE_LOG_WARN("revert of method {:#x} failed: hr=0x{:08x}", methods[i], static_cast<uint32_t>(status[i]));
+      CLRPROBE_LOG_WARN("revert of method {:#x} failed: hr={}", methods[i], hresult_text(status[i]));
     }
   }
   CLRPROBE_LOG_INFO("reverted {} methods", methods.size());

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "agent/hresult_error.h"
 #include "agent/hook_signatures.h"
 #include "agent/log.h"
 #include "il/signature.h"
@@ -23,10 +24,6 @@ constexpr char16_t kHelperTypeName[] = u"<clrprobe>TaskTracker";  // = kTaskTrac
 constexpr DWORD kMethodHideBySig = 0x0080;
 constexpr DWORD kImplIlManaged = 0x0000;  // miIL | miManaged
 
-Error hr_error(std::string_view what, HRESULT hr) {
-  return make_error(Reason::RuntimeError, fmt::format("{} failed: hr=0x{:08x}", what, static_cast<uint32_t>(hr)));
-}
-
 bool is_core_library(const ModuleInfo& module) { return module.assembly_name == "System.Private.CoreLib"; }
 
 // Tokens for core-library types as seen from one module: the types
@@ -42,7 +39,7 @@ class CoreTypes {
     if (is_core_library(module_)) {
       mdTypeDef def = 0;
       HRESULT hr = module_.import->FindTypeDefByName(full_name, enclosing, &def);
-      if (hr != S_OK || def == 0) return hr_error("FindTypeDefByName", hr);
+      if (hr != S_OK || def == 0) return hresult_error("FindTypeDefByName", hr);
       return def;
     }
     if (scope_ == 0 && enclosing == 0) {
@@ -50,7 +47,7 @@ class CoreTypes {
     }
     mdTypeRef ref = 0;
     HRESULT hr = module_.emit->DefineTypeRefByName(enclosing != 0 ? enclosing : scope_, full_name, &ref);
-    if (hr < 0) return hr_error("DefineTypeRefByName", hr);
+    if (hr < 0) return hresult_error("DefineTypeRefByName", hr);
     return ref;
   }
 
@@ -93,7 +90,10 @@ Result<uint32_t> member_ref(ModuleInfo& module, uint32_t parent, const char16_t*
   mdMemberRef token = 0;
   HRESULT hr = module.emit->DefineMemberRef(parent, name, sig.blob().data(), static_cast<ULONG>(sig.blob().size()),
                                             &token);
-  if (hr < 0) return hr_error(fmt::format("DefineMemberRef({})", std::string(name, name + std::char_traits<char16_t>::length(name))), hr);
+  if (hr < 0) {
+    const std::string member(name, name + std::char_traits<char16_t>::length(name));  // ASCII names only
+    return hresult_error(fmt::format("DefineMemberRef({})", member), hr);
+  }
   return token;
 }
 
@@ -111,12 +111,12 @@ Status read_identity(ModuleInfo& corelib, Helper* out) {
   }
   mdAssembly assembly = 0;
   HRESULT hr = assembly_import->GetAssemblyFromScope(&assembly);
-  if (hr < 0) return hr_error("GetAssemblyFromScope", hr);
+  if (hr < 0) return hresult_error("GetAssemblyFromScope", hr);
   const void* key = nullptr;
   ULONG key_size = 0;
   ASSEMBLYMETADATA version{};
   hr = assembly_import->GetAssemblyProps(assembly, &key, &key_size, nullptr, nullptr, 0, nullptr, &version, nullptr);
-  if (hr < 0) return hr_error("GetAssemblyProps(CoreLib)", hr);
+  if (hr < 0) return hresult_error("GetAssemblyProps(CoreLib)", hr);
   const auto* bytes = static_cast<const uint8_t*>(key);
   out->public_key.assign(bytes, bytes + key_size);
   out->version.usMajorVersion = version.usMajorVersion;
@@ -157,21 +157,21 @@ Result<uint32_t> corelib_reference(ModuleInfo& module, const std::vector<uint8_t
   HRESULT hr = assembly_emit->DefineAssemblyRef(public_key.data(), static_cast<ULONG>(public_key.size()),
                                                 u"System.Private.CoreLib", &metadata, nullptr, 0,
                                                 public_key.empty() ? 0u : static_cast<DWORD>(afPublicKey), &found);
-  if (hr < 0) return hr_error("DefineAssemblyRef(System.Private.CoreLib)", hr);
+  if (hr < 0) return hresult_error("DefineAssemblyRef(System.Private.CoreLib)", hr);
   return found;
 }
 
 Status set_body(ICorProfilerInfo10* info, ModuleInfo& module, uint32_t method, const std::vector<uint8_t>& body) {
   ComPtr<IMethodMalloc> allocator;
   HRESULT hr = info->GetILFunctionBodyAllocator(module.id, allocator.put());
-  if (hr < 0 || !allocator) return hr_error("GetILFunctionBodyAllocator", hr);
+  if (hr < 0 || !allocator) return hresult_error("GetILFunctionBodyAllocator", hr);
   // The runtime keeps reading the body after this call: it must live as long
   // as the module, which memory from the module's allocator does.
   void* memory = allocator->Alloc(static_cast<ULONG>(body.size()));
   if (memory == nullptr) return make_error(Reason::RuntimeError, "IMethodMalloc::Alloc failed");
   std::memcpy(memory, body.data(), body.size());
   hr = info->SetILFunctionBody(module.id, method, static_cast<LPCBYTE>(memory));
-  if (hr < 0) return hr_error("SetILFunctionBody", hr);
+  if (hr < 0) return hresult_error("SetILFunctionBody", hr);
   return {};
 }
 
@@ -208,10 +208,10 @@ Result<TaskTracker::CoreLibHelper> TaskTracker::define_in(ModuleInfo& module) {
   mdTypeSpec action_spec = 0;
   HRESULT hr = module.emit->GetTokenFromTypeSpec(tuple_sig.blob().data(), static_cast<ULONG>(tuple_sig.blob().size()),
                                                  &tuple_spec);
-  if (hr < 0) return hr_error("GetTokenFromTypeSpec(Tuple)", hr);
+  if (hr < 0) return hresult_error("GetTokenFromTypeSpec(Tuple)", hr);
   hr = module.emit->GetTokenFromTypeSpec(action_sig.blob().data(), static_cast<ULONG>(action_sig.blob().size()),
                                          &action_spec);
-  if (hr < 0) return hr_error("GetTokenFromTypeSpec(Action)", hr);
+  if (hr < 0) return hresult_error("GetTokenFromTypeSpec(Action)", hr);
 
   struct Member {
     uint32_t parent;
@@ -249,33 +249,33 @@ Result<TaskTracker::CoreLibHelper> TaskTracker::define_in(ModuleInfo& module) {
 
   auto complete_sig = complete_hook_signature(modopt);
   hr = module.emit->GetTokenFromSig(complete_sig.data(), static_cast<ULONG>(complete_sig.size()), &t.complete_sig);
-  if (hr < 0) return hr_error("GetTokenFromSig(complete)", hr);
+  if (hr < 0) return hresult_error("GetTokenFromSig(complete)", hr);
   t.complete_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_complete);
 
   mdTypeDef helper = 0;
   mdToken no_interfaces[] = {0};
   hr = module.emit->DefineTypeDef(kHelperTypeName, tdPublic | tdAbstract | tdSealed | tdBeforeFieldInit, *object_type,
                                   no_interfaces, &helper);
-  if (hr < 0) return hr_error("DefineTypeDef(TaskTracker)", hr);
+  if (hr < 0) return hresult_error("DefineTypeDef(TaskTracker)", hr);
 
   Sig track_sig;
   track_sig.byte(0).byte(3).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4)
       .byte(ELEMENT_TYPE_I8);
   hr = module.emit->DefineMethod(helper, u"Track", mdPublic | mdStatic | kMethodHideBySig, track_sig.blob().data(),
                                  static_cast<ULONG>(track_sig.blob().size()), 0, kImplIlManaged, &out.track_method);
-  if (hr < 0) return hr_error("DefineMethod(Track)", hr);
+  if (hr < 0) return hresult_error("DefineMethod(Track)", hr);
   Sig done_sig;
   done_sig.byte(0).byte(2).byte(ELEMENT_TYPE_VOID).bytes(tuple_sig.blob()).type(ELEMENT_TYPE_CLASS, *task);
   hr = module.emit->DefineMethod(helper, u"Done", mdPrivate | mdStatic | kMethodHideBySig, done_sig.blob().data(),
                                  static_cast<ULONG>(done_sig.blob().size()), 0, kImplIlManaged, &t.done_method);
-  if (hr < 0) return hr_error("DefineMethod(Done)", hr);
+  if (hr < 0) return hresult_error("DefineMethod(Done)", hr);
 
   auto track_body = il::build_track_body(t);
   if (!track_body) return track_body.error();
   auto done_body = il::build_done_body(t);
   if (!done_body) return done_body.error();
   hr = info->ApplyMetaData(module.id);
-  if (hr < 0) return hr_error("ApplyMetaData(TaskTracker)", hr);
+  if (hr < 0) return hresult_error("ApplyMetaData(TaskTracker)", hr);
   if (Status b = set_body(info, module, out.track_method, *track_body); !b) return b.error();
   if (Status b = set_body(info, module, t.done_method, *done_body); !b) return b.error();
   if (Status id = read_identity(module, &out); !id) return id.error();
@@ -317,7 +317,7 @@ Result<TaskTrackerModule> TaskTracker::reference_from(ModuleInfo& module, uint32
   auto complete_sig = complete_hook_signature(modopt);
   HRESULT hr = module.emit->GetTokenFromSig(complete_sig.data(), static_cast<ULONG>(complete_sig.size()),
                                             &out.complete_sig);
-  if (hr < 0) return hr_error("GetTokenFromSig(complete)", hr);
+  if (hr < 0) return hresult_error("GetTokenFromSig(complete)", hr);
   if (is_core_library(module)) {
     out.track_method = helper.track_method;
     return out;
@@ -326,7 +326,7 @@ Result<TaskTrackerModule> TaskTracker::reference_from(ModuleInfo& module, uint32
   if (!corelib_ref) return corelib_ref.error();
   mdTypeRef helper_ref = 0;
   hr = module.emit->DefineTypeRefByName(*corelib_ref, kHelperTypeName, &helper_ref);
-  if (hr < 0) return hr_error("DefineTypeRefByName(TaskTracker)", hr);
+  if (hr < 0) return hresult_error("DefineTypeRefByName(TaskTracker)", hr);
   Sig track_sig;
   track_sig.byte(0).byte(3).byte(ELEMENT_TYPE_VOID).type(ELEMENT_TYPE_CLASS, *task).byte(ELEMENT_TYPE_I4)
       .byte(ELEMENT_TYPE_I8);
@@ -368,7 +368,7 @@ Result<il::TaskCompletion> TaskTracker::completion_for(ModuleInfo& module, il::T
   if (shape == il::TaskShape::ValueTaskOfT) {
     mdTypeSpec spec = 0;
     HRESULT hr = module.emit->GetTokenFromTypeSpec(ret.raw.data(), static_cast<ULONG>(ret.raw.size()), &spec);
-    if (hr < 0) return hr_error("GetTokenFromTypeSpec(ValueTask<T>)", hr);
+    if (hr < 0) return hresult_error("GetTokenFromTypeSpec(ValueTask<T>)", hr);
     parent = spec;
     task_type.generic_class(m.task_of_t_type, 1).byte(kVar).byte(0);
   } else {

@@ -45,7 +45,9 @@ ProbeFigures probe_figures(const ProbeEntry& probe, const stats::StatsReader* re
     total.calls += minus(snapshot->calls, method.baseline_calls);
     total.exceptions += minus(snapshot->exceptions, method.baseline_exceptions);
     total.cancelled += minus(snapshot->cancelled, method.baseline_cancelled);
-    total.in_flight += snapshot->in_flight();  // pending now, whoever started it
+    // Pending now, whoever started it; a count-only slot records no
+    // completions, so calls - completed is not in flight there.
+    if (method.timed) total.in_flight += snapshot->in_flight();
     total.histogram.merge(snapshot->histogram);
     total.max_ticks = std::max(total.max_ticks, snapshot->max_ticks);
   }

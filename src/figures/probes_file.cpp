@@ -57,6 +57,10 @@ Result<MethodRef> parse_method(const json& entry, const std::string& where) {
   if (const json* async = member(entry, "async"); async != nullptr && async->is_boolean()) {
     method.async = async->get<bool>();
   }
+  if (const json* timed = member(entry, "timed"); timed != nullptr && timed->is_boolean()) {
+    method.timed = timed->get<bool>();
+  }
+  method.measures = text_or(entry, "measures", "");
   if (const json* baseline = member(entry, "baseline")) {
     if (!baseline->is_object()) return invalid(where + ": baseline is not an object");
     for (auto [key, out] : {std::pair{"calls", &method.baseline_calls},
@@ -172,6 +176,8 @@ json probe_object_json(const ProbeEntry& probe) {
   json methods = json::array();
   for (const MethodRef& m : probe.methods) {
     json entry = {{"name", m.name}, {"slot", m.slot}, {"async", m.async}};
+    if (!m.measures.empty()) entry["measures"] = m.measures;
+    if (!m.timed) entry["timed"] = false;
     if (m.baseline_calls != 0 || m.baseline_exceptions != 0 || m.baseline_cancelled != 0) {
       entry["baseline"] = {
           {"calls", m.baseline_calls}, {"exceptions", m.baseline_exceptions}, {"cancelled", m.baseline_cancelled}};

@@ -36,6 +36,10 @@ struct MethodRef {
   std::string name;             // "Ns.Type::Method(int32)"
   int32_t slot = -1;            // stats slot; -1 when the method has none (yet)
   bool async = false;
+  // false for a count-only probe (calls counted at entry, no latency and no
+  // exceptions): such a slot has no calls in flight.
+  bool timed = true;
+  std::string measures;  // the agent's label when not a plain call, e.g. "calls only (tail calls)"
   // The slot's counters when this probe attached: a method shared with an
   // earlier probe counts, for this probe, from the probe's own start.
   uint64_t baseline_calls = 0;
@@ -78,7 +82,7 @@ Result<ProbesFile> parse_probes_file(const nlohmann::json& document);
 Result<ProbesFile> read_probes_file(const std::string& path);
 
 // The probe object again (id, selector, state, methods with name/slot/async/
-// baseline, refused, note, final), as the agent writes it.
+// timed/measures/baseline, refused, note, final), as the agent writes it.
 nlohmann::json probe_object_json(const ProbeEntry& probe);
 
 }  // namespace clrprobe::figures

@@ -18,14 +18,16 @@ Error with_context(const Error& e, const std::string& context) {
   return make_error(e.reason, context + ": " + e.message);
 }
 
-// Refuses constructs a try/fault wrapper cannot preserve.
-Status check_supported(const MethodBody& body) {
+// Refuses constructs the shape cannot preserve: a try/fault wrapper breaks
+// `tail.` calls and `jmp`; the count-only shape keeps both.
+Status check_supported(const MethodBody& body, ProbeShape shape) {
   for (const DataSection& s : body.sections) {
     if (!s.is_eh()) {
       return make_error(Reason::Unsupported, "body has a non-EH data section (kind " +
                                                  std::to_string(s.kind) + ")");
     }
   }
+  if (shape == ProbeShape::CountOnly) return {};
   for (const Instruction& ins : body.instructions) {
     if (ins.opcode == Opcode::Tail) {
       return make_error(Reason::UnsupportedTailCall,
@@ -36,6 +38,22 @@ Status check_supported(const MethodBody& body) {
     }
   }
   return {};
+}
+
+// `call/callvirt self; ret` sites: calls the JIT may make implicit tail calls.
+uint32_t count_self_tail_calls(const MethodBody& body, uint32_t method_token) {
+  if (method_token == 0) return 0;
+  uint32_t sites = 0;
+  const auto& code = body.instructions;
+  for (size_t i = 0; i + 1 < code.size(); ++i) {
+    const bool call = code[i].opcode == Opcode::Call || code[i].opcode == Opcode::Callvirt;
+    const bool prefixed = i > 0 && code[i - 1].opcode == Opcode::Tail;
+    if (call && !prefixed && static_cast<uint32_t>(code[i].operand) == method_token &&
+        code[i + 1].opcode == Opcode::Ret) {
+      ++sites;
+    }
+  }
+  return sites;
 }
 
 // Maps an original code offset (an instruction start, or code_size) to the
@@ -117,35 +135,28 @@ void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks
   code.push_back(op(Opcode::Ret));
 }
 
-Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const TaskCompletion& task,
-                          uint16_t start_local, std::optional<uint16_t> result_local) {
-  Draft d;
-  auto& code = d.code;
+// Copies the original instructions into d->code (branch and switch targets
+// still original indices, resolved by resolve_targets). With
+// `returns_to_epilogue`, each `ret` becomes [stloc RESULT;] leave EPILOGUE
+// (the leave's draft index is added to *leaves); otherwise it stays a `ret`.
+Status copy_original(const MethodBody& body, bool returns_to_epilogue, std::optional<uint16_t> result_local, Draft* d,
+                     std::vector<std::pair<uint32_t, uint32_t>>* branch_fixups, std::vector<uint32_t>* leaves) {
+  auto& code = d->code;
   const OffsetIndex index_of(body);
-  // Draft indices of branch targets are only known once every original
-  // instruction has been placed; remember (draft index, original index) pairs.
-  std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;
-  std::vector<uint32_t> leave_to_epilogue;  // draft indices
-
-  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
-  append_native_call(&code, hooks.enter_fn, hooks.enter_sig_token);
-  code.push_back(store_local(start_local));
-  d.try_start = static_cast<uint32_t>(code.size());
-
   for (const Instruction& ins : body.instructions) {
-    d.first_of_original.push_back(static_cast<uint32_t>(code.size()));
-    if (ins.opcode == Opcode::Ret) {
+    d->first_of_original.push_back(static_cast<uint32_t>(code.size()));
+    if (ins.opcode == Opcode::Ret && returns_to_epilogue) {
       if (result_local) code.push_back(store_local(*result_local));
-      leave_to_epilogue.push_back(static_cast<uint32_t>(code.size()));
+      leaves->push_back(static_cast<uint32_t>(code.size()));
       code.push_back(op(Opcode::Leave_S));
-      ++d.returns_rewritten;
+      ++d->returns_rewritten;
       continue;
     }
     DraftInstruction copy = op(ins.opcode, ins.operand);
     if (is_branch(ins.opcode)) {
       auto target = index_of(static_cast<uint64_t>(ins.target));
       if (!target) return target.error();
-      branch_fixups.emplace_back(static_cast<uint32_t>(code.size()), *target);
+      branch_fixups->emplace_back(static_cast<uint32_t>(code.size()), *target);
     } else if (ins.opcode == Opcode::Switch) {
       for (int64_t t : ins.switch_targets) {
         auto target = index_of(static_cast<uint64_t>(t));
@@ -154,6 +165,36 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
       }
     }
     code.push_back(std::move(copy));
+  }
+  return {};
+}
+
+// Draft indices of branch targets are only known once every original
+// instruction has been placed: turns the original indices into draft ones.
+void resolve_targets(Draft* d, const std::vector<std::pair<uint32_t, uint32_t>>& branch_fixups) {
+  for (auto [at, original] : branch_fixups) d->code[at].target = d->first_of_original[original];
+  for (DraftInstruction& ins : d->code) {
+    if (ins.opcode != Opcode::Switch) continue;
+    for (uint32_t& t : ins.switch_targets) t = d->first_of_original[t];
+  }
+}
+
+Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const TaskCompletion& task,
+                          uint16_t start_local, std::optional<uint16_t> result_local) {
+  Draft d;
+  auto& code = d.code;
+  std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;  // (draft index, original index)
+  std::vector<uint32_t> leave_to_epilogue;                   // draft indices
+
+  code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+  append_native_call(&code, hooks.enter_fn, hooks.enter_sig_token);
+  code.push_back(store_local(start_local));
+  d.try_start = static_cast<uint32_t>(code.size());
+
+  if (Status s =
+          copy_original(body, /*returns_to_epilogue=*/true, result_local, &d, &branch_fixups, &leave_to_epilogue);
+      !s) {
+    return s.error();
   }
   d.handler_start = static_cast<uint32_t>(code.size());
   d.first_of_original.push_back(d.handler_start);
@@ -166,18 +207,31 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   d.epilogue_start = static_cast<uint32_t>(code.size());
   append_epilogue(&code, hooks, task, start_local, result_local);
 
-  for (auto [at, original] : branch_fixups) code[at].target = d.first_of_original[original];
-  for (DraftInstruction& ins : code) {
-    if (ins.opcode != Opcode::Switch) continue;
-    for (uint32_t& t : ins.switch_targets) t = d.first_of_original[t];
-  }
+  resolve_targets(&d, branch_fixups);
   for (uint32_t at : leave_to_epilogue) code[at].target = d.epilogue_start;
   return d;
 }
 
-// Remaps the original clauses into the new layout and appends the fault clause.
-Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft,
-                                            const Layout& layout) {
+// The CountOnly shape: the count call, then the original code unchanged.
+// try_start, handler_start and epilogue_start all mark the end of the code.
+Result<Draft> build_count_only_draft(const MethodBody& body, const ProbeHooks& hooks) {
+  Draft d;
+  d.code.push_back(op(Opcode::Ldc_I4, hooks.slot));
+  append_native_call(&d.code, hooks.count_fn, hooks.count_sig_token);
+  std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;
+  if (Status s = copy_original(body, /*returns_to_epilogue=*/false, std::nullopt, &d, &branch_fixups, nullptr); !s) {
+    return s.error();
+  }
+  d.try_start = d.handler_start = d.epilogue_start = static_cast<uint32_t>(d.code.size());
+  d.first_of_original.push_back(d.handler_start);
+  resolve_targets(&d, branch_fixups);
+  return d;
+}
+
+// Remaps the original clauses into the new layout and, with `add_fault`
+// (the Timed shape), appends the fault clause.
+Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft, const Layout& layout,
+                                            bool add_fault) {
   const OffsetIndex index_of(body);
   const auto new_offset = [&](uint64_t original) -> Result<uint32_t> {
     auto index = index_of(original);
@@ -205,6 +259,7 @@ Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft&
     }
     clauses.push_back(mapped);
   }
+  if (!add_fault) return clauses;
   EhClause fault;
   fault.flags = static_cast<uint32_t>(EhClauseKind::Fault);
   fault.try_offset = static_cast<uint32_t>(layout.offsets[draft.try_start]);
@@ -244,18 +299,91 @@ Status check_task_completion(const TaskCompletion& task, bool returns_value) {
 
 }  // namespace
 
-Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
-                                           const LocalsTokenProvider& token_for_locals) {
+namespace {
+
+Status check_hooks(const RewriteInput& input) {
   const ProbeHooks& hooks = input.hooks;
+  if (input.shape == ProbeShape::CountOnly) {
+    if (hooks.count_sig_token == 0)
+      return make_error(Reason::InvalidInput, "count-only probe without a count signature");
+    if (input.task.kind != TaskCompletion::Kind::None) {
+      return make_error(Reason::InvalidInput, "a count-only probe has no epilogue for a task");
+    }
+    return {};
+  }
   if (hooks.enter_sig_token == hooks.leave_sig_token) {
     return make_error(Reason::InvalidInput, "enter and leave calli signatures must differ");
   }
-  if (!token_for_locals) return make_error(Reason::InvalidInput, "no locals token provider");
+  return {};
+}
+
+// Lays out, encodes, decodes again and verifies the rewritten body: what the
+// runtime will actually read.
+struct Emitted {
+  std::vector<uint8_t> bytes;
+  MethodBody body;
+  VerifyReport report;
+  Layout layout;
+};
+
+// `locals_token` is asked for only once layout and clauses succeeded: no
+// metadata is written for a body we refuse.
+Result<Emitted> emit_body(const MethodBody& original, const Draft& draft, const RewriteInput& input,
+                          const std::function<Result<uint32_t>()>& locals_token, uint16_t max_stack, bool returns_value,
+                          const StackEffectResolver& effects) {
+  const uint64_t max_code = std::min<uint64_t>(input.max_code_size, 0x7FFFFFFF);
+  auto layout = lay_out(draft.code, max_code);
+  if (!layout) return layout.error();
+  auto clauses = build_clauses(original, draft, *layout, input.shape == ProbeShape::Timed);
+  if (!clauses) return clauses.error();
+  auto token = locals_token();
+  if (!token) return token.error();
+
+  MethodBody rewritten;
+  rewritten.header_kind = HeaderKind::Fat;
+  rewritten.other_flags = original.other_flags;
+  rewritten.init_locals = original.init_locals;
+  rewritten.max_stack = max_stack;
+  rewritten.local_var_sig_token = *token;
+  rewritten.code_size = static_cast<uint32_t>(layout->offsets.back());
+  rewritten.instructions = layout->instructions;
+  if (!clauses->empty()) {
+    DataSection eh;
+    eh.kind = kSectEHTable | kSectFatFormat;
+    eh.clauses = std::move(clauses.value());
+    rewritten.sections.push_back(std::move(eh));
+  }
+  auto encoded = encode_method_body(rewritten);
+  if (!encoded) return with_context(encoded.error(), "encoding the rewritten body");
+
+  auto reread = decode_method_body(*encoded);
+  if (!reread)
+    return make_error(Reason::VerificationFailed, "rewritten body does not decode: " + reread.error().message);
+  VerifyOptions after;
+  after.returns_value = returns_value;
+  after.stack_effects = effects;
+  auto report = verify(*reread, after);
+  if (!report) return with_context(report.error(), "rewritten body (rewriter bug)");
+  return Emitted{std::move(encoded.value()), std::move(rewritten), *report, std::move(layout.value())};
+}
+
+}  // namespace
+
+bool has_tail_calls(const MethodBody& body) {
+  return std::any_of(body.instructions.begin(), body.instructions.end(),
+                     [](const Instruction& ins) { return ins.opcode == Opcode::Tail; });
+}
+
+Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const LocalsTokenProvider& token_for_locals) {
+  const ProbeHooks& hooks = input.hooks;
+  const bool count_only = input.shape == ProbeShape::CountOnly;
+  if (Status s = check_hooks(input); !s) return s.error();
+  if (!token_for_locals && !count_only) return make_error(Reason::InvalidInput, "no locals token provider");
 
   auto decoded = decode_method_body(input.body);
   if (!decoded) return with_context(decoded.error(), "decoding the method body");
   const MethodBody& original = decoded.value();
-  if (Status s = check_supported(original); !s) return s.error();
+  if (Status s = check_supported(original, input.shape); !s) return s.error();
 
   auto method_sig = parse_method_sig(input.method_sig);
   if (!method_sig) return with_context(method_sig.error(), "parsing the method signature");
@@ -267,10 +395,13 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
   // the metadata, so the original code may already use them (GetTokenFromSig
   // shares identical signatures); sizing them only after the rewrite turned
   // an invalid original into a reported "rewriter bug" (found by
-  // fuzz/rewrite_fuzz).
+  // fuzz/rewrite_fuzz). Only the hooks of the chosen shape are known.
   const StackEffectResolver effects = [&](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
-    if (opcode == Opcode::Calli && token == hooks.enter_sig_token) return StackEffect{2, 1};
-    if (opcode == Opcode::Calli && token == hooks.leave_sig_token) return StackEffect{3, 0};
+    if (opcode == Opcode::Calli) {
+      if (count_only && token == hooks.count_sig_token) return StackEffect{2, 0};
+      if (!count_only && token == hooks.enter_sig_token) return StackEffect{2, 1};
+      if (!count_only && token == hooks.leave_sig_token) return StackEffect{3, 0};
+    }
     if (auto effect = task_effect(input.task, token, opcode)) return effect;
     if (input.stack_effects) return input.stack_effects(token, opcode);
     return std::nullopt;
@@ -285,71 +416,62 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
     return make_error(Reason::InvalidInput,
                       "locals signature blob does not match the header's local signature token");
   }
-  std::vector<std::span<const uint8_t>> added{std::span<const uint8_t>(kInt64Local)};
-  if (returns_value) added.push_back(method_sig->ret.raw);
-  auto locals = append_locals(input.locals_sig, added, kMaxLocals);
-  if (!locals) return with_context(locals.error(), "building the local signature");
 
   RewrittenMethod out;
-  out.start_local = static_cast<uint16_t>(locals->original_count);
-  if (returns_value) out.result_local = static_cast<uint16_t>(locals->original_count + 1);
+  Result<Draft> draft = Draft{};
+  std::function<Result<uint32_t>()> locals_token = [&]() -> Result<uint32_t> { return original.local_var_sig_token; };
+  uint16_t max_stack = 0;
+  uint32_t original_locals = 0;
+  if (count_only) {
+    // No new locals: the original signature and token stay.
+    out.locals_sig.assign(input.locals_sig.begin(), input.locals_sig.end());
+    draft = build_count_only_draft(original, hooks);
+    if (!draft) return draft.error();
+    max_stack = std::max(original.max_stack, kCountStackNeed);
+    if (!input.locals_sig.empty()) {
+      auto counted = append_locals(input.locals_sig, {}, kMaxLocals);
+      if (!counted) return with_context(counted.error(), "reading the local signature");
+      original_locals = counted->original_count;
+    }
+  } else {
+    std::vector<std::span<const uint8_t>> added{std::span<const uint8_t>(kInt64Local)};
+    if (returns_value) added.push_back(method_sig->ret.raw);
+    auto locals = append_locals(input.locals_sig, added, kMaxLocals);
+    if (!locals) return with_context(locals.error(), "building the local signature");
+    original_locals = locals->original_count;
+    out.start_local = static_cast<uint16_t>(locals->original_count);
+    if (returns_value) out.result_local = static_cast<uint16_t>(locals->original_count + 1);
+    draft = build_draft(original, hooks, input.task, out.start_local, out.result_local);
+    if (!draft) return draft.error();
+    out.locals_sig = std::move(locals->sig);
+    locals_token = [&]() { return token_for_locals(out.locals_sig); };
+    const uint16_t probe_need =
+        input.task.kind == TaskCompletion::Kind::ValueTask ? kValueTaskStackNeed : kProbeStackNeed;
+    max_stack = std::max(original.max_stack, probe_need);
+  }
 
-  auto draft = build_draft(original, hooks, input.task, out.start_local, out.result_local);
-  if (!draft) return draft.error();
-  const uint64_t max_code = std::min<uint64_t>(input.max_code_size, 0x7FFFFFFF);
-  auto layout = lay_out(draft->code, max_code);
-  if (!layout) return layout.error();
-  auto clauses = build_clauses(original, *draft, *layout);
-  if (!clauses) return clauses.error();
-
-  auto locals_token = token_for_locals(locals->sig);
-  if (!locals_token) return locals_token.error();
-
-  MethodBody rewritten;
-  rewritten.header_kind = HeaderKind::Fat;
-  rewritten.other_flags = original.other_flags;
-  rewritten.init_locals = original.init_locals;
-  const uint16_t probe_need =
-      input.task.kind == TaskCompletion::Kind::ValueTask ? kValueTaskStackNeed : kProbeStackNeed;
-  rewritten.max_stack = std::max(original.max_stack, probe_need);
-  rewritten.local_var_sig_token = *locals_token;
-  rewritten.code_size = static_cast<uint32_t>(layout->offsets.back());
-  rewritten.instructions = std::move(layout->instructions);
-  DataSection eh;
-  eh.kind = kSectEHTable | kSectFatFormat;
-  eh.clauses = std::move(clauses.value());
-  rewritten.sections.push_back(std::move(eh));
-
-  auto encoded = encode_method_body(rewritten);
-  if (!encoded) return with_context(encoded.error(), "encoding the rewritten body");
-
-  // Check what the runtime will actually read: decode our own bytes again and
-  // verify them, with our two calli sites sized exactly.
-  auto reread = decode_method_body(*encoded);
-  if (!reread) return make_error(Reason::VerificationFailed, "rewritten body does not decode: " + reread.error().message);
-  VerifyOptions after;
-  after.returns_value = returns_value;
-  after.stack_effects = effects;
-  auto report = verify(*reread, after);
-  if (!report) return with_context(report.error(), "rewritten body (rewriter bug)");
+  auto emitted = emit_body(original, *draft, input, locals_token, max_stack, returns_value, effects);
+  if (!emitted) return emitted.error();
+  const Layout& layout = emitted->layout;
 
   std::vector<uint32_t> new_starts;
   new_starts.reserve(original.instructions.size());
   for (size_t i = 0; i < original.instructions.size(); ++i) {
-    new_starts.push_back(static_cast<uint32_t>(layout->offsets[draft->first_of_original[i]]));
+    new_starts.push_back(static_cast<uint32_t>(layout.offsets[draft->first_of_original[i]]));
   }
-  out.il_map = build_il_map(original, new_starts, static_cast<uint32_t>(layout->offsets[draft->handler_start]));
-  out.body = std::move(encoded.value());
-  out.locals_sig = std::move(locals->sig);
-  out.locals_sig_token = *locals_token;
+  out.il_map = build_il_map(original, new_starts, static_cast<uint32_t>(layout.offsets[draft->handler_start]));
+  out.body = std::move(emitted->bytes);
+  out.locals_sig_token = emitted->body.local_var_sig_token;
   out.stats.original_code_size = original.code_size;
-  out.stats.new_code_size = rewritten.code_size;
+  out.stats.new_code_size = emitted->body.code_size;
   out.stats.returns_rewritten = draft->returns_rewritten;
-  out.stats.branches_widened = layout->widened_branches;
-  out.stats.original_locals = locals->original_count;
-  out.stats.eh_clauses = static_cast<uint32_t>(rewritten.sections[0].clauses.size());
-  out.stats.max_stack = rewritten.max_stack;
-  out.stats.unknown_call_sites = report->unknown_call_sites;
+  out.stats.branches_widened = layout.widened_branches;
+  out.stats.original_locals = original_locals;
+  out.stats.eh_clauses =
+      emitted->body.sections.empty() ? 0 : static_cast<uint32_t>(emitted->body.sections[0].clauses.size());
+  out.stats.max_stack = max_stack;
+  out.stats.unknown_call_sites = emitted->report.unknown_call_sites;
+  out.stats.self_tail_calls = count_only ? 0 : count_self_tail_calls(original, input.method_token);
   return out;
 }
 

@@ -1,4 +1,17 @@
-// Wraps a method body with probe calls (enter / leave / exception).
+// Wraps a method body with probe calls (enter / leave / exception), or, for
+// a count-only probe, puts one counting call at its entry.
+//
+// Two shapes (RewriteInput::shape):
+//   Timed      enter, leave and exception hooks around the whole body (below).
+//   CountOnly  `ldc.i4 slot; ldc.i8 count_fn; conv.i; calli count_sig` before
+//              the original code, which is otherwise copied unchanged: no
+//              clock, no try, no new locals, every `ret`, `tail.` call and
+//              `jmp` kept as it was (so tail calls stay tail calls). Calls are
+//              counted; latency and exceptions are not measured. The agent
+//              uses it for methods with `tail.` calls (has_tail_calls), which
+//              a try would break; a user-chosen count probe is the same shape.
+//
+// The Timed shape:
 //
 // Shape of the rewritten code (every hook is reached with
 // `ldc.i4 slot ... ldc.i8 fn; conv.i; calli sig`):
@@ -49,9 +62,16 @@
 // max_stack = max(original max_stack, 3): the probe sequences run on an
 // empty stack and need 3 slots; the original code's depths are unchanged.
 //
+// Implicit tail calls: a `call X; ret` that the JIT could have made a tail
+// call runs inside the Timed shape's try, where the JIT makes none; each
+// level of a self-recursion through such a call keeps its stack frame while
+// probed. RewriteStats::self_tail_calls counts those sites (calls to
+// RewriteInput::method_token followed by `ret`) so the agent can say so.
+//
 // Refusals (Result error reasons):
-//   UnsupportedTailCall  a `tail.` prefix (the call must stay in tail position)
-//   UnsupportedJmp       `jmp` (needs an empty frame, cannot sit in a try)
+//   UnsupportedTailCall  Timed shape: a `tail.` prefix (the call must stay in
+//                        tail position; use CountOnly)
+//   UnsupportedJmp       Timed shape: `jmp` (needs an empty frame, cannot sit in a try)
 //   MethodTooLarge       code over RewriteInput::max_code_size, or more than
 //                        kMaxLocals locals after adding ours
 //   Truncated / InvalidInput / UnsupportedOpcode   malformed body or signatures
@@ -70,6 +90,7 @@
 
 #include "common/result.h"
 #include "il/il_map.h"
+#include "il/method_body.h"
 #include "il/verifier.h"
 
 namespace clrprobe::il {
@@ -77,7 +98,14 @@ namespace clrprobe::il {
 inline constexpr uint32_t kMaxLocals = 0xFFFE;               // ldloc/stloc index is a uint16
 inline constexpr uint32_t kDefaultMaxCodeSize = 16u << 20;   // 16 MiB of IL
 inline constexpr uint16_t kProbeStackNeed = 3;               // slot, start, fn pointer
+inline constexpr uint16_t kCountStackNeed = 2;               // slot, fn pointer
 inline constexpr uint16_t kValueTaskStackNeed = 5;           // slot, start, ok, cancelled, fn pointer
+
+// What the rewrite adds around the original code (see the top of this file).
+enum class ProbeShape : uint8_t {
+  Timed,      // enter / leave / exception (or task completion): calls, latency, exceptions
+  CountOnly,  // one count at entry: calls only; keeps `tail.` calls and `jmp`
+};
 
 struct ProbeHooks {
   int32_t slot = 0;              // passed to each hook: the method's stats slot
@@ -86,6 +114,9 @@ struct ProbeHooks {
   uint64_t exception_fn = 0;     // void exception(int32 slot, int64 start)
   uint32_t enter_sig_token = 0;  // StandAloneSig: unmanaged cdecl int64(int32)
   uint32_t leave_sig_token = 0;  // StandAloneSig: unmanaged cdecl void(int32,int64); also for exception_fn
+  // CountOnly only (the Timed hooks above are then unused):
+  uint64_t count_fn = 0;         // void count(int32 slot)
+  uint32_t count_sig_token = 0;  // StandAloneSig: unmanaged cdecl void(int32)
 };
 
 // How the epilogue treats a returned task (see the shapes above).
@@ -104,11 +135,15 @@ struct TaskCompletion {
 };
 
 struct RewriteInput {
+  ProbeShape shape = ProbeShape::Timed;
   std::span<const uint8_t> body;        // original body (header + code + sections)
   std::span<const uint8_t> method_sig;  // the method's signature blob
   std::span<const uint8_t> locals_sig;  // original LocalVarSig blob; empty if none
   ProbeHooks hooks;
-  TaskCompletion task;  // Kind::None: measured to the method's return
+  TaskCompletion task;  // Kind::None: measured to the method's return; CountOnly: must be None
+  // The method's own MethodDef token, to count self-recursive implicit tail
+  // calls (RewriteStats::self_tail_calls); 0: not counted.
+  uint32_t method_token = 0;
   // Optional: stack effects of the original body's call sites (see
   // verifier.h). Without it the verifier works in conservative mode.
   StackEffectResolver stack_effects;
@@ -124,23 +159,31 @@ struct RewriteStats {
   uint32_t eh_clauses = 0;           // including the new one
   uint16_t max_stack = 0;
   uint32_t unknown_call_sites = 0;   // calls the verifier could not size
+  // Timed: `call/callvirt method_token; ret` sites now inside the try (no
+  // implicit tail call there). CountOnly: 0, they stay tail-callable.
+  uint32_t self_tail_calls = 0;
 };
 
 struct RewrittenMethod {
   std::vector<uint8_t> body;        // ready for SetILFunctionBody
   std::vector<IlMapEntry> il_map;   // for SetILInstrumentedCodeMap: sorted by both offsets
-  std::vector<uint8_t> locals_sig;  // the new LocalVarSig blob
-  uint32_t locals_sig_token = 0;    // what token_for_locals returned
-  uint16_t start_local = 0;         // index of START
-  std::optional<uint16_t> result_local;  // index of RESULT (non-void methods)
+  std::vector<uint8_t> locals_sig;  // the new LocalVarSig blob (CountOnly: the original one)
+  uint32_t locals_sig_token = 0;    // what token_for_locals returned (CountOnly: the original token)
+  uint16_t start_local = 0;         // index of START (Timed only)
+  std::optional<uint16_t> result_local;  // index of RESULT (Timed, non-void methods)
   RewriteStats stats;
 };
 
 // Called once with the new LocalVarSig blob; returns its StandAloneSig token
 // (the agent calls IMetaDataEmit::GetTokenFromSig). Its error is passed on.
+// The CountOnly shape adds no locals and never calls it.
 using LocalsTokenProvider = std::function<Result<uint32_t>(std::span<const uint8_t> locals_sig)>;
 
 Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input,
                                            const LocalsTokenProvider& token_for_locals);
+
+// True when the body has a `tail.` prefixed call: a Timed probe would refuse
+// it (UnsupportedTailCall); a CountOnly probe keeps the tail calls.
+bool has_tail_calls(const MethodBody& body);
 
 }  // namespace clrprobe::il

@@ -41,6 +41,13 @@ inline const HitTarget* target_for(int32_t slot) noexcept {
   return t;
 }
 
+// The entry count shared by enter and count: one call on this thread's stripe.
+__attribute__((always_inline)) inline void count_call(const HitTarget* t, int32_t slot) noexcept {
+  const uint32_t stripe = current_stripe();
+  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
+  bump(c.calls, stripe == kSharedStripe);
+}
+
 enum class Outcome { Returned, Exception, Cancelled };
 
 __attribute__((always_inline)) inline void record_completion(const HitTarget* t, int32_t slot, int64_t start,
@@ -71,9 +78,7 @@ using namespace clrprobe::stats;
 extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return 0;
-  const uint32_t stripe = current_stripe();
-  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
-  bump(c.calls, stripe == kSharedStripe);
+  count_call(t, slot);
   // Timestamp last, so the counting above is not billed to the method.
   return read_ticks(t->clock);
 }
@@ -98,4 +103,10 @@ extern "C" void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succe
   if (t == nullptr) return;
   const Outcome outcome = succeeded != 0 ? Outcome::Returned : cancelled != 0 ? Outcome::Cancelled : Outcome::Exception;
   record_completion(t, slot, start, outcome);
+}
+
+extern "C" void clrprobe_hit_count(int32_t slot) noexcept {
+  const HitTarget* t = target_for(slot);
+  if (t == nullptr) return;
+  count_call(t, slot);
 }

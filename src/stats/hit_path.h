@@ -7,6 +7,13 @@
 //   clrprobe_hit_leave(slot, start);              // on normal return
 //   clrprobe_hit_exception(slot, start);          // in the fault/catch handler
 //   clrprobe_hit_complete(slot, start, ok, cancelled)  // a returned task finished
+//   clrprobe_hit_count(slot);                     // entry of a count-only probe
+//
+// A count-only probe (il::ProbeShape::CountOnly: methods with `tail.` calls)
+// calls clrprobe_hit_count alone: it counts the call as enter does, on the
+// same stripe, but reads no clock and is never followed by leave, so its
+// slot has calls and no latency (readers must not take calls - Σbuckets of
+// such a slot for calls in flight).
 //
 // Methods returning Task/ValueTask call clrprobe_hit_complete instead of
 // leave, when the task completes (on whichever thread completes it):
@@ -30,6 +37,7 @@ int64_t clrprobe_hit_enter(int32_t slot) noexcept;
 void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept;
 void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept;
 void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succeeded, int32_t cancelled) noexcept;
+void clrprobe_hit_count(int32_t slot) noexcept;
 }
 
 namespace clrprobe::stats {

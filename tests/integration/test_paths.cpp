@@ -25,6 +25,7 @@ std::string AsyncScenariosDll() {
 }
 std::string AsyncWebDll() { return FromEnvOr("CLRPROBE_ITEST_ASYNCWEB", CLRPROBE_ITEST_ASYNCWEB); }
 std::string StackTracesDll() { return FromEnvOr("CLRPROBE_ITEST_STACKTRACES", CLRPROBE_ITEST_STACKTRACES); }
+std::string FSharpTailDll() { return FromEnvOr("CLRPROBE_ITEST_FSHARPTAIL", CLRPROBE_ITEST_FSHARPTAIL); }
 std::string WorkDir() { return FromEnvOr("CLRPROBE_ITEST_WORK_DIR", CLRPROBE_ITEST_WORK_DIR); }
 
 bool FileExists(const std::string& path) {

@@ -15,6 +15,7 @@ std::string LiveServiceDll();  // CLRPROBE_ITEST_LIVESERVICE: build/apps/LiveSer
 std::string AsyncScenariosDll();  // CLRPROBE_ITEST_ASYNCSCENARIOS: build/apps/AsyncScenarios/AsyncScenarios.dll
 std::string AsyncWebDll();        // CLRPROBE_ITEST_ASYNCWEB: build/apps/AsyncWeb/AsyncWeb.dll
 std::string StackTracesDll();     // CLRPROBE_ITEST_STACKTRACES: build/apps/StackTraces/StackTraces.dll
+std::string FSharpTailDll();      // CLRPROBE_ITEST_FSHARPTAIL: build/apps/FSharpTail/FSharpTail.dll (F#)
 std::string WorkDir();         // CLRPROBE_ITEST_WORK_DIR: scratch space for reports and logs
 
 bool FileExists(const std::string& path);

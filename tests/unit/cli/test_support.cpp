@@ -18,24 +18,6 @@
 
 namespace clrprobe::cli::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/clrprobe-cli-test-XXXXXX";
-  if (char* made = ::mkdtemp(tmpl.data())) path_ = made;
-  EXPECT_FALSE(path_.empty()) << "mkdtemp failed";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
-void TempDir::write(const std::string& name, const std::string& text) const {
-  std::ofstream out(file(name), std::ios::binary | std::ios::trunc);
-  out << text;
-  EXPECT_TRUE(out.good()) << "cannot write " << file(name);
-}
-
 ScopedEnv::ScopedEnv(const char* name, const std::string& value) : name_(name) {
   if (const char* old = std::getenv(name)) old_ = old;
   ::setenv(name, value.c_str(), 1);
@@ -47,61 +29,6 @@ ScopedEnv::~ScopedEnv() {
   } else {
     ::unsetenv(name_.c_str());
   }
-}
-
-FakeRegion::FakeRegion(const std::string& path, uint32_t capacity) {
-  auto made = path.empty() ? stats::StatsRegion::create_anonymous(capacity, stats::ClockChoice::ForceMonotonic)
-                           : stats::StatsRegion::create(path, capacity, stats::ClockChoice::ForceMonotonic);
-  if (!made) {
-    ADD_FAILURE() << "cannot create region: " << made.error().describe();
-    std::abort();
-  }
-  region_ = std::move(*made);
-}
-
-int32_t FakeRegion::add_slot(const std::string& name) {
-  auto slot = region_->allocate_slot(name, "Test.dll");
-  EXPECT_TRUE(slot.ok());
-  return slot.ok() ? *slot : -1;
-}
-
-stats::RegionHeader& FakeRegion::header() {
-  return *reinterpret_cast<stats::RegionHeader*>(const_cast<std::byte*>(region_->bytes().data()));
-}
-
-stats::StripeCounters& FakeRegion::counters(int32_t slot, uint32_t stripe) {
-  const stats::RegionHeader& h = header();
-  auto* base = const_cast<std::byte*>(region_->bytes().data()) + h.counters_offset;
-  return reinterpret_cast<stats::StripeCounters*>(base)[static_cast<uint64_t>(slot) * h.stripe_count + stripe];
-}
-
-void FakeRegion::record(int32_t slot, uint64_t latency_ns, bool exception, uint32_t stripe) {
-  stats::StripeCounters& c = counters(slot, stripe);
-  c.calls += 1;
-  if (exception) c.exceptions += 1;
-  c.buckets[stats::bucket_index(latency_ns)] += 1;
-  if (latency_ns > c.max_ticks) c.max_ticks = latency_ns;
-}
-
-void FakeRegion::record_cancelled(int32_t slot, uint64_t latency_ns, uint32_t stripe) {
-  record(slot, latency_ns, false, stripe);
-  counters(slot, stripe).cancelled += 1;
-}
-
-void FakeRegion::enter(int32_t slot, uint64_t calls, uint32_t stripe) { counters(slot, stripe).calls += calls; }
-
-stats::StatsReader FakeRegion::reader() const {
-  auto r = stats::StatsReader::view(region_->bytes());
-  if (!r) {
-    ADD_FAILURE() << r.error().describe();
-    std::abort();
-  }
-  return std::move(*r);
-}
-
-void FakeRegion::set_writer(int32_t pid, uint64_t start_jiffies) {
-  header().pid = pid;
-  header().process_start_jiffies = start_jiffies;
 }
 
 nlohmann::json method_json(const std::string& name, int32_t slot, uint64_t baseline_calls,

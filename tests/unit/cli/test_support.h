@@ -17,22 +17,15 @@
 #include "stats/region_layout.h"
 #include "stats/stats_reader.h"
 #include "stats/stats_region.h"
+#include "support/fake_stats_region.h"
+#include "support/temp_dir.h"
 
 namespace clrprobe::cli::testing {
 
 // A private (0700) directory under $TMPDIR or /tmp, removed with its content.
-class TempDir {
+class TempDir : public clrprobe::test_support::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  void write(const std::string& name, const std::string& text) const;
-
- private:
-  std::string path_;
+  TempDir() : clrprobe::test_support::TempDir("clrprobe-cli-test") {}
 };
 
 // Sets an environment variable for the scope (restores the old value).
@@ -48,29 +41,7 @@ class ScopedEnv {
 
 // A stats region (file-backed at `path`, or anonymous) whose counters the
 // test writes directly. Monotonic clock: ticks are ns.
-class FakeRegion {
- public:
-  explicit FakeRegion(const std::string& path = "", uint32_t capacity = 64);
-
-  int32_t add_slot(const std::string& name);
-  // One completed call of `latency_ns` (through `stripe`), counted as an
-  // exception when `exception`.
-  void record(int32_t slot, uint64_t latency_ns, bool exception = false, uint32_t stripe = 0);
-  // One completed async call whose task was cancelled.
-  void record_cancelled(int32_t slot, uint64_t latency_ns, uint32_t stripe = 0);
-  // Calls entered but not completed yet.
-  void enter(int32_t slot, uint64_t calls, uint32_t stripe = 0);
-
-  stats::StatsReader reader() const;
-  stats::StatsRegion& region() { return *region_; }
-  // Header fields a test may rewrite (another writer pid / start time).
-  void set_writer(int32_t pid, uint64_t start_jiffies);
-
- private:
-  stats::StripeCounters& counters(int32_t slot, uint32_t stripe);
-  stats::RegionHeader& header();
-  std::unique_ptr<stats::StatsRegion> region_;
-};
+using FakeRegion = clrprobe::test_support::FakeStatsRegion;
 
 // A method entry of a probe object.
 nlohmann::json method_json(const std::string& name, int32_t slot, uint64_t baseline_calls = 0,

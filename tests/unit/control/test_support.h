@@ -22,26 +22,16 @@
 #include "control/messages.h"
 #include "control/socket_io.h"
 #include "control/unique_fd.h"
+#include "support/temp_dir.h"
 
 namespace clrprobe::control::test {
 
 using nlohmann::json;
 
-class TempDir {
+// Under /tmp: the directory holds sockets, whose paths must stay short.
+class TempDir : public clrprobe::test_support::TempDir {
  public:
-  TempDir() {
-    char tmpl[] = "/tmp/clrprobe-ctl-XXXXXX";
-    const char* made = ::mkdtemp(tmpl);
-    path_ = made != nullptr ? made : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : clrprobe::test_support::TempDir("clrprobe-ctl", Base::Short) {}
 };
 
 inline mode_t mode_of(const std::string& path) {

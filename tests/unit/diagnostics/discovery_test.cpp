@@ -14,27 +14,16 @@
 #include <string>
 
 #include "diagnostics/socket_discovery.h"
+#include "support/temp_dir.h"
 
 namespace clrprobe::diagnostics {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
+class TempDir : public clrprobe::test_support::TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "clrprobe-diag-test-XXXXXX").string();
-    char* made = ::mkdtemp(tmpl.data());
-    if (made != nullptr) path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : clrprobe::test_support::TempDir("clrprobe-diag-test") {}
 };
 
 // A bound (not listening) socket file: what discovery looks for.

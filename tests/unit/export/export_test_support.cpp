@@ -16,72 +16,34 @@
 
 namespace clrprobe::exporter::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/clrprobe-export-test-XXXXXX";
-  if (char* made = ::mkdtemp(tmpl.data())) path_ = made;
-  EXPECT_FALSE(path_.empty()) << "mkdtemp failed";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
 FakeAgent::FakeAgent(const std::string& dir, pid_t pid, std::string name)
-    : dir_(dir), pid_(pid), name_(std::move(name)) {
-  auto made = stats::StatsRegion::create(dir + "/" + stats_file_name(pid), 64, stats::ClockChoice::ForceMonotonic);
-  if (!made) {
-    ADD_FAILURE() << "cannot create region: " << made.error().describe();
-    std::abort();
-  }
-  region_ = std::move(*made);
+    : dir_(dir),
+      pid_(pid),
+      name_(std::move(name)),
+      region_(std::make_unique<test_support::FakeStatsRegion>(dir + "/" + stats_file_name(pid), 64)) {
   if (pid != ::getpid()) {
     // The region of process `pid`: alive while it runs (its real start
     // time), else that of a process that exited.
     auto identity = stats::process_identity(pid);
-    header().pid = pid;
-    header().process_start_jiffies = identity ? identity->start_jiffies : 1;
+    region_->set_writer(pid, identity ? identity->start_jiffies : 1);
   }
 }
 
-stats::RegionHeader& FakeAgent::header() {
-  return *reinterpret_cast<stats::RegionHeader*>(const_cast<std::byte*>(region_->bytes().data()));
-}
-
-stats::StripeCounters& FakeAgent::counters(int32_t slot, uint32_t stripe) {
-  const stats::RegionHeader& h = header();
-  auto* base = const_cast<std::byte*>(region_->bytes().data()) + h.counters_offset;
-  return reinterpret_cast<stats::StripeCounters*>(base)[static_cast<uint64_t>(slot) * h.stripe_count + stripe];
-}
-
-int32_t FakeAgent::add_slot(const std::string& method) {
-  auto slot = region_->allocate_slot(method, "Test.dll");
-  EXPECT_TRUE(slot.ok());
-  return slot.ok() ? *slot : -1;
-}
+int32_t FakeAgent::add_slot(const std::string& method) { return region_->add_slot(method); }
 
 void FakeAgent::record(int32_t slot, uint64_t latency_ticks, bool exception, uint32_t stripe) {
-  stats::StripeCounters& c = counters(slot, stripe);
-  c.calls += 1;
-  if (exception) c.exceptions += 1;
-  c.buckets[stats::bucket_index(latency_ticks)] += 1;
-  if (latency_ticks > c.max_ticks) c.max_ticks = latency_ticks;
+  region_->record(slot, latency_ticks, exception, stripe);
 }
 
 void FakeAgent::record_cancelled(int32_t slot, uint64_t latency_ticks) {
-  record(slot, latency_ticks);
-  counters(slot, 0).cancelled += 1;
+  region_->record_cancelled(slot, latency_ticks);
 }
 
-void FakeAgent::enter(int32_t slot, uint64_t calls) { counters(slot, 0).calls += calls; }
+void FakeAgent::enter(int32_t slot, uint64_t calls) { region_->enter(slot, calls); }
 
-void FakeAgent::set_ticks_per_ns(double ticks_per_ns) {
-  header().flags |= stats::kHeaderFlagTsc;  // only TSC regions have a calibration other than 1
-  header().ticks_per_ns = ticks_per_ns;
-}
+void FakeAgent::set_ticks_per_ns(double ticks_per_ns) { region_->set_ticks_per_ns(ticks_per_ns); }
 
-void FakeAgent::set_created_unix_ns(uint64_t ns) { header().creation_unix_ns = ns; }
+void FakeAgent::set_created_unix_ns(uint64_t ns) { region_->set_created_unix_ns(ns); }
 
 void FakeAgent::write_probes(const nlohmann::json& probes) const {
   std::ofstream out(dir_ + "/" + probes_file_name(pid_), std::ios::trunc);

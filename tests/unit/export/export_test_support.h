@@ -13,20 +13,15 @@
 
 #include "export/snapshot.h"
 #include "stats/region_layout.h"
+#include "support/fake_stats_region.h"
+#include "support/temp_dir.h"
 #include "stats/stats_region.h"
 
 namespace clrprobe::exporter::testing {
 
-class TempDir {
+class TempDir : public clrprobe::test_support::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : clrprobe::test_support::TempDir("clrprobe-export-test") {}
 };
 
 // An agent's files in `dir`, written as if by process `pid`: alive while
@@ -51,13 +46,10 @@ class FakeAgent {
   pid_t pid() const { return pid_; }
 
  private:
-  stats::RegionHeader& header();
-  stats::StripeCounters& counters(int32_t slot, uint32_t stripe);
-
   std::string dir_;
   pid_t pid_;
   std::string name_;
-  std::unique_ptr<stats::StatsRegion> region_;
+  std::unique_ptr<test_support::FakeStatsRegion> region_;
 };
 
 // {"name", "slot", "async", "baseline"?}

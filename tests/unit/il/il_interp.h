@@ -18,7 +18,7 @@ namespace clrprobe::il::test {
 struct Outcome {
   bool threw = false;
   int64_t value = 0;             // return value or thrown value
-  std::vector<std::string> hooks;  // "enter", "leave", "exception" in call order
+  std::vector<std::string> hooks;  // "enter", "leave", "exception", "count" in call order
   bool operator==(const Outcome&) const = default;
 };
 
@@ -155,7 +155,10 @@ class Interp {
           }
           case Opcode::Calli: {
             const uint64_t fn = static_cast<uint64_t>(pop());
-            if (fn == hooks_.enter_fn) {
+            if (fn == hooks_.count_fn && hooks_.count_fn != 0) {
+              if (pop() != hooks_.slot) throw std::runtime_error("slot");
+              hooks_called_.push_back("count");
+            } else if (fn == hooks_.enter_fn) {
               if (pop() != hooks_.slot) throw std::runtime_error("slot");
               hooks_called_.push_back("enter");
               stack.push_back(1000);

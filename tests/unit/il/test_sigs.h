@@ -33,6 +33,8 @@ inline ProbeHooks test_hooks() {
   h.exception_fn = 0x3333333333333333ull;
   h.enter_sig_token = 0x11000001;
   h.leave_sig_token = 0x11000002;
+  h.count_fn = 0x4444444444444444ull;
+  h.count_sig_token = 0x11000003;
   return h;
 }
 

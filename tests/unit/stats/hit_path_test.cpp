@@ -67,6 +67,31 @@ TEST(HitPath, CountsOneCallAndItsLatency) {
   EXPECT_LT(s.max_ns, 1e6);  // well under a millisecond
 }
 
+TEST(HitPath, CountOnlyEntryCountsCallsWithoutLatency) {
+  InstalledRegion region;
+  auto slot = region->allocate_slot("A::Loop()", "a.dll");
+  ASSERT_TRUE(slot.ok());
+  for (int i = 0; i < 7; ++i) clrprobe_hit_count(*slot);
+  const SlotSnapshot s = snap(*region, *slot);
+  EXPECT_EQ(s.calls, 7u);
+  EXPECT_EQ(s.completed, 0u);
+  EXPECT_EQ(s.max_ticks, 0u);
+  EXPECT_EQ(s.exceptions, 0u);
+}
+
+TEST(HitPath, CountOnlyEntryIgnoresUnknownSlotsAndAMissingRegion) {
+  {
+    InstalledRegion region(4);
+    auto slot = region->allocate_slot("A::M()", "a.dll");
+    ASSERT_TRUE(slot.ok());
+    for (int32_t bad : {-1, 1, 3, 4, INT32_MIN, INT32_MAX}) clrprobe_hit_count(bad);
+    EXPECT_EQ(snap(*region, *slot).calls, 0u);
+  }
+  StatsRegion::install_global(nullptr);
+  clrprobe_hit_count(0);  // must not crash
+  EXPECT_EQ(hit_target(), nullptr);
+}
+
 TEST(HitPath, ZeroStartIsIgnored) {
   // enter returns 0 when it did not count (no region yet): the matching
   // leave/exception must not record a latency measured from time zero.

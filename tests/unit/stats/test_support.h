@@ -10,28 +10,12 @@
 #include <string>
 
 #include "stats/stats_region.h"
+#include "support/temp_dir.h"
 
 namespace clrprobe::stats::testing {
 
 // A private directory under $TMPDIR (or /tmp), removed with its content.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/clrprobe-stats-XXXXXX";
-    char* made = ::mkdtemp(tmpl.data());
-    if (made != nullptr) path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = clrprobe::test_support::TempDir;
 
 // An anonymous region installed for the hit functions for the test's scope.
 class InstalledRegion {

@@ -1,0 +1,172 @@
+#include "agent/probe_registry.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace clrprobe::agent {
+namespace {
+
+selector::Selector sel(const char* text) {
+  auto parsed = selector::Selector::parse(text);
+  EXPECT_TRUE(parsed.ok()) << text;
+  // A selector of the test itself failed to parse (reported above): go on with another one.
+  return parsed.ok() ? std::move(*parsed) : *selector::Selector::parse("Test.Selector::Invalid");
+}
+
+constexpr MethodKey kAdd{0x1000, 0x06000001};
+constexpr MethodKey kRemove{0x1000, 0x06000002};
+
+RewrittenCode some_code() { return RewrittenCode{{0x2A}, {}}; }
+
+TEST(ProbeRegistry, ProbesGetIncreasingIdsAndKeepTheirSelectorStateAndSource) {
+  ProbeRegistry registry;
+  const uint32_t a = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t b = registry.add_probe(sel("Late!Late.*::*"), ProbeState::Pending, ProbeSource::File);
+  EXPECT_LT(a, b);
+  auto pa = registry.probe(a);
+  auto pb = registry.probe(b);
+  ASSERT_TRUE(pa && pb);
+  EXPECT_EQ(pa->selector_text, "Shop.Cart::Add");
+  EXPECT_EQ(pa->source, ProbeSource::Control);
+  EXPECT_EQ(pb->state, ProbeState::Pending);
+  EXPECT_EQ(pb->source, ProbeSource::File);
+  EXPECT_FALSE(registry.probe(b + 1).has_value());
+}
+
+TEST(ProbeRegistry, OnlyTheFirstProbeOfAMethodAsksForItsInstrumentation) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Pending, ProbeSource::Control);
+  const uint32_t second = registry.add_probe(sel("Shop.*::Add"), ProbeState::Pending, ProbeSource::Control);
+  EXPECT_TRUE(registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_FALSE(registry.attach(second, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  // The same probe matching the same method again (a second module scan) adds nothing.
+  EXPECT_FALSE(registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_EQ(registry.probe(first)->methods.size(), 1u);
+  EXPECT_EQ(registry.probe(first)->state, ProbeState::Active);  // a match makes a pending probe active
+  EXPECT_EQ(registry.method(kAdd)->probe_count, 2u);
+}
+
+TEST(ProbeRegistry, RemovingTheLastProbeOfAnInstrumentedMethodHandsItBackForRevert) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t second = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  registry.attach(first, kRemove, "Shop.Cart::Remove()", "Shop", MethodMeasure::Call);
+  registry.attach(second, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  registry.mark_instrumented(kAdd, 0, some_code());
+  registry.mark_instrumented(kRemove, 1, some_code());
+
+  auto unused = registry.remove_probe(first, nlohmann::json::object());
+  ASSERT_TRUE(unused.has_value());
+  EXPECT_EQ(*unused, std::vector<MethodKey>{kRemove});  // Add is still probed by `second`
+  EXPECT_EQ(registry.probe(first)->state, ProbeState::Removed);
+  auto last = registry.remove_probe(second, nlohmann::json::object());
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(*last, std::vector<MethodKey>{kAdd});
+  // The rewritten code stays cached for a later probe.
+  EXPECT_NE(registry.rewritten(kAdd), nullptr);
+}
+
+TEST(ProbeRegistry, RemovingAProbeTwiceOrAnUnknownIdReturnsNothing) {
+  ProbeRegistry registry;
+  const uint32_t id = registry.add_probe(sel("A.B::C"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_TRUE(registry.remove_probe(id, nullptr).has_value());
+  EXPECT_FALSE(registry.remove_probe(id, nullptr).has_value());
+  EXPECT_FALSE(registry.remove_probe(id + 100, nullptr).has_value());
+}
+
+TEST(ProbeRegistry, RemovedProbesKeepTheirFinalFiguresAndLeaveTheActiveSelectors) {
+  ProbeRegistry registry;
+  const uint32_t kept = registry.add_probe(sel("A.B::C"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t gone = registry.add_probe(sel("D.E::F"), ProbeState::Active, ProbeSource::Control);
+  ASSERT_TRUE(registry.remove_probe(gone, {{"calls", 12}}).has_value());
+  EXPECT_EQ(registry.probe(gone)->final_figures.value("calls", 0), 12);
+  auto active = registry.active_selectors();
+  ASSERT_EQ(active.size(), 1u);
+  EXPECT_EQ(active[0].first, kept);
+  EXPECT_EQ(active[0].second.text(), "A.B::C");
+}
+
+TEST(ProbeRegistry, AMethodThatFailsMovesToEveryOwnersRefusedListAndIsNotRetried) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t second = registry.add_probe(sel("Shop.*::Add"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  registry.attach(second, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  registry.mark_failed(kAdd, "unsupported_jmp: jmp at offset 0");
+  for (uint32_t id : {first, second}) {
+    auto probe = registry.probe(id);
+    EXPECT_TRUE(probe->methods.empty());
+    ASSERT_EQ(probe->refused.size(), 1u);
+    EXPECT_EQ(probe->refused[0].method, "Shop.Cart::Add()");
+    EXPECT_EQ(probe->refused[0].reason, "unsupported_jmp: jmp at offset 0");
+  }
+  const uint32_t third = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_FALSE(registry.attach(third, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  ASSERT_EQ(registry.probe(third)->refused.size(), 1u);
+  EXPECT_EQ(registry.probe(third)->refused[0].reason, "previously failed to instrument");
+}
+
+TEST(ProbeRegistry, ATransientFailureLetsALaterProbeTryAgain) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  registry.mark_failed(kAdd, "io: no space left for a stats slot", /*permanent=*/false);
+  EXPECT_EQ(registry.probe(first)->refused.size(), 1u);
+  const uint32_t retry = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_TRUE(registry.attach(retry, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+}
+
+TEST(ProbeRegistry, AProbeOnAMethodThatAlreadyCountsStartsFromTheSlotsCurrentFigures) {
+  std::map<int32_t, SlotCounts> counts{{4, SlotCounts{100, 7, 2}}};
+  ProbeRegistry registry([&](int32_t slot) { return counts[slot]; });
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  EXPECT_EQ(registry.probe(first)->methods[0].baseline_calls, 0u);  // no slot yet: counts from zero
+  registry.mark_instrumented(kAdd, 4, some_code());
+  const uint32_t second = registry.add_probe(sel("Shop.*::Add"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(second, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  const ProbeMethod m = registry.probe(second)->methods[0];
+  EXPECT_EQ(m.baseline_calls, 100u);
+  EXPECT_EQ(m.baseline_exceptions, 7u);
+  EXPECT_EQ(m.baseline_cancelled, 2u);
+}
+
+TEST(ProbeRegistry, DiscardingAProbeForgetsItAndReleasesItsMethods) {
+  ProbeRegistry registry;
+  const uint32_t id = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(id, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
+  registry.discard_probe(id);
+  EXPECT_FALSE(registry.probe(id).has_value());
+  EXPECT_TRUE(registry.probes().empty());
+  EXPECT_EQ(registry.method(kAdd)->probe_count, 0u);
+  // So the next probe asks for instrumentation again.
+  const uint32_t next = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_TRUE(registry.attach(next, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+}
+
+TEST(ProbeRegistry, RewrittenCodeAndCoverageAreKeptOnlyOnceInstrumented) {
+  ProbeRegistry registry;
+  const uint32_t id = registry.add_probe(sel("Fs.Parity::*"), ProbeState::Active, ProbeSource::Control);
+  registry.attach(id, kAdd, "Fs.Parity::isEven(int32)", "Fs", MethodMeasure::Call);
+  EXPECT_EQ(registry.rewritten(kAdd), nullptr);
+  ProbeCoverage coverage;
+  coverage.shape = il::ProbeShape::CountOnly;
+  coverage.count_only_reason = "tail calls";
+  registry.mark_instrumented(kAdd, 3, RewrittenCode{{1, 2, 3}, {{0, 0, false}}}, coverage);
+  auto code = registry.rewritten(kAdd);
+  ASSERT_NE(code, nullptr);
+  EXPECT_EQ(code->il, (std::vector<uint8_t>{1, 2, 3}));
+  auto method = registry.method(kAdd);
+  EXPECT_EQ(method->slot, 3);
+  EXPECT_EQ(method->state, MethodState::Instrumented);
+  EXPECT_EQ(method->coverage.shape, il::ProbeShape::CountOnly);
+  EXPECT_EQ(method->coverage.count_only_reason, "tail calls");
+  // Unknown methods are ignored.
+  registry.mark_instrumented(kRemove, 9, some_code());
+  EXPECT_FALSE(registry.method(kRemove).has_value());
+}
+
+}  // namespace
+}  // namespace clrprobe::agent
