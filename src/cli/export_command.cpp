@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -15,6 +17,7 @@
 #include "cli/exit_codes.h"
 #include "cli/process_info.h"
 #include "cli/runtime_files.h"
+#include "cli/stale_files.h"
 #include "export/collector.h"
 #include "export/listen_address.h"
 #include "export/metrics_server.h"
@@ -52,6 +55,36 @@ std::vector<AgentTarget> discover_agents(const std::vector<std::string>& dirs) {
   }
   return targets;
 }
+
+// Removes the files of processes that exited longer ago than the retention
+// (stale_files.h), at most once a minute; thread-safe (the server and the
+// pusher both collect).
+class RetentionCleaner {
+ public:
+  explicit RetentionCleaner(std::chrono::seconds retention) : retention_(retention) {}
+  void maybe_clean(const std::vector<std::string>& dirs) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (cleaned_once_ && now - last_ < std::chrono::minutes(1)) return;
+    cleaned_once_ = true;
+    last_ = now;
+    CleanupPolicy policy;
+    policy.retention = retention_;
+    for (const std::string& dir : dirs) {
+      CleanupReport report = remove_stale_files(dir, policy);
+      if (!report.removed.empty()) {
+        log_line(fmt::format("removed {} file(s) of {} process(es) that exited more than {} s ago from {}",
+                             report.removed.size(), report.pids.size(), retention_.count(), dir));
+      }
+    }
+  }
+
+ private:
+  std::chrono::seconds retention_;
+  std::mutex mutex_;
+  bool cleaned_once_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
 
 std::string host_name() {
   char name[256] = {0};
@@ -96,10 +129,21 @@ int export_command(const ExportOptions& options) {
 
   // Without --runtime-dir the directories are looked up on every scan: as
   // root, a user's /tmp/clrprobe-<uid> appears with that user's first agent.
+  auto retention = retention_setting(options.older_than);
+  if (!retention) {
+    complain("{}", retention.error().message);
+    return kExitUsage;
+  }
   const std::vector<std::string> fixed_dirs = options.runtime_dirs;
   const uint64_t start_ns = unix_now_ns();
+  auto cleaner = std::make_shared<RetentionCleaner>(*retention);
   Collector collector(
-      [fixed_dirs] { return discover_agents(fixed_dirs.empty() ? runtime_dirs_to_scan() : fixed_dirs); }, log_line);
+      [fixed_dirs, cleaner] {
+        const std::vector<std::string> dirs = fixed_dirs.empty() ? runtime_dirs_to_scan() : fixed_dirs;
+        cleaner->maybe_clean(dirs);
+        return discover_agents(dirs);
+      },
+      log_line);
   OtlpPusherOptions push;
   push.url = options.otlp_url;
   push.interval = std::chrono::milliseconds(static_cast<int64_t>(options.interval_seconds * 1000));
