@@ -1,11 +1,15 @@
 #include "cli/export_command.h"
 
+#include <dirent.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -16,6 +20,8 @@
 #include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "cli/process_info.h"
+#include "cli/process_view.h"
+#include "common/proc_files.h"
 #include "cli/runtime_files.h"
 #include "cli/stale_files.h"
 #include "export/collector.h"
@@ -29,6 +35,27 @@ namespace {
 
 using namespace clrprobe::exporter;
 
+// Processes whose mount namespace is not ours (containers, PrivateTmp
+// services) and that map the agent.
+std::vector<pid_t> container_pids() {
+  std::vector<pid_t> pids;
+  const auto mine = proc::own_namespace_id("mnt");
+  if (!mine) return pids;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return pids;
+  while (const dirent* entry = ::readdir(d)) {
+    char* end = nullptr;
+    const long pid = std::strtol(entry->d_name, &end, 10);
+    if (pid <= 0 || end == nullptr || *end != '\0' || pid == ::getpid()) continue;
+    auto theirs = proc::namespace_id(static_cast<pid_t>(pid), "mnt");
+    if (!theirs || *theirs == *mine) continue;
+    auto maps = mapped_libraries(static_cast<pid_t>(pid));
+    if (maps && maps->agent) pids.push_back(static_cast<pid_t>(pid));
+  }
+  ::closedir(d);
+  return pids;
+}
+
 void log_line(const std::string& line) {
   // One write per line: the server threads and the pusher log concurrently.
   const std::string text = "clrprobe export: " + line + "\n";
@@ -37,10 +64,19 @@ void log_line(const std::string& line) {
 }
 
 // The agents' stats regions in `dirs` (first directory wins for a pid), with
-// the process's name while it runs.
+// the process's name while it runs; then those of running processes in
+// containers (another mount namespace), found through /proc/<pid>/root and
+// named there by their namespace's pid, unless a directory already gave the
+// same file (a runtime directory shared with the container).
 std::vector<AgentTarget> discover_agents(const std::vector<std::string>& dirs) {
   std::vector<AgentTarget> targets;
   std::set<pid_t> seen;
+  std::set<std::pair<dev_t, ino_t>> files;
+  auto file_id = [](const std::string& path) -> std::optional<std::pair<dev_t, ino_t>> {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return std::pair{st.st_dev, st.st_ino};
+  };
   for (const std::string& dir : dirs) {
     for (const RuntimeFile& file : list_runtime_files(dir)) {
       if (file.kind != RuntimeFileKind::Stats || !seen.insert(file.pid).second) continue;
@@ -50,8 +86,23 @@ std::vector<AgentTarget> discover_agents(const std::vector<std::string>& dirs) {
       target.stats_path = paths.stats;
       target.probes_path = paths.probes;
       if (auto info = read_process_info(file.pid)) target.process_name = info->name;
+      if (auto id = file_id(paths.stats)) files.insert(*id);
       targets.push_back(std::move(target));
     }
+  }
+  for (pid_t pid : container_pids()) {
+    auto view = view_process(pid);
+    if (!view || !view->other_mount_namespace) continue;
+    const RuntimePaths paths = agent_runtime_paths(*view);
+    auto id = file_id(paths.stats);
+    if (!id || !files.insert(*id).second) continue;
+    AgentTarget target;
+    target.pid = view->ns_pid;
+    target.host_pid = pid;
+    target.stats_path = paths.stats;
+    target.probes_path = paths.probes;
+    if (auto info = read_process_info(pid)) target.process_name = info->name;
+    targets.push_back(std::move(target));
   }
   return targets;
 }

@@ -8,6 +8,7 @@
 // runtime directory are reachable from the host only through /proc/<pid>/root, and are
 // named by its pid inside the namespace (NSpid). The agent library given to attach lives
 // in the host's /tmp, invisible inside: clrprobe must copy it into the namespace's /tmp.
+// `clrprobe export` on the host publishes the process under its host pid.
 //
 // Needs the privilege to create namespaces (CI runs as root). Without it the test FAILS,
 // saying so: it is not skipped.
@@ -220,6 +221,20 @@ TEST_F(NamespaceAttach, AProcessInItsOwnPidAndMountNamespaceIsProbedFromTheHostB
 
   // ps now sees the agent (its files are in the namespace's runtime directory).
   EXPECT_EQ(PsAgentOf(host_pid), "loaded");
+
+  // export (as root on the host) publishes it under its host pid, alive, with these calls.
+  ProcessResult exported = session_.RunClrprobe({"export", "--once"}, 60s);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_TRUE(Contains(exported.out, "clrprobe_up{pid=\"" + host + "\",process=\"dotnet\"} 1")) << exported.out;
+  bool exported_calls = false;
+  std::istringstream metrics(exported.out);
+  for (std::string line; std::getline(metrics, line);) {
+    if (line.rfind("clrprobe_calls_total{pid=\"" + host + "\"", 0) == 0 && Contains(line, "Accumulator::Add")) {
+      exported_calls = true;
+      EXPECT_EQ(line.substr(line.rfind(' ') + 1), std::to_string(service_calls)) << line;
+    }
+  }
+  EXPECT_TRUE(exported_calls) << exported.out;
 
   // remove: the figures freeze; the service runs on.
   auto removed = RemoveAllProbes(session_, host_pid);
