@@ -111,7 +111,6 @@ CleanupReport remove_stale_files(const std::string& dir, const CleanupPolicy& po
 }
 
 Result<std::chrono::seconds> parse_duration(const std::string& text) {
-  if (text.empty()) return make_error(Reason::InvalidInput, "empty duration");
   std::string digits = text;
   uint64_t unit = 1;
   switch (text.back()) {

@@ -124,7 +124,7 @@ class NamespaceAttach : public ::testing::Test {
     options.env["TMPDIR"] = std::nullopt;
     // sh stays pid 1 (it reaps), so dotnet gets a small pid of its own, unlike its host pid.
     options.Wrap({"unshare", "--pid", "--mount", "--fork", "--mount-proc", "sh", "-c",
-                  "mount -t tmpfs tmpfs /tmp && \"$@\"", "sh"});
+                  "mount -t tmpfs tmpfs /tmp || exit 99; \"$@\"; exit $?", "sh"});
     return options;
   }
 

@@ -43,7 +43,9 @@ class CommandsTest : public ::testing::Test {
 TEST_F(CommandsTest, AddWithoutPidIsAUsageError) {
   CliRun r = run_cli({"add", "Ns.T::M"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_TRUE(contains(r.err, "--pid is required")) << r.err;
+  EXPECT_EQ(r.err,
+            "clrprobe add: which process? give -p PID or -n NAME (usage: clrprobe add (-p PID | -n NAME) SELECTOR "
+            "[--dry-run] [--max-methods N] [--json])\n");
   EXPECT_TRUE(r.out.empty());
 }
 
