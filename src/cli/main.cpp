@@ -1,6 +1,7 @@
 // clrprobe: command-line entry point. Parses arguments and dispatches to one
 // subcommand; the work is done in the *_command.cpp files.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -255,9 +256,8 @@ int main(int argc, char** argv) {
   formatter->set_usage(add_cmd, add_usage);
   TargetSelection add_target;
   add_target_options(add_cmd, add_target, add_usage);
-  add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")
-      ->required()
-      ->type_name("");
+  // Checked after -p (resolve_target): `add -p X::Y` is a missing pid, not a missing selector.
+  add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")->type_name("");
   add_cmd->add_flag("--dry-run", add.dry_run, "Show what would be probed; change nothing");
   add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
       ->type_name("N")
@@ -376,6 +376,10 @@ int main(int argc, char** argv) {
     if (!*cmd) continue;
     if (auto exit_status = resolve_target(*target)) return *exit_status;
     *pid = target->pid;
+  }
+  if (*add_cmd && add.selector.empty()) {
+    std::fprintf(stderr, "clrprobe add: which methods? give a SELECTOR (usage: %s)\n", add_usage);
+    return kExitUsage;
   }
   if (*add_cmd) return add_command(add);
   if (*attach_cmd) return attach_command(attach);

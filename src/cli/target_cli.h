@@ -21,6 +21,7 @@ struct TargetSelection {
   std::string command;  // "add", for messages
   std::string usage;    // the command's one-line usage
   pid_t pid = 0;
+  std::string pid_text;  // -p as typed: checked here, so a selector taken for a pid gets a clear line
   std::string name;
   CLI::Option* pid_option = nullptr;
   CLI::Option* name_option = nullptr;
@@ -30,9 +31,8 @@ struct TargetSelection {
 inline void add_target_options(CLI::App* cmd, TargetSelection& target, std::string usage) {
   target.command = cmd->get_name();
   target.usage = std::move(usage);
-  target.pid_option = cmd->add_option("-p,--process-id,--pid", target.pid, "Process id of the .NET program")
-                          ->type_name("PID")
-                          ->check(CLI::PositiveNumber);
+  target.pid_option =
+      cmd->add_option("-p,--process-id,--pid", target.pid_text, "Process id of the .NET program")->type_name("PID");
   target.name_option =
       cmd->add_option("-n,--name", target.name, "Process name or entry assembly (dotnet Orders.dll: Orders)")
           ->type_name("NAME");
@@ -43,7 +43,20 @@ inline void add_target_options(CLI::App* cmd, TargetSelection& target, std::stri
 // when neither -p nor -n was given, failure (1) when NAME matches no process
 // or several.
 inline std::optional<int> resolve_target(TargetSelection& target) {
-  if (target.pid_option->count() > 0) return std::nullopt;
+  if (target.pid_option->count() > 0) {
+    const std::string& text = target.pid_text;
+    long long value = 0;
+    const bool digits = !text.empty() && text.size() <= 10 &&
+                        text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) value = std::stoll(text);
+    if (!digits || value <= 0 || value > 0x7fffffff) {
+      std::fprintf(stderr, "clrprobe %s: -p needs a process id (a positive number), not '%s' (usage: %s)\n",
+                   target.command.c_str(), text.c_str(), target.usage.c_str());
+      return kExitUsage;
+    }
+    target.pid = static_cast<pid_t>(value);
+    return std::nullopt;
+  }
   if (target.name_option->count() == 0) {
     std::fprintf(stderr, "clrprobe %s: which process? give -p PID or -n NAME (usage: %s)\n", target.command.c_str(),
                  target.usage.c_str());

@@ -87,6 +87,15 @@ TEST_F(CliReach, AddWithoutAProcessPrintsOneLineOfUsage) {
             0u)
       << r.err;
   EXPECT_FALSE(Contains(r.err, "not in range")) << r.err;
+  // The selector taken for a pid: one line that says so.
+  ProcessResult swapped = session_.RunClrprobe({"add", "-p", "X::Y"}, 30s);
+  EXPECT_EQ(swapped.exit_code, 2);
+  EXPECT_EQ(Lines(swapped.err), 1u) << swapped.err;
+  EXPECT_EQ(swapped.err.rfind("clrprobe add: -p needs a process id (a positive number), not 'X::Y' (usage: ", 0), 0u)
+      << swapped.err;
+  ProcessResult no_selector = session_.RunClrprobe({"add", "-p", "42"}, 30s);
+  EXPECT_EQ(no_selector.exit_code, 2);
+  EXPECT_EQ(no_selector.err.rfind("clrprobe add: which methods? give a SELECTOR (usage: ", 0), 0u) << no_selector.err;
   ProcessResult both = session_.RunClrprobe({"list", "-p", "1", "-n", "x"}, 30s);
   EXPECT_EQ(both.exit_code, 2) << both.err;
   EXPECT_TRUE(Contains(both.err, "excludes")) << both.err;
@@ -106,8 +115,17 @@ TEST_F(CliReach, DiagnosticsDisabledSaysHowItWasDetected) {
 
 // A socket that is not where the process's TMPDIR says: the message lists where it looked.
 TEST_F(CliReach, NoDiagnosticsSocketListsWhereItLooked) {
-  const std::string tmp = session_.dir() + "/tmp";
-  fs::create_directories(tmp);
+  // Short: the socket's path must fit a sockaddr_un.
+  char dir[] = "/tmp/clrprobe-reach-tmp-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string tmp = dir;
+  struct Cleanup {
+    std::string path;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } cleanup{tmp};
   LiveService service(session_, Plain().Env("TMPDIR", tmp));
   ASSERT_TRUE(service.Started());
   std::size_t deleted = 0;
