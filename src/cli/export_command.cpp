@@ -1,6 +1,5 @@
 #include "cli/export_command.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <signal.h>
@@ -41,18 +40,13 @@ std::vector<pid_t> container_pids() {
   std::vector<pid_t> pids;
   const auto mine = proc::own_namespace_id("mnt");
   if (!mine) return pids;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return pids;
-  while (const dirent* entry = ::readdir(d)) {
-    char* end = nullptr;
-    const long pid = std::strtol(entry->d_name, &end, 10);
-    if (pid <= 0 || end == nullptr || *end != '\0' || pid == ::getpid()) continue;
-    auto theirs = proc::namespace_id(static_cast<pid_t>(pid), "mnt");
+  for (pid_t pid : proc::all_pids()) {
+    if (pid == ::getpid()) continue;
+    auto theirs = proc::namespace_id(pid, "mnt");
     if (!theirs || *theirs == *mine) continue;
-    auto maps = mapped_libraries(static_cast<pid_t>(pid));
-    if (maps && maps->agent) pids.push_back(static_cast<pid_t>(pid));
+    auto maps = mapped_libraries(pid);
+    if (maps && maps->agent) pids.push_back(pid);
   }
-  ::closedir(d);
   return pids;
 }
 

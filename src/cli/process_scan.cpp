@@ -13,6 +13,7 @@
 #include "figures/probes_file.h"
 #include "cli/process_info.h"
 #include "cli/process_view.h"
+#include "common/proc_files.h"
 #include "cli/runtime_files.h"
 #include "stats/stats_reader.h"
 
@@ -25,18 +26,6 @@ std::optional<pid_t> to_pid(std::string_view digits) {
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec != std::errc() || p != digits.data() + digits.size() || v <= 0 || v > INT32_MAX) return std::nullopt;
   return static_cast<pid_t>(v);
-}
-
-std::vector<pid_t> all_pids() {
-  std::vector<pid_t> pids;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return pids;
-  while (const dirent* entry = ::readdir(d)) {
-    if (auto pid = to_pid(entry->d_name)) pids.push_back(*pid);
-  }
-  ::closedir(d);
-  std::sort(pids.begin(), pids.end());
-  return pids;
 }
 
 bool stats_region_is_live(const std::string& path, pid_t pid) {
@@ -142,7 +131,7 @@ ScanResult scan_processes(const ScanOptions& options) {
   for (const std::string& dir : options.diagnostic_dirs) {
     for (pid_t pid : diagnostic_socket_pids(dir)) diagnostic.insert(pid);
   }
-  for (pid_t pid : all_pids()) {
+  for (pid_t pid : proc::all_pids()) {
     if (pid == self || found.count(pid) != 0) continue;
     auto info = read_process_info(pid);
     if (!info) continue;

@@ -1,8 +1,10 @@
 #include "common/proc_files.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 
@@ -46,6 +48,21 @@ std::optional<uint64_t> to_u64(std::string_view text) {
 }  // namespace
 
 std::string dir(pid_t pid) { return "/proc/" + std::to_string(pid); }
+
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> pids;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return pids;
+  while (const dirent* entry = ::readdir(d)) {
+    std::string_view name = entry->d_name;
+    if (name.empty() || name.size() > 10) continue;
+    auto n = to_u64(name);
+    if (n && *n > 0 && *n <= 0x7fffffff) pids.push_back(static_cast<pid_t>(*n));
+  }
+  ::closedir(d);
+  std::sort(pids.begin(), pids.end());
+  return pids;
+}
 
 std::string path(pid_t pid, std::string_view name) { return dir(pid) + "/" + std::string(name); }
 

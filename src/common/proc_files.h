@@ -21,6 +21,8 @@ namespace clrprobe::proc {
 
 // "/proc/<pid>"
 std::string dir(pid_t pid);
+// The pids listed in /proc, ascending.
+std::vector<pid_t> all_pids();
 // "/proc/<pid>/<name>"
 std::string path(pid_t pid, std::string_view name);
 
@@ -34,8 +36,8 @@ std::optional<std::string> read(pid_t pid, std::string_view name, std::size_t li
 // The value of "Key:\t..." (without the key, leading blanks and the newline);
 // nullopt when the line is absent.
 std::optional<std::string_view> status_field(std::string_view status, std::string_view key);
-// The n-th (0-based) blank-separated number of a field such as "Uid:" (real,
-// effective, saved, fs) or "NSpid:".
+// The blank-separated numbers of a field such as "Uid:" (real, effective,
+// saved, fs) or "NSpid:"; empty when absent or not all numbers.
 std::vector<uint64_t> status_numbers(std::string_view status, std::string_view key);
 // Effective uid ("Uid:" second number).
 std::optional<uid_t> parse_status_euid(std::string_view status);

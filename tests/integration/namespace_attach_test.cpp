@@ -269,5 +269,55 @@ TEST_F(NamespaceAttach, AttachingTwiceToANamespacedProcessSaysAlreadyAttached) {
   EXPECT_TRUE(service.StillServing());
 }
 
+// A rootless container: its own user namespace too, uid 0 inside being 100000 outside.
+// The agent accepts only its own uid or root AS SEEN INSIDE (SO_PEERCRED); host root is
+// "nobody" there, so clrprobe connects as uid 100000 (this thread only). Every live
+// command working, with exact counts, is what shows it.
+TEST_F(NamespaceAttach, ARootlessContainerIsReachedAsItsOwnUser) {
+  constexpr uid_t kOuter = 100000;
+  LiveService::Options options = InNamespace();
+  options.Wrap({CLRPROBE_ITEST_USERNS_LAUNCHER, std::to_string(kOuter), "--", "sh", "-c", "\"$@\"; exit $?", "sh"});
+  options.Arg("--paused");
+  LiveService service(session_, options);
+  ASSERT_TRUE(service.Started());
+  pid_t host_pid = -1;
+  for (int i = 0; i < 50 && host_pid < 0; ++i) {
+    host_pid = HostPidOf(service.pid(), ::getpid());
+    if (host_pid < 0) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_GT(host_pid, 0);
+  const std::string host = std::to_string(host_pid);
+  struct stat proc_dir {};
+  ASSERT_EQ(::stat(("/proc/" + host).c_str(), &proc_dir), 0);
+  ASSERT_EQ(proc_dir.st_uid, kOuter) << "the service does not run as uid " << kOuter << " outside";
+
+  CliJson attached = RunClrprobeJson(session_, {"attach", "-p", host, "--json"});
+  ASSERT_TRUE(attached.json) << attached.process.err << attached.json_error;
+  // uid 0 inside: its runtime directory is /tmp/clrprobe-0 there, owned by 100000 here.
+  const std::string socket = "/proc/" + host + "/root/tmp/clrprobe-0/" + std::to_string(service.pid()) + ".sock";
+  EXPECT_EQ(attached.json->value("control_socket", ""), socket) << attached.json->dump(2);
+  struct stat socket_stat {};
+  ASSERT_EQ(::stat(socket.c_str(), &socket_stat), 0);
+  EXPECT_EQ(socket_stat.st_uid, kOuter);
+
+  auto before = service.Pause();
+  ASSERT_TRUE(before);
+  auto probe = AddProbe(session_, host_pid, kInstanceMethod);
+  ASSERT_TRUE(probe);
+  auto after = service.RunIterations(300);
+  ASSERT_TRUE(after);
+  auto stats = Stats(session_, host_pid);
+  ASSERT_TRUE(stats);
+  const ProbeReport* counted = FindProbeById(*stats, IdOf(*probe));
+  ASSERT_NE(counted, nullptr) << stats->raw.dump(2);
+  EXPECT_EQ(counted->calls, after->Calls(kInstanceMethod) - before->Calls(kInstanceMethod));
+  auto removed = RemoveAllProbes(session_, host_pid);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->size(), 1u);
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0) << service.Stderr();
+}
+
 }  // namespace
 }  // namespace clrprobe::itest
