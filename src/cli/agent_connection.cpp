@@ -1,7 +1,10 @@
 #include "cli/agent_connection.h"
 
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <optional>
 
 namespace clrprobe::cli {
 namespace {
@@ -39,8 +42,31 @@ Result<control::ControlClient> connect_as_process(const ProcessView& view, const
   // Only a root CLI facing another user namespace needs to change: in the
   // same user namespace root is accepted as it is.
   if (::geteuid() == 0 && view.other_user_namespace && view.euid != 0) {
-    ThreadIdentity as_process(view.euid, view.egid);
-    if (as_process.switched()) return control::ControlClient::connect(socket_path, timeout);
+    // The path through /proc/<pid>/root is resolved as root: without
+    // CAP_SYS_PTRACE in the container's user namespace (which the switched
+    // thread loses) that magic link is closed. The socket's directory, opened
+    // now, is then reached through our own /proc/self/fd.
+    const auto slash = socket_path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : socket_path.substr(0, slash);
+    const std::string name = slash == std::string::npos ? socket_path : socket_path.substr(slash + 1);
+    const int dir_fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+      const std::string via_fd = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + name;
+      std::optional<Result<control::ControlClient>> client;
+      {
+        ThreadIdentity as_process(view.euid, view.egid);
+        if (as_process.switched()) client.emplace(control::ControlClient::connect(via_fd, timeout));
+      }
+      ::close(dir_fd);
+      if (client) {
+        if (!*client) {
+          return make_error(client->error().reason, client->error().message + " (as uid " +
+                                                        std::to_string(view.euid) + ", the process's user, for " +
+                                                        socket_path + ")");
+        }
+        return std::move(*client);
+      }
+    }
   }
   return control::ControlClient::connect(socket_path, timeout);
 }
