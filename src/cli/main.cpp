@@ -149,10 +149,13 @@ Examples:
 constexpr const char* kStatsFooter = R"(
 Reads <pid>.probes.json and the stats region <pid>.stats from the runtime
 directory, without talking to the agent: works while the process runs and after
-it exited. Per probe: calls, exceptions, cancelled tasks and latency
-percentiles of the calls since it was added, and the calls in flight now
-(removed probes keep their final figures). --json prints the schema of the
-report 'clrprobe run --report' writes.
+it exited (until 'clrprobe clean' removes the files, 24 h later by default).
+Per probe: calls, exceptions, cancelled tasks and latency percentiles of the
+calls since it was added, and the calls in flight now (removed probes keep
+their final figures). --json prints the schema of the report 'clrprobe run
+--report' writes. --by-method: one row per method of every probe (calls,
+exceptions, p50/p99/max, TOTAL time in completed calls from the latency
+histogram, within 6.25%), sorted by --sort (total, calls or p99), --top N rows.
 
 Examples:
   clrprobe stats -p 4242
@@ -165,7 +168,10 @@ otherwise): calls per second over the interval, total calls, exceptions and
 cancelled tasks, calls in flight now, and p50/p90/p99/max latency of the calls
 completed during the interval (--cumulative: since the probe was added). Ends
 on Ctrl-C, or when the process exits (then it prints the final figures); both
-exit 0.
+exit 0. --by-method: one row per method, as 'clrprobe stats --by-method', with
+calls/s. --json: one JSON object per refresh on one line (NDJSON: time_unix_ns,
+pid, running, interval_seconds, probes[], and methods[] with --by-method); the
+last one has running false when the process exited.
 
 Examples:
   clrprobe monitor -p 4242
