@@ -104,6 +104,9 @@ timeout -s INT 30 "$clrprobe" monitor -p "$pid" --interval 1 --count 6 || fail "
 heading "A snapshot of the figures"
 run "$clrprobe" stats -p "$pid"
 
+heading "Which method is slow: per-method figures, by total time"
+run "$clrprobe" stats -p "$pid" --by-method --top 5
+
 heading "Remove the probes"
 run "$clrprobe" remove -p "$pid" --all
 run "$clrprobe" list -p "$pid"

@@ -3,48 +3,72 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstring>
 
+#include "cli/agent_connection.h"
+#include "cli/attach.h"
 #include "cli/process_info.h"
+#include "cli/process_view.h"
 #include "cli/runtime_files.h"
-#include "control/client.h"
 #include "stats/stats_reader.h"
 
 namespace clrprobe::cli {
+namespace {
 
-Status check_agent(pid_t pid) {
-  auto info = read_process_info(pid);
-  if (!info) return make_error(Reason::NotFound, "no process with pid " + std::to_string(pid));
-  const std::string no_agent = "process " + std::to_string(pid) +
-                               " has no clrprobe agent loaded; start it with `clrprobe run`";
-  // The socket where the control client will look for it.
-  auto socket = control::agent_socket_path(pid);
-  if (!socket) return socket.error();
+// The process, its agent's socket path, and the checks (see check_agent).
+Result<std::pair<ProcessView, std::string>> locate_agent_socket(pid_t pid) {
+  auto view = view_process(pid);
+  if (!view) return view.error();
+  if (Status ok = check_may_reach(*view); !ok) return ok.error();
+  const std::string who = view->describe();
+  const RuntimePaths paths = agent_runtime_paths(*view);
+  const std::string no_agent = who + " has no clrprobe agent loaded (no control socket " + paths.socket +
+                               "); `clrprobe attach -p " + std::to_string(pid) +
+                               "` loads one, or start it with `clrprobe run`";
   struct stat st {};
-  if (::lstat(socket->c_str(), &st) != 0 && errno == ENOENT) {
+  if (::lstat(paths.socket.c_str(), &st) != 0) {
+    if (errno == EACCES) {
+      return make_error(Reason::Io, "permission denied: cannot look for " + who + "'s agent socket " +
+                                        paths.socket + " (run clrprobe as uid " + std::to_string(view->euid) +
+                                        " or root)");
+    }
+    if (errno != ENOENT) return make_error(Reason::Io, "cannot stat " + paths.socket + ": " + std::strerror(errno));
     // The agent may be loaded with its socket gone (runtime directory removed, or another
     // CLRPROBE_RUNTIME_DIR): say so rather than "no agent".
     if (auto maps = mapped_libraries(pid); maps && maps->agent) {
       return make_error(Reason::Unsupported,
-                        "process " + std::to_string(pid) + " has the clrprobe agent loaded, but its control socket " +
-                            *socket +
+                        who + " has the clrprobe agent loaded, but its control socket " + paths.socket +
                             " is missing (was the runtime directory removed, or does the process use another "
                             "CLRPROBE_RUNTIME_DIR?); live commands cannot reach it");
     }
     return make_error(Reason::Unsupported, no_agent);
   }
+  if (!S_ISSOCK(st.st_mode)) return make_error(Reason::Io, paths.socket + " is not a socket");
   // A socket left by an earlier process with the same pid.
-  const std::string dir = socket->substr(0, socket->rfind('/'));
-  if (auto reader = stats::StatsReader::open(runtime_paths(dir, pid).stats);
-      reader && reader->info().pid == pid && reader->info().process_start_jiffies != 0 &&
-      reader->info().process_start_jiffies != info->start_jiffies) {
-    return make_error(Reason::Unsupported, no_agent);
+  if (auto reader = stats::StatsReader::open(paths.stats);
+      reader && reader->info().pid == view->ns_pid && reader->info().process_start_jiffies != 0) {
+    if (auto info = read_process_info(pid); info && reader->info().process_start_jiffies != info->start_jiffies) {
+      return make_error(Reason::Unsupported, no_agent);
+    }
   }
+  return std::pair<ProcessView, std::string>{std::move(*view), paths.socket};
+}
+
+}  // namespace
+
+Status check_agent(pid_t pid) {
+  auto located = locate_agent_socket(pid);
+  if (!located) return located.error();
   return {};
 }
 
 Result<nlohmann::json> request_agent(pid_t pid, const nlohmann::json& request) {
-  if (Status checked = check_agent(pid); !checked) return checked.error();
-  return control::send_request(pid, request);
+  auto located = locate_agent_socket(pid);
+  if (!located) return located.error();
+  const auto& [view, socket] = *located;
+  auto client = connect_as_process(view, socket);
+  if (!client) return make_error(client.error().reason, view.describe() + ": " + client.error().message);
+  return client->request(request);
 }
 
 nlohmann::json without_ok(nlohmann::json response) {

@@ -1,22 +1,25 @@
 #include "cli/attach.h"
 
-#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <thread>
 
+#include "cli/agent_connection.h"
 #include "cli/agent_locator.h"
+#include "cli/agent_placement.h"
 #include "cli/process_info.h"
 #include "common/agent_clsid.h"
 #include "common/attach_client_data.h"
+#include "common/proc_files.h"
 #include "control/client.h"
 #include "diagnostics/hresult.h"
 #include "diagnostics/ipc_client.h"
@@ -28,6 +31,14 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
 
 milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
@@ -48,50 +59,11 @@ std::string user_text(uid_t uid) {
   return text;
 }
 
-bool read_small_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  out.clear();
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > (4u << 20)) break;
-  }
-  ::close(fd);
-  return true;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-Error diagnostics_unavailable(pid_t pid, bool known_disabled, const std::string& searched) {
-  std::string message = "process " + std::to_string(pid) +
-                        " has diagnostics disabled (DOTNET_EnableDiagnostics=0) or its runtime is too old; "
-                        "attach is impossible — restart it under `clrprobe run`";
-  if (known_disabled) {
-    message += " (its environment sets DOTNET_EnableDiagnostics=0)";
-  } else if (!searched.empty()) {
-    message += " (" + searched + ")";
-  }
-  return make_error(Reason::Unsupported, message);
-}
-
 // An agent that answered a ping, loaded before we came.
 AttachOutcome already_attached(pid_t pid, const std::string& control_socket, nlohmann::json ping) {
   AttachOutcome outcome;
   outcome.pid = pid;
+  outcome.ns_pid = pid;
   outcome.already_attached = true;
   outcome.control_socket = control_socket;
   outcome.ping = std::move(ping);
@@ -101,53 +73,78 @@ AttachOutcome already_attached(pid_t pid, const std::string& control_socket, nlo
 }  // namespace
 
 bool diagnostics_disabled_in_environ(std::string_view block) {
-  static constexpr std::string_view kNames[] = {"DOTNET_EnableDiagnostics", "COMPlus_EnableDiagnostics",
-                                                "DOTNET_EnableDiagnostics_IPC", "COMPlus_EnableDiagnostics_IPC"};
-  std::size_t pos = 0;
-  while (pos < block.size()) {
-    std::size_t end = block.find('\0', pos);
-    if (end == std::string_view::npos) end = block.size();
-    std::string_view entry = block.substr(pos, end - pos);
-    pos = end + 1;
-    std::size_t eq = entry.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view name = entry.substr(0, eq);
-    std::string_view value = entry.substr(eq + 1);
-    for (std::string_view known : kNames) {
-      if (equals_ignoring_case(name, known) && value == "0") return true;
-    }
-  }
-  return false;
+  return !disabled_diagnostics_setting(block).empty();
 }
 
-Result<nlohmann::json> ping_agent(pid_t pid, milliseconds timeout) {
-  auto path = control::agent_socket_path(pid);
-  if (!path) return path.error();
+std::string disabled_diagnostics_setting(std::string_view block) {
+  static constexpr std::string_view kNames[] = {"DOTNET_EnableDiagnostics", "COMPlus_EnableDiagnostics",
+                                                "DOTNET_EnableDiagnostics_IPC", "COMPlus_EnableDiagnostics_IPC"};
+  for (std::string_view known : kNames) {
+    if (auto value = proc::environ_value_ignoring_case(block, known); value && *value == "0") {
+      return std::string(known) + "=0";
+    }
+  }
+  return "";
+}
+
+std::string other_profiler_in_environ(std::string_view block) {
+  auto enabled = proc::environ_value(block, "CORECLR_ENABLE_PROFILING");
+  auto clsid = proc::environ_value(block, "CORECLR_PROFILER");
+  if (!enabled || *enabled != "1" || !clsid || clsid->empty()) return "";
+  if (equals_ignoring_case(*clsid, kAgentClsid)) return "";
+  std::string text = "CORECLR_PROFILER=" + *clsid;
+  for (const char* name : {"CORECLR_PROFILER_PATH_64", "CORECLR_PROFILER_PATH"}) {
+    if (auto path = proc::environ_value(block, name); path && !path->empty()) {
+      text += " (" + std::string(name) + "=" + *path + ")";
+      break;
+    }
+  }
+  return text;
+}
+
+Result<nlohmann::json> ping_agent(const ProcessView& view, milliseconds timeout) {
+  const std::string path = agent_runtime_paths(view).socket;
   const auto deadline = Clock::now() + timeout;
-  auto client = control::ControlClient::connect(*path, std::max(left_until(deadline), milliseconds(1)));
+  auto client = connect_as_process(view, path, std::max(left_until(deadline), milliseconds(1)));
   if (!client) return client.error();
   auto response = client->request({{"op", "ping"}}, std::max(left_until(deadline), milliseconds(1)));
   if (!response) return response.error();
   if (auto it = response->find("pid");
-      it != response->end() && it->is_number_integer() && it->get<long long>() != pid) {
-    return make_error(Reason::Io, *path + " is answered by the agent of process " + it->dump() + ", not " +
-                                      std::to_string(pid));
+      it != response->end() && it->is_number_integer() && it->get<long long>() != view.ns_pid) {
+    return make_error(Reason::Io, path + " is answered by the agent of process " + it->dump() + ", not " +
+                                      std::to_string(view.ns_pid));
   }
   return response;
 }
 
+Status check_may_reach(const ProcessView& view) {
+  const uid_t me = ::geteuid();
+  if (me != 0 && view.euid != me) {
+    return make_error(Reason::Unsupported, view.describe() + " belongs to uid " + user_text(view.euid) +
+                                               "; clrprobe runs as uid " + user_text(me) + ": run it as uid " +
+                                               std::to_string(view.euid) + " or as root");
+  }
+  if (view.other_mount_namespace) {
+    // Everything we need of a container goes through its root.
+    if (::access((view.root + "/").c_str(), X_OK) != 0) {
+      return make_error(Reason::Unsupported,
+                        view.describe() + " runs in another mount namespace (a container) whose filesystem "
+                                          "cannot be entered: " + view.root + ": " + std::strerror(errno) +
+                            " (run clrprobe as root, or with CAP_SYS_PTRACE, in the host's or a namespace "
+                            "sharing its processes)");
+    }
+  }
+  return {};
+}
+
 Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
-  const std::string who = "process " + std::to_string(pid);
   if (pid <= 0) return make_error(Reason::InvalidInput, "invalid pid " + std::to_string(pid));
 
   // 1. The process, and whether we may touch it.
-  auto info = read_process_info(pid);
-  if (!info) return make_error(Reason::NotFound, "no process with pid " + std::to_string(pid));
-  const uid_t me = ::geteuid();
-  if (me != 0 && info->euid != me) {
-    return make_error(Reason::Unsupported, who + " belongs to uid " + user_text(info->euid) +
-                                               "; run clrprobe as that user or root");
-  }
+  auto view = view_process(pid);
+  if (!view) return view.error();
+  const std::string who = view->describe();
+  if (Status ok = check_may_reach(*view); !ok) return ok.error();
 
   // 2. A .NET process? libcoreclr.so is mapped by every framework-dependent
   // or self-contained app; a single-file app has the runtime inside its
@@ -155,53 +152,92 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   auto maps = mapped_libraries(pid);
   if (!maps) {
     if (!process_exists(pid)) return make_error(Reason::NotFound, "no process with pid " + std::to_string(pid));
-    return make_error(Reason::Io, "cannot read /proc/" + std::to_string(pid) + "/maps (permission denied?)");
+    return make_error(Reason::Io, "cannot read /proc/" + std::to_string(pid) + "/maps: permission denied (uid " +
+                                      std::to_string(view->euid) + " or root may)");
   }
 
-  auto control_socket = control::agent_socket_path(pid);
-  if (!control_socket) return control_socket.error();
+  const RuntimePaths runtime = agent_runtime_paths(*view);
+  const std::string& control_socket = runtime.socket;
 
   // 3. Already there: an agent answers on the socket. A mapped
   // libclrprobe.so alone proves nothing: the runtime loads the library before
   // it refuses a second profiler, and keeps it mapped after that refusal.
-  if (struct stat st {}; ::lstat(control_socket->c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
-    if (auto ping = ping_agent(pid, milliseconds(2000))) {
-      return already_attached(pid, *control_socket, std::move(*ping));
+  if (struct stat st {}; ::lstat(control_socket.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+    if (auto ping = ping_agent(*view, milliseconds(2000))) {
+      AttachOutcome outcome = already_attached(pid, control_socket, std::move(*ping));
+      outcome.ns_pid = view->ns_pid;
+      return outcome;
     }
   }
 
-  // 4. The runtime's diagnostics socket.
+  // 4. Another CLR profiler named in its environment was loaded at start-up:
+  // the runtime takes one profiler per process, so attach cannot succeed.
+  if (view->environ) {
+    if (std::string other = other_profiler_in_environ(*view->environ); !other.empty()) {
+      return make_error(Reason::Unsupported,
+                        who + " already runs another CLR profiler: its environment sets CORECLR_ENABLE_PROFILING=1 "
+                              "and " + other + "; a process loads one profiler only, so clrprobe cannot attach "
+                              "(see README, 'Other profilers')");
+    }
+  }
+
+  // 5. The runtime's diagnostics socket, named by the pid in its namespace,
+  // in its TMPDIR (or /tmp) as seen through its root.
   diagnostics::SocketSearch search;
+  search.name_pid = view->ns_pid;
   search.dirs = options.diagnostic_dirs;
+  if (search.dirs.empty()) {
+    search.dirs.push_back(view->outside(view->tmpdir()));
+    if (view->tmpdir() != "/tmp") search.dirs.push_back(view->outside("/tmp"));
+  }
   auto diag = diagnostics::find_diagnostic_socket(pid, search);
   if (!diag) {
-    if (!maps->coreclr) return make_error(Reason::Unsupported, who + " is not a .NET process");
-    std::string environ_block;
-    bool disabled = read_small_file("/proc/" + std::to_string(pid) + "/environ", environ_block) &&
-                    diagnostics_disabled_in_environ(environ_block);
-    return diagnostics_unavailable(pid, disabled, diag.error().message);
+    std::string where;
+    for (const auto& d : search.dirs) where += (where.empty() ? "" : ", ") + d;
+    const std::string name = "dotnet-diagnostic-" + std::to_string(view->ns_pid) + "-*-socket";
+    if (view->environ) {
+      if (std::string setting = disabled_diagnostics_setting(*view->environ); !setting.empty()) {
+        return make_error(Reason::Unsupported,
+                          who + " has diagnostics disabled: its environment (/proc/" + std::to_string(pid) +
+                              "/environ) sets " + setting + ", so its runtime opened no " + name +
+                              "; attach is impossible — restart it without that setting, or under `clrprobe run`");
+      }
+    }
+    if (!maps->coreclr) {
+      return make_error(Reason::Unsupported, who + " is not a .NET process (no libcoreclr.so in /proc/" +
+                                                 std::to_string(pid) + "/maps, no " + name + " in " + where + ")");
+    }
+    return make_error(Reason::Unsupported,
+                      who + " runs .NET but has no diagnostics socket " + name + " in " + where +
+                          (view->environ ? std::string(" (its TMPDIR is ") + view->tmpdir() + ")"
+                                         : std::string(" (its environment is unreadable, so its TMPDIR is unknown)")) +
+                          "; its runtime may be older than .NET 5, or the socket was deleted — restart it under "
+                          "`clrprobe run`");
   }
 
   // An agent whose socket cannot exist would be loaded for nothing (and a
   // profiler cannot be unloaded): refuse first.
-  if (control_socket->size() >= sizeof(sockaddr_un{}.sun_path)) {
+  if (control_socket.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return make_error(Reason::InvalidInput,
-                      "the agent's control socket " + *control_socket + " would be longer than " +
+                      "the agent's control socket " + control_socket + " would be longer than " +
                           std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
                           " bytes, the limit for a Unix socket path; set CLRPROBE_RUNTIME_DIR to a shorter "
                           "directory");
   }
 
-  // 5. The agent: an absolute path the target process can open.
+  // 6. The agent: an absolute path the target process can open (a copy in
+  // its filesystem when ours is not visible there).
   AgentSearch agent_search;
   agent_search.flag = options.agent_path;
   if (const char* env = std::getenv(kAgentEnvVar)) agent_search.env = env;
   if (auto self = current_executable()) agent_search.self_exe = *self;
   auto agent = locate_agent(agent_search);
   if (!agent) return agent.error();
+  auto placed = place_agent(*view, agent->string());
+  if (!placed) return placed.error();
 
   AttachClientData client_data;
-  client_data.runtime_dir = fs::path(*control_socket).parent_path().string();
+  client_data.runtime_dir = agent_runtime_dir_inside(*view);
   if (!options.log_path.empty()) {
     std::error_code ec;
     client_data.log_path = fs::absolute(options.log_path, ec).lexically_normal().string();
@@ -213,9 +249,11 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
 
   AttachOutcome outcome;
   outcome.pid = pid;
-  outcome.agent_path = agent->string();
+  outcome.ns_pid = view->ns_pid;
+  outcome.agent_path = placed->path_inside;
+  outcome.agent_copied_to = placed->copied_to;
   outcome.diagnostics_socket = diag->path;
-  outcome.control_socket = *control_socket;
+  outcome.control_socket = control_socket;
   outcome.client_data = encode_attach_client_data(client_data);
 
   diagnostics::AttachProfilerRequest request;
@@ -224,7 +262,7 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   request.profiler_path = outcome.agent_path;
   request.client_data.assign(outcome.client_data.begin(), outcome.client_data.end());
 
-  // 6. Attach. The runtime answers once the agent's InitializeForAttach
+  // 7. Attach. The runtime answers once the agent's InitializeForAttach
   // returned (or failed).
   const auto start = Clock::now();
   const auto deadline = start + options.timeout;
@@ -241,18 +279,20 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
       const auto until = refused + std::min(left_until(deadline), milliseconds(2000));
       auto socket_exists = [&] {
         struct stat st {};
-        return ::lstat(control_socket->c_str(), &st) == 0;
+        return ::lstat(control_socket.c_str(), &st) == 0;
       };
       do {
-        if (auto ping = ping_agent(pid, milliseconds(500))) {
-          return already_attached(pid, *control_socket, std::move(*ping));
+        if (auto ping = ping_agent(*view, milliseconds(500))) {
+          AttachOutcome raced = already_attached(pid, control_socket, std::move(*ping));
+          raced.ns_pid = view->ns_pid;
+          return raced;
         }
         std::this_thread::sleep_for(milliseconds(50));
       } while (Clock::now() < until && (socket_exists() || Clock::now() - refused < milliseconds(300)));
       if (maps->agent) {
         return make_error(Reason::Unsupported,
-                          "a profiler is already loaded in process " + std::to_string(pid) +
-                              " and libclrprobe.so is mapped in it, but no agent answers on " + *control_socket +
+                          "a profiler is already loaded in " + who + " and libclrprobe.so is mapped in it, but no "
+                              "agent answers on " + control_socket +
                               " (clrprobe started with another CLRPROBE_RUNTIME_DIR, or another profiler); only "
                               "one profiler per process");
       }
@@ -260,10 +300,10 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
     return diagnostics::describe_attach_failure(*hr, pid, outcome.agent_path);
   }
 
-  // 7. Wait until the agent's control socket answers.
+  // 8. Wait until the agent's control socket answers.
   Error last = make_error(Reason::Io, "no answer yet");
   for (;;) {
-    auto ping = ping_agent(pid, std::clamp(left_until(deadline), milliseconds(1), milliseconds(2000)));
+    auto ping = ping_agent(*view, std::clamp(left_until(deadline), milliseconds(1), milliseconds(2000)));
     if (ping) {
       outcome.ping = std::move(*ping);
       outcome.ready_time = since(start);

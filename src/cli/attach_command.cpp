@@ -24,8 +24,10 @@ nlohmann::json attach_outcome_json(const AttachOutcome& outcome) {
                         {"attached", true},
                         {"already_attached", outcome.already_attached},
                         {"control_socket", outcome.control_socket}};
+  if (outcome.ns_pid != 0 && outcome.ns_pid != outcome.pid) out["ns_pid"] = outcome.ns_pid;
   if (!outcome.already_attached) {
     out["agent"] = outcome.agent_path;
+    if (!outcome.agent_copied_to.empty()) out["agent_copied_to"] = outcome.agent_copied_to;
     out["diagnostics_socket"] = outcome.diagnostics_socket;
     out["attach_ms"] = outcome.attach_time.count();
     out["ready_ms"] = outcome.ready_time.count();
@@ -43,6 +45,9 @@ std::string format_attach_outcome(const AttachOutcome& outcome) {
     out += fmt::format("attached to process {} in {} ms\n", outcome.pid, outcome.ready_time.count());
     out += fmt::format("  agent:          {}{}\n", outcome.agent_path,
                        version.empty() ? "" : " (version " + version + ")");
+    if (!outcome.agent_copied_to.empty()) {
+      out += fmt::format("  (copied into the process's filesystem: {})\n", outcome.agent_copied_to);
+    }
   }
   out += fmt::format("  control socket: {}\n", outcome.control_socket);
   return out;

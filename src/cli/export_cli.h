@@ -13,7 +13,10 @@ Publishes the figures of every process running the agent on this host (its
 files in $CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<uid>; as root every
 /tmp/clrprobe-*), read afresh on every scrape and push: processes that start
 are picked up, and one that exits is published once more with its final figures
-(clrprobe_up 0), then dropped; so is a removed probe.
+(clrprobe_up 0), then dropped; so is a removed probe. Once a minute (and with
+--once) it removes the files of processes that exited longer ago than the
+retention (--older-than, else $CLRPROBE_RETENTION, else 24h), as 'clrprobe
+clean' does; younger figures stay.
 
   /metrics  Prometheus text format 0.0.4: clrprobe_calls_total,
             clrprobe_exceptions_total, clrprobe_latency_seconds (histogram,
@@ -47,6 +50,9 @@ inline CLI::App* add_export_subcommand(CLI::App& app, ExportOptions& options) {
   cmd->add_option("--runtime-dir", options.runtime_dirs,
                   "Runtime directory to read (repeatable; default: those 'clrprobe ps' scans)")
       ->type_name("DIR");
+  cmd->add_option("--older-than", options.older_than,
+                  "Remove the files of processes that exited longer ago (default: $CLRPROBE_RETENTION, else 24h)")
+      ->type_name("DURATION");
   cmd->add_flag("--once", options.once, "Print /metrics once (and push once with --otlp), then exit");
   cmd->footer(kExportFooter);
   return cmd;

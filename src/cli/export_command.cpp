@@ -1,11 +1,16 @@
 #include "cli/export_command.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -14,7 +19,10 @@
 #include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "cli/process_info.h"
+#include "cli/process_view.h"
+#include "common/proc_files.h"
 #include "cli/runtime_files.h"
+#include "cli/stale_files.h"
 #include "export/collector.h"
 #include "export/listen_address.h"
 #include "export/metrics_server.h"
@@ -26,6 +34,22 @@ namespace {
 
 using namespace clrprobe::exporter;
 
+// Processes whose mount namespace is not ours (containers, PrivateTmp
+// services) and that map the agent.
+std::vector<pid_t> container_pids() {
+  std::vector<pid_t> pids;
+  const auto mine = proc::own_namespace_id("mnt");
+  if (!mine) return pids;
+  for (pid_t pid : proc::all_pids()) {
+    if (pid == ::getpid()) continue;
+    auto theirs = proc::namespace_id(pid, "mnt");
+    if (!theirs || *theirs == *mine) continue;
+    auto maps = mapped_libraries(pid);
+    if (maps && maps->agent) pids.push_back(pid);
+  }
+  return pids;
+}
+
 void log_line(const std::string& line) {
   // One write per line: the server threads and the pusher log concurrently.
   const std::string text = "clrprobe export: " + line + "\n";
@@ -34,10 +58,19 @@ void log_line(const std::string& line) {
 }
 
 // The agents' stats regions in `dirs` (first directory wins for a pid), with
-// the process's name while it runs.
+// the process's name while it runs; then those of running processes in
+// containers (another mount namespace), found through /proc/<pid>/root and
+// named there by their namespace's pid, unless a directory already gave the
+// same file (a runtime directory shared with the container).
 std::vector<AgentTarget> discover_agents(const std::vector<std::string>& dirs) {
   std::vector<AgentTarget> targets;
   std::set<pid_t> seen;
+  std::set<std::pair<dev_t, ino_t>> files;
+  auto file_id = [](const std::string& path) -> std::optional<std::pair<dev_t, ino_t>> {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return std::pair{st.st_dev, st.st_ino};
+  };
   for (const std::string& dir : dirs) {
     for (const RuntimeFile& file : list_runtime_files(dir)) {
       if (file.kind != RuntimeFileKind::Stats || !seen.insert(file.pid).second) continue;
@@ -47,11 +80,56 @@ std::vector<AgentTarget> discover_agents(const std::vector<std::string>& dirs) {
       target.stats_path = paths.stats;
       target.probes_path = paths.probes;
       if (auto info = read_process_info(file.pid)) target.process_name = info->name;
+      if (auto id = file_id(paths.stats)) files.insert(*id);
       targets.push_back(std::move(target));
     }
   }
+  for (pid_t pid : container_pids()) {
+    auto view = view_process(pid);
+    if (!view || !view->other_mount_namespace) continue;
+    const RuntimePaths paths = agent_runtime_paths(*view);
+    auto id = file_id(paths.stats);
+    if (!id || !files.insert(*id).second) continue;
+    AgentTarget target;
+    target.pid = view->ns_pid;
+    target.host_pid = pid;
+    target.stats_path = paths.stats;
+    target.probes_path = paths.probes;
+    if (auto info = read_process_info(pid)) target.process_name = info->name;
+    targets.push_back(std::move(target));
+  }
   return targets;
 }
+
+// Removes the files of processes that exited longer ago than the retention
+// (stale_files.h), at most once a minute; thread-safe (the server and the
+// pusher both collect).
+class RetentionCleaner {
+ public:
+  explicit RetentionCleaner(std::chrono::seconds retention) : retention_(retention) {}
+  void maybe_clean(const std::vector<std::string>& dirs) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (cleaned_once_ && now - last_ < std::chrono::minutes(1)) return;
+    cleaned_once_ = true;
+    last_ = now;
+    CleanupPolicy policy;
+    policy.retention = retention_;
+    for (const std::string& dir : dirs) {
+      CleanupReport report = remove_stale_files(dir, policy);
+      if (!report.removed.empty()) {
+        log_line(fmt::format("removed {} file(s) of {} process(es) that exited more than {} s ago from {}",
+                             report.removed.size(), report.pids.size(), retention_.count(), dir));
+      }
+    }
+  }
+
+ private:
+  std::chrono::seconds retention_;
+  std::mutex mutex_;
+  bool cleaned_once_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
 
 std::string host_name() {
   char name[256] = {0};
@@ -96,10 +174,21 @@ int export_command(const ExportOptions& options) {
 
   // Without --runtime-dir the directories are looked up on every scan: as
   // root, a user's /tmp/clrprobe-<uid> appears with that user's first agent.
+  auto retention = retention_setting(options.older_than);
+  if (!retention) {
+    complain("{}", retention.error().message);
+    return kExitUsage;
+  }
   const std::vector<std::string> fixed_dirs = options.runtime_dirs;
   const uint64_t start_ns = unix_now_ns();
+  auto cleaner = std::make_shared<RetentionCleaner>(*retention);
   Collector collector(
-      [fixed_dirs] { return discover_agents(fixed_dirs.empty() ? runtime_dirs_to_scan() : fixed_dirs); }, log_line);
+      [fixed_dirs, cleaner] {
+        const std::vector<std::string> dirs = fixed_dirs.empty() ? runtime_dirs_to_scan() : fixed_dirs;
+        cleaner->maybe_clean(dirs);
+        return discover_agents(dirs);
+      },
+      log_line);
   OtlpPusherOptions push;
   push.url = options.otlp_url;
   push.interval = std::chrono::milliseconds(static_cast<int64_t>(options.interval_seconds * 1000));

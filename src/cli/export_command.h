@@ -18,6 +18,7 @@ struct ExportOptions {
   std::vector<std::string> runtime_dirs;  // empty: those `clrprobe ps` scans
   bool once = false;             // print /metrics once (and push once with --otlp), then exit
   std::string version;           // clrprobe's version (OTLP scope, index page)
+  std::string older_than;        // retention of exited processes' files; empty: $CLRPROBE_RETENTION, else 24h
 };
 
 int export_command(const ExportOptions& options);

@@ -1,8 +1,10 @@
 // clrprobe: command-line entry point. Parses arguments and dispatches to one
 // subcommand; the work is done in the *_command.cpp files.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "control/frame.h"
 #include "cli/add_command.h"
 #include "cli/attach_cli.h"
+#include "cli/clean_command.h"
 #include "cli/exit_codes.h"
 #include "cli/export_cli.h"
 #include "cli/export_launcher.h"
@@ -22,6 +25,7 @@
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/stats_command.h"
+#include "cli/target_cli.h"
 #include "common/agent_clsid.h"
 
 #ifndef CLRPROBE_VERSION
@@ -80,8 +84,8 @@ selector is invalid or the agent cannot be found (COMMAND is then not run);
 
 Examples:
   clrprobe run --probe 'MyApp.Orders.*::Get*' -- dotnet MyApp.dll
-  clrprobe run -p 'MyApp!MyApp.Store::Save(MyApp.Order,bool)' --report r.json --table -- ./MyApp
-  clrprobe run -p 're:^MyApp!.*Async\(' --log agent.log -- dotnet test)";
+  clrprobe run --probe 'MyApp!MyApp.Store::Save(MyApp.Order,bool)' --report r.json --table -- ./MyApp
+  clrprobe run --probe 're:^MyApp!.*Async\(' --log agent.log -- dotnet test)";
 }
 
 constexpr const char* kReportFooter = R"(
@@ -92,14 +96,28 @@ constexpr const char* kPsFooter = R"(
 Lists the .NET processes of the current user (every user's when run as root):
   loaded     the agent runs in it (probes: those not removed, from <pid>.probes.json)
   no agent   a .NET process without the agent (libcoreclr.so mapped, or a
-             dotnet-diagnostic socket): restart it with 'clrprobe run'
-Also removes the files exited processes left in the runtime directory
+             dotnet-diagnostic socket): 'clrprobe attach -p PID' loads one
+Only reads: the figures exited processes left in the runtime directory
 ($CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<uid>; as root every /tmp/clrprobe-*)
-and says how many.
+stay readable with 'clrprobe stats -p PID' until 'clrprobe clean' removes them
+after the retention period; ps says how many there are.
 
 Examples:
   clrprobe ps
   clrprobe ps --json | jq '.processes[] | select(.agent == "loaded") | .pid')";
+
+constexpr const char* kCleanFooter = R"(
+Removes the files of exited processes from the runtime directories ('clrprobe ps'
+lists which): their stats region and probes file once their newest file is
+older than the retention (--older-than, else $CLRPROBE_RETENTION, else 24h);
+never anything of a running process, never anything younger. Sockets and
+interrupted writes of exited processes hold no figures and go at once.
+Durations: a number with s, m, h or d (90s, 30m, 12h, 7d); 0 removes every
+exited process's files. 'clrprobe export' cleans the same way as it runs.
+
+Examples:
+  clrprobe clean
+  clrprobe clean --older-than 1h --dry-run)";
 
 constexpr const char* kAddFooter = R"(
 The selector is checked before anything is sent (exit 2 if it is malformed).
@@ -131,14 +149,18 @@ Examples:
 constexpr const char* kStatsFooter = R"(
 Reads <pid>.probes.json and the stats region <pid>.stats from the runtime
 directory, without talking to the agent: works while the process runs and after
-it exited. Per probe: calls, exceptions, cancelled tasks and latency
-percentiles of the calls since it was added, and the calls in flight now
-(removed probes keep their final figures). --json prints the schema of the
-report 'clrprobe run --report' writes.
+it exited (until 'clrprobe clean' removes the files, 24 h later by default).
+Per probe: calls, exceptions, cancelled tasks and latency percentiles of the
+calls since it was added, and the calls in flight now (removed probes keep
+their final figures). --json prints the schema of the report 'clrprobe run
+--report' writes. --by-method: one row per method of every probe (calls,
+exceptions, p50/p99/max, TOTAL time in completed calls from the latency
+histogram, within 6.25%), sorted by --sort (total, calls or p99), --top N rows.
 
 Examples:
   clrprobe stats -p 4242
-  clrprobe stats -p 4242 --json | jq '.probes[] | {selector, calls}')";
+  clrprobe stats -p 4242 --json | jq '.probes[] | {selector, calls}'
+  clrprobe stats -n Orders --by-method --sort p99 --top 5)";
 
 constexpr const char* kMonitorFooter = R"(
 Redraws a table every interval (in place on a terminal, one block per interval
@@ -146,17 +168,25 @@ otherwise): calls per second over the interval, total calls, exceptions and
 cancelled tasks, calls in flight now, and p50/p90/p99/max latency of the calls
 completed during the interval (--cumulative: since the probe was added). Ends
 on Ctrl-C, or when the process exits (then it prints the final figures); both
-exit 0.
+exit 0. --by-method: one row per method, as 'clrprobe stats --by-method', with
+calls/s. --json: one JSON object per refresh on one line (NDJSON: time_unix_ns,
+pid, running, interval_seconds, probes[], and methods[] with --by-method); the
+last one has running false when the process exited.
 
 Examples:
   clrprobe monitor -p 4242
   clrprobe monitor -p 4242 --interval 5 --cumulative
-  clrprobe monitor -p 4242 --count 10 > figures.txt)";
+  clrprobe monitor -p 4242 --count 10 > figures.txt
+  clrprobe monitor -n Orders --by-method --sort p99 --top 10
+  clrprobe monitor -p 4242 --json --count 5 | jq '.probes[].calls_per_second')";
 
-CLI::Option* add_pid_option(CLI::App* cmd, pid_t& pid) {
-  return cmd->add_option("-p,--pid", pid, "Process id of the .NET program")
-      ->required()
-      ->type_name("PID")
+void add_per_method_options(CLI::App* cmd, PerMethodOptions& options) {
+  cmd->add_flag("--by-method", options.by_method, "One row per method instead of per probe");
+  cmd->add_option("--sort", options.sort, "With --by-method: order rows by calls, p99 or total time (default: total)")
+      ->type_name("KEY")
+      ->check(CLI::IsMember({"calls", "p99", "total"}));
+  cmd->add_option("--top", options.top, "With --by-method: show the first N rows")
+      ->type_name("N")
       ->check(CLI::PositiveNumber);
 }
 
@@ -191,7 +221,7 @@ int main(int argc, char** argv) {
   RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a .NET program with probes attached from its start");
   formatter->set_usage(run_cmd, "clrprobe run [OPTIONS] -- COMMAND [ARGS...]");
-  run_cmd->add_option("-p,--probe", run.probes,
+  run_cmd->add_option("--probe", run.probes,
                       "Method selector to probe (repeatable; ';' separates several)")
       ->type_name("SELECTOR")
       ->allow_extra_args(false);
@@ -228,11 +258,12 @@ int main(int argc, char** argv) {
 
   AddOptions add;
   CLI::App* add_cmd = app.add_subcommand("add", "Add a probe to a running process");
-  formatter->set_usage(add_cmd, "clrprobe add -p PID SELECTOR [--dry-run] [--max-methods N] [--json]");
-  add_pid_option(add_cmd, add.pid);
-  add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")
-      ->required()
-      ->type_name("");
+  const char* add_usage = "clrprobe add (-p PID | -n NAME) SELECTOR [--dry-run] [--max-methods N] [--json]";
+  formatter->set_usage(add_cmd, add_usage);
+  TargetSelection add_target;
+  add_target_options(add_cmd, add_target, add_usage);
+  // Checked after -p (resolve_target): `add -p X::Y` is a missing pid, not a missing selector.
+  add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")->type_name("");
   add_cmd->add_flag("--dry-run", add.dry_run, "Show what would be probed; change nothing");
   add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
       ->type_name("N")
@@ -242,16 +273,20 @@ int main(int argc, char** argv) {
 
   ListOptions list;
   CLI::App* list_cmd = app.add_subcommand("list", "List the probes of a running process");
-  formatter->set_usage(list_cmd, "clrprobe list -p PID [--json] [--all-methods]");
-  add_pid_option(list_cmd, list.pid);
+  const char* list_usage = "clrprobe list (-p PID | -n NAME) [--json] [--all-methods]";
+  formatter->set_usage(list_cmd, list_usage);
+  TargetSelection list_target;
+  add_target_options(list_cmd, list_target, list_usage);
   list_cmd->add_flag("--json", list.json, "Print the agent's reply as JSON");
   list_cmd->add_flag("--all-methods", list.all_methods, "List every method (default: first 20 per probe)");
   list_cmd->footer(kListFooter);
 
   RemoveOptions remove;
   CLI::App* remove_cmd = app.add_subcommand("remove", "Remove one probe, or all, from a running process");
-  formatter->set_usage(remove_cmd, "clrprobe remove -p PID (ID | --all) [--json]");
-  add_pid_option(remove_cmd, remove.pid);
+  const char* remove_usage = "clrprobe remove (-p PID | -n NAME) (ID | --all) [--json]";
+  formatter->set_usage(remove_cmd, remove_usage);
+  TargetSelection remove_target;
+  add_target_options(remove_cmd, remove_target, remove_usage);
   CLI::Option* remove_id =
       remove_cmd->add_option("ID", remove.id, "Probe id (see 'clrprobe list')")->type_name("")->check(CLI::PositiveNumber);
   CLI::Option* remove_all = remove_cmd->add_flag("--all", remove.all, "Remove every probe");
@@ -261,30 +296,52 @@ int main(int argc, char** argv) {
 
   StatsOptions stats;
   CLI::App* stats_cmd = app.add_subcommand("stats", "Print the figures of a process's probes (running or exited)");
-  formatter->set_usage(stats_cmd, "clrprobe stats -p PID [--json] [--all-methods]");
-  add_pid_option(stats_cmd, stats.pid);
+  const char* stats_usage =
+      "clrprobe stats (-p PID | -n NAME) [--json] [--all-methods] [--by-method [--sort KEY] [--top N]]";
+  formatter->set_usage(stats_cmd, stats_usage);
+  TargetSelection stats_target;
+  add_target_options(stats_cmd, stats_target, stats_usage);
+  add_per_method_options(stats_cmd, stats.per_method);
   stats_cmd->add_flag("--json", stats.json, "Print JSON (the schema of the run report)");
   stats_cmd->add_flag("--all-methods", stats.all_methods, "List every method (default: first 20 per probe)");
   stats_cmd->footer(kStatsFooter);
 
   MonitorOptions monitor;
   CLI::App* monitor_cmd = app.add_subcommand("monitor", "Show the probes' figures live, refreshed every second");
-  formatter->set_usage(monitor_cmd,
-                       "clrprobe monitor -p PID [--interval SECONDS] [--cumulative] [--count N]");
-  add_pid_option(monitor_cmd, monitor.pid);
+  const char* monitor_usage =
+      "clrprobe monitor (-p PID | -n NAME) [--interval SECONDS] [--cumulative] [--count N] [--json] "
+      "[--by-method [--sort KEY] [--top N]]";
+  formatter->set_usage(monitor_cmd, monitor_usage);
+  TargetSelection monitor_target;
+  add_target_options(monitor_cmd, monitor_target, monitor_usage);
+  add_per_method_options(monitor_cmd, monitor.per_method);
+  monitor_cmd->add_flag("--json", monitor.json, "Print one JSON object per refresh (NDJSON)");
   monitor_cmd->add_option("-i,--interval", monitor.interval_seconds, "Seconds between refreshes (default: 1)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 3600.0));
   monitor_cmd->add_flag("--cumulative", monitor.cumulative,
                         "Latencies of every call since the probe was added, not of the last interval");
-  monitor_cmd->add_option("-n,--count", monitor.count, "Stop after N refreshes")
+  monitor_cmd->add_option("--count", monitor.count, "Stop after N refreshes")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
   monitor_cmd->footer(kMonitorFooter);
 
   AttachCommandOptions attach;
   CLI::App* attach_cmd = add_attach_subcommand(app, attach);
-  formatter->set_usage(attach_cmd, "clrprobe attach -p PID [--agent PATH] [--timeout SECONDS] [--log FILE] [--json]");
+  const char* attach_usage = "clrprobe attach (-p PID | -n NAME) [--agent PATH] [--timeout SECONDS] [--log FILE] [--json]";
+  formatter->set_usage(attach_cmd, attach_usage);
+  TargetSelection attach_target;
+  add_target_options(attach_cmd, attach_target, attach_usage);
+
+  CleanOptions clean;
+  CLI::App* clean_cmd = app.add_subcommand("clean", "Remove the figures of processes that exited longer ago than the retention");
+  formatter->set_usage(clean_cmd, "clrprobe clean [--older-than DURATION] [--dry-run] [--json]");
+  clean_cmd->add_option("--older-than", clean.older_than,
+                        "Retention: keep what is younger (e.g. 30m, 12h, 7d; default: $CLRPROBE_RETENTION, else 24h)")
+      ->type_name("DURATION");
+  clean_cmd->add_flag("--dry-run", clean.dry_run, "Say what would be removed; remove nothing");
+  clean_cmd->add_flag("--json", clean.json, "Print JSON");
+  clean_cmd->footer(kCleanFooter);
 
   ExportOptions export_options;
   export_options.version = CLRPROBE_VERSION;
@@ -314,6 +371,22 @@ int main(int argc, char** argv) {
   }
   if (*report_cmd) return report_command(report);
   if (*ps_cmd) return ps_command(ps);
+  if (*clean_cmd) return clean_command(clean);
+  // The commands on one process: -p PID, or -n NAME resolved now.
+  for (auto [cmd, target, pid] : {std::tuple{add_cmd, &add_target, &add.pid},
+                                  std::tuple{attach_cmd, &attach_target, &attach.pid},
+                                  std::tuple{list_cmd, &list_target, &list.pid},
+                                  std::tuple{remove_cmd, &remove_target, &remove.pid},
+                                  std::tuple{stats_cmd, &stats_target, &stats.pid},
+                                  std::tuple{monitor_cmd, &monitor_target, &monitor.pid}}) {
+    if (!*cmd) continue;
+    if (auto exit_status = resolve_target(*target)) return *exit_status;
+    *pid = target->pid;
+  }
+  if (*add_cmd && add.selector.empty()) {
+    std::fprintf(stderr, "clrprobe add: which methods? give a SELECTOR (usage: %s)\n", add_usage);
+    return kExitUsage;
+  }
   if (*add_cmd) return add_command(add);
   if (*attach_cmd) return attach_command(attach);
   if (*list_cmd) return list_command(list);

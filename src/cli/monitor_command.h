@@ -8,6 +8,8 @@
 
 #include <optional>
 
+#include "cli/method_rows.h"
+
 namespace clrprobe::cli {
 
 struct MonitorOptions {
@@ -15,6 +17,8 @@ struct MonitorOptions {
   double interval_seconds = 1.0;
   bool cumulative = false;     // latencies since attach instead of per interval
   std::optional<int> count;    // stop after this many refreshes
+  bool json = false;           // one JSON object per refresh (NDJSON)
+  PerMethodOptions per_method; // --by-method, --sort, --top
 };
 
 int monitor_command(const MonitorOptions& options);

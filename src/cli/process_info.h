@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -17,7 +18,9 @@ struct ProcessInfo {
   pid_t pid = 0;
   uid_t euid = 0;               // effective uid (/proc/<pid>/status "Uid:")
   std::string name;             // /proc/<pid>/comm
+  pid_t ns_pid = 0;             // its pid in its own pid namespace (NSpid; = pid outside containers)
   std::string command_line;     // /proc/<pid>/cmdline, arguments joined by spaces
+  std::vector<std::string> arguments;  // /proc/<pid>/cmdline, one per argument
   uint64_t start_jiffies = 0;   // /proc/<pid>/stat field 22
   uint64_t start_unix_ns = 0;   // the same instant on the wall clock (about 1 s precise)
 };
@@ -42,8 +45,5 @@ std::optional<MappedLibraries> mapped_libraries(pid_t pid);
 
 // Looks for the libraries in the text of a maps file (exposed for tests).
 MappedLibraries scan_maps_text(std::string_view maps);
-
-// Effective uid from the text of /proc/<pid>/status (exposed for tests).
-std::optional<uid_t> parse_status_euid(std::string_view status);
 
 }  // namespace clrprobe::cli

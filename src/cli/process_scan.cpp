@@ -12,6 +12,8 @@
 
 #include "figures/probes_file.h"
 #include "cli/process_info.h"
+#include "cli/process_view.h"
+#include "common/proc_files.h"
 #include "cli/runtime_files.h"
 #include "stats/stats_reader.h"
 
@@ -26,21 +28,16 @@ std::optional<pid_t> to_pid(std::string_view digits) {
   return static_cast<pid_t>(v);
 }
 
-std::vector<pid_t> all_pids() {
-  std::vector<pid_t> pids;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return pids;
-  while (const dirent* entry = ::readdir(d)) {
-    if (auto pid = to_pid(entry->d_name)) pids.push_back(*pid);
-  }
-  ::closedir(d);
-  std::sort(pids.begin(), pids.end());
-  return pids;
-}
-
 bool stats_region_is_live(const std::string& path, pid_t pid) {
   auto reader = stats::StatsReader::open(path);
   return reader && reader->info().pid == pid && reader->writer_alive();
+}
+
+// The region was written by an earlier process with the same pid.
+bool stats_region_of_another(const std::string& path, const ProcessInfo& info) {
+  auto reader = stats::StatsReader::open(path);
+  return reader && reader->info().pid == info.pid && reader->info().process_start_jiffies != 0 &&
+         reader->info().process_start_jiffies != info.start_jiffies;
 }
 
 void count_probes(const std::string& path, ScannedProcess& process) {
@@ -102,25 +99,22 @@ ScanResult scan_processes(const ScanOptions& options) {
   const uid_t self_euid = ::geteuid();
   const pid_t self = ::getpid();
 
-  // 1. Runtime directories: clean, then the processes whose files remain.
+  // 1. Runtime directories: the processes whose files are there.
   std::map<pid_t, ScannedProcess> found;
+  std::set<pid_t> exited;
   for (const std::string& dir : options.runtime_dirs) {
-    if (options.clean) {
-      CleanupReport cleaned = remove_stale_files(dir);
-      auto& total = result.cleanup;
-      total.removed.insert(total.removed.end(), cleaned.removed.begin(), cleaned.removed.end());
-      total.pids.insert(total.pids.end(), cleaned.pids.begin(), cleaned.pids.end());
-      total.problems.insert(total.problems.end(), cleaned.problems.begin(), cleaned.problems.end());
-    }
     std::set<pid_t> pids;
     for (const RuntimeFile& f : list_runtime_files(dir)) pids.insert(f.pid);
     for (pid_t pid : pids) {
       if (found.count(pid) != 0) continue;
       RuntimePaths paths = runtime_paths(dir, pid);
       auto info = read_process_info(pid);
-      if (!info) continue;
-      const bool live = stats_region_is_live(paths.stats, pid) || path_exists(paths.socket);
-      if (!live) continue;
+      const bool live = info && (stats_region_is_live(paths.stats, pid) ||
+                                 (path_exists(paths.socket) && !stats_region_of_another(paths.stats, *info)));
+      if (!live) {
+        if (path_exists(paths.stats) || path_exists(paths.probes)) exited.insert(pid);
+        continue;
+      }
       ScannedProcess p = describe(*info);
       p.agent = AgentStatus::Loaded;
       p.runtime_dir = dir;
@@ -128,13 +122,16 @@ ScanResult scan_processes(const ScanOptions& options) {
       found.emplace(pid, std::move(p));
     }
   }
+  for (pid_t pid : exited) {
+    if (found.count(pid) == 0) result.exited.push_back(pid);
+  }
 
   // 2. Every other process: .NET or not?
   std::set<pid_t> diagnostic;
   for (const std::string& dir : options.diagnostic_dirs) {
     for (pid_t pid : diagnostic_socket_pids(dir)) diagnostic.insert(pid);
   }
-  for (pid_t pid : all_pids()) {
+  for (pid_t pid : proc::all_pids()) {
     if (pid == self || found.count(pid) != 0) continue;
     auto info = read_process_info(pid);
     if (!info) continue;
@@ -144,6 +141,17 @@ ScanResult scan_processes(const ScanOptions& options) {
     if (!dotnet) continue;
     ScannedProcess p = describe(*info);
     p.agent = maps && maps->agent ? AgentStatus::LoadedNoFiles : AgentStatus::NotLoaded;
+    // In a container, its agent's files are in its own runtime directory.
+    if (p.agent == AgentStatus::LoadedNoFiles) {
+      if (auto view = view_process(pid); view && view->in_container()) {
+        RuntimePaths paths = agent_runtime_paths(*view);
+        if (path_exists(paths.socket) || path_exists(paths.stats)) {
+          p.agent = AgentStatus::Loaded;
+          p.runtime_dir = paths.dir;
+          count_probes(paths.probes, p);
+        }
+      }
+    }
     found.emplace(pid, std::move(p));
   }
 

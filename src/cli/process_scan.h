@@ -1,5 +1,6 @@
 // `clrprobe ps` without the printing: which processes run the agent, which
-// are .NET processes without it, and which stale files were cleaned.
+// are .NET processes without it, and which exited processes left figures.
+// Only reads: nothing is removed (that is `clrprobe clean`, stale_files.h).
 //
 // A process runs the agent when a runtime directory holds, for its pid, a
 // stats region of that pid whose writer is alive, or a control socket (after
@@ -7,6 +8,8 @@
 // the agent maps libcoreclr.so or has a `dotnet-diagnostic-<pid>-*-socket` in
 // $TMPDIR or /tmp. A process that maps libclrprobe.so but has no files in the
 // scanned directories (another CLRPROBE_RUNTIME_DIR) is reported as such.
+// A process in a container (another mount namespace) has its files in its
+// own runtime directory, found through /proc/<pid>/root (process_view.h).
 // Unless running as root, only the processes of the current effective uid
 // are listed (others could not be probed anyway).
 #pragma once
@@ -17,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/stale_files.h"
 
 namespace clrprobe::cli {
 
@@ -41,12 +43,11 @@ struct ScannedProcess {
 struct ScanOptions {
   std::vector<std::string> runtime_dirs;      // default: runtime_dirs_to_scan()
   std::vector<std::string> diagnostic_dirs;   // default: $TMPDIR and /tmp
-  bool clean = true;                          // remove stale files first
 };
 
 struct ScanResult {
   std::vector<ScannedProcess> processes;  // by pid
-  CleanupReport cleanup;                  // over every runtime directory
+  std::vector<pid_t> exited;              // pids whose files remain, their process gone
   std::vector<std::string> runtime_dirs;  // the directories scanned
 };
 

@@ -1,6 +1,5 @@
 #include "cli/ps_command.h"
 
-#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -39,11 +38,14 @@ std::string probes_text(const ScannedProcess& p) {
   return std::to_string(*p.probes);
 }
 
-std::string cleanup_summary(const CleanupReport& cleanup) {
-  const std::size_t files = cleanup.removed.size();
-  const std::size_t pids = std::set<pid_t>(cleanup.pids.begin(), cleanup.pids.end()).size();
-  return fmt::format("removed {} stale file{} of {} exited process{}", files, files == 1 ? "" : "s", pids,
-                     pids == 1 ? "" : "es");
+std::string exited_summary(const ScanResult& scan) {
+  const std::size_t n = scan.exited.size();
+  std::string pids;
+  for (std::size_t i = 0; i < n && i < 10; ++i) pids += (i == 0 ? "" : ", ") + std::to_string(scan.exited[i]);
+  if (n > 10) pids += ", ...";
+  return fmt::format("figures of {} exited process{} kept ({}): `clrprobe stats -p PID` reads them, "
+                     "`clrprobe clean` removes them after the retention period",
+                     n, n == 1 ? "" : "es", pids);
 }
 
 nlohmann::json to_json(const ScanResult& scan) {
@@ -59,14 +61,13 @@ nlohmann::json to_json(const ScanResult& scan) {
   }
   return {{"processes", std::move(processes)},
           {"runtime_dirs", scan.runtime_dirs},
-          {"cleaned", scan.cleanup.removed}};
+          {"exited", scan.exited}};
 }
 
 }  // namespace
 
 int ps_command(const PsOptions& options) {
   ScanResult scan = scan_processes(default_scan_options());
-  for (const std::string& problem : scan.cleanup.problems) complain("warning: {}", problem);
 
   if (options.json) {
     fmt::print("{}\n", to_json(scan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -90,7 +91,7 @@ int ps_command(const PsOptions& options) {
                  fmt::join(scan.runtime_dirs, ", "));
     }
   }
-  if (!scan.cleanup.removed.empty()) fmt::print("{}\n", cleanup_summary(scan.cleanup));
+  if (!scan.exited.empty()) fmt::print("{}\n", exited_summary(scan));
   return kExitOk;
 }
 

@@ -1,5 +1,5 @@
-// `clrprobe ps`: .NET processes, with or without the agent; cleans the files
-// exited processes left behind.
+// `clrprobe ps`: .NET processes, with or without the agent, and the exited
+// processes whose figures remain. Only reads.
 #pragma once
 
 namespace clrprobe::cli {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "cli/process_info.h"
+#include "cli/process_view.h"
 #include "common/runtime_paths.h"
 
 namespace clrprobe::cli {
@@ -114,8 +115,8 @@ bool path_exists(const std::string& path) {
 
 std::optional<RuntimePaths> find_runtime_files(pid_t pid) {
   auto has_files = [](const RuntimePaths& p) { return path_exists(p.stats) || path_exists(p.probes); };
-  if (auto info = read_process_info(pid)) {
-    RuntimePaths expected = expected_runtime_paths(pid, info->euid);
+  if (auto view = view_process(pid)) {
+    RuntimePaths expected = agent_runtime_paths(*view);
     if (has_files(expected)) return expected;
   }
   for (const std::string& dir : runtime_dirs_to_scan()) {

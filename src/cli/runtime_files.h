@@ -46,7 +46,9 @@ struct RuntimePaths {
 RuntimePaths runtime_paths(const std::string& dir, pid_t pid);
 
 // The directory holding the files of `pid`: the runtime directory of the
-// process's effective uid while it runs, else the first directory of
+// process's effective uid while it runs (for a process in a container, its
+// own, through /proc/<pid>/root, the files named by its pid there: see
+// process_view.h), else the first directory of
 // runtime_dirs_to_scan() that holds a stats or probes file for it.
 // nullopt when no such file exists anywhere.
 std::optional<RuntimePaths> find_runtime_files(pid_t pid);

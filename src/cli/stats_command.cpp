@@ -29,8 +29,27 @@ int stats_command(const StatsOptions& options) {
   }
   if (!source->reader) {
     complain("warning: {}; figures are zero", source->reader_problem);
-  } else if (source->reader->info().pid != options.pid) {
+  } else if (source->reader->info().pid != source->ns_pid) {
     complain("warning: {} was written by pid {}", source->paths.stats, source->reader->info().pid);
+  }
+
+  if (options.per_method.by_method) {
+    const MethodSort sort = parse_method_sort(options.per_method.sort).value_or(MethodSort::Total);
+    const auto rows = method_rows(probes->probes, method_figures(probes->probes, source->region()), nullptr, 0,
+                                  true, sort, options.per_method.top);
+    const bool running = source->process_running();
+    if (options.json) {
+      nlohmann::json out = {{"pid", options.pid},
+                            {"running", running},
+                            {"sort", options.per_method.sort},
+                            {"methods", method_rows_json(rows)}};
+      fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+      return kExitOk;
+    }
+    fmt::print("clrprobe stats for pid {} ({}), per method, by {}:\n", options.pid, running ? "running" : "exited",
+               options.per_method.sort == "total" ? "total time" : options.per_method.sort);
+    fmt::print("{}", render_method_table(rows, false, output_width()));
+    return kExitOk;
   }
 
   nlohmann::json report = stats_json(*source, *probes);

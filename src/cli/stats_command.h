@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/method_rows.h"
 #include "cli/stats_source.h"
 
 namespace clrprobe::cli {
@@ -15,6 +16,7 @@ struct StatsOptions {
   pid_t pid = 0;
   bool json = false;
   bool all_methods = false;
+  PerMethodOptions per_method;  // --by-method, --sort, --top
 };
 
 int stats_command(const StatsOptions& options);

@@ -4,11 +4,12 @@
 #include <fmt/ranges.h>
 
 #include "cli/process_info.h"
+#include "cli/process_view.h"
 
 namespace clrprobe::cli {
 
 bool StatsSource::process_running() const {
-  if (reader && reader->info().pid == pid) return reader->writer_alive();
+  if (reader && reader->info().pid == ns_pid) return reader->writer_alive_as(pid);
   return process_exists(pid);
 }
 
@@ -34,7 +35,11 @@ Result<StatsSource> open_stats_source(pid_t pid) {
   }
   StatsSource source;
   source.pid = pid;
+  source.ns_pid = pid;
   source.paths = *paths;
+  if (auto view = view_process(pid); view && agent_runtime_paths(*view).stats == paths->stats) {
+    source.ns_pid = view->ns_pid;
+  }
   auto reader = stats::StatsReader::open(paths->stats);
   if (reader) {
     source.reader.emplace(std::move(*reader));

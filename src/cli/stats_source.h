@@ -1,6 +1,6 @@
 // The files `stats` and `monitor` read instead of asking the agent: the
 // probes file and the stats region of one pid. Works while the process runs
-// and after it exited (until `clrprobe ps` cleans the files).
+// and after it exited (until `clrprobe clean` removes them, after the retention period).
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +17,7 @@ namespace clrprobe::cli {
 
 struct StatsSource {
   pid_t pid = 0;
+  pid_t ns_pid = 0;  // the pid the agent knows itself by (its namespace's; = pid outside containers)
   RuntimePaths paths;
   std::optional<stats::StatsReader> reader;  // nullopt when the region cannot be read
   std::string reader_problem;                // why, when it cannot

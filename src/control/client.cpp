@@ -148,23 +148,26 @@ Result<std::string> agent_socket_path(pid_t pid) {
 Result<nlohmann::json> send_request(pid_t pid, const nlohmann::json& req, milliseconds timeout) {
   auto path = agent_socket_path(pid);
   if (!path) return path.error();
-  const std::string who = "process " + std::to_string(pid);
+  return send_request_at(*path, "process " + std::to_string(pid), req, timeout);
+}
 
+Result<nlohmann::json> send_request_at(const std::string& path, const std::string& who, const nlohmann::json& req,
+                                       milliseconds timeout) {
   // Look before connecting, to tell "no agent" from "not allowed to look".
   struct stat st {};
-  if (::lstat(path->c_str(), &st) != 0) {
+  if (::lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) {
-      return make_error(Reason::NotFound, who + " has no clrprobe agent loaded (no socket at " + *path + ")");
+      return make_error(Reason::NotFound, who + " has no clrprobe agent loaded (no socket at " + path + ")");
     }
     if (errno == EACCES) {
-      return make_error(Reason::Io, "permission denied: cannot look for " + who + "'s agent socket " + *path +
+      return make_error(Reason::Io, "permission denied: cannot look for " + who + "'s agent socket " + path +
                                         " (run clrprobe as the process's user or root)");
     }
-    return make_error(Reason::Io, "cannot stat " + *path + ": " + std::strerror(errno));
+    return make_error(Reason::Io, "cannot stat " + path + ": " + std::strerror(errno));
   }
-  if (!S_ISSOCK(st.st_mode)) return make_error(Reason::Io, *path + " is not a socket");
+  if (!S_ISSOCK(st.st_mode)) return make_error(Reason::Io, path + " is not a socket");
 
-  auto client = ControlClient::connect(*path);
+  auto client = ControlClient::connect(path);
   if (!client) return make_error(client.error().reason, who + ": " + client.error().message);
   return client->request(req, timeout);
 }

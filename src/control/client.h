@@ -58,4 +58,11 @@ Result<std::string> agent_socket_path(pid_t pid);
 Result<nlohmann::json> send_request(pid_t pid, const nlohmann::json& req,
                                     std::chrono::milliseconds timeout = kDefaultResponseTimeout);
 
+// send_request to the agent listening at `socket_path` (e.g. inside a
+// container, reached through /proc/<pid>/root); `who` names the process in
+// errors ("process 4242").
+Result<nlohmann::json> send_request_at(const std::string& socket_path, const std::string& who,
+                                       const nlohmann::json& req,
+                                       std::chrono::milliseconds timeout = kDefaultResponseTimeout);
+
 }  // namespace clrprobe::control

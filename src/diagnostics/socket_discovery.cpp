@@ -1,14 +1,13 @@
 #include "diagnostics/socket_discovery.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 
+#include "common/proc_files.h"
 #include "stats/process_identity.h"
 
 namespace clrprobe::diagnostics {
@@ -16,22 +15,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "dotnet-diagnostic-";
 constexpr std::string_view kSuffix = "-socket";
-
-bool read_small_file(const std::string& path, std::string& out, std::size_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  out.clear();
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() >= limit) break;
-  }
-  ::close(fd);
-  return true;
-}
 
 std::string without_trailing_slashes(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -68,27 +51,16 @@ std::optional<uint64_t> parse_socket_name(std::string_view name, pid_t pid) {
 }
 
 std::optional<std::string> tmpdir_from_environ(std::string_view environ_block) {
-  constexpr std::string_view kName = "TMPDIR=";
-  std::size_t pos = 0;
-  while (pos < environ_block.size()) {
-    std::size_t end = environ_block.find('\0', pos);
-    if (end == std::string_view::npos) end = environ_block.size();
-    std::string_view entry = environ_block.substr(pos, end - pos);
-    // getenv returns the first match; so does the runtime.
-    if (entry.substr(0, kName.size()) == kName) {
-      std::string value(entry.substr(kName.size()));
-      if (value.empty()) return std::nullopt;
-      return value;
-    }
-    pos = end + 1;
-  }
-  return std::nullopt;
+  // getenv returns the first match; so does the runtime. Empty means unset.
+  auto value = proc::environ_value(environ_block, "TMPDIR");
+  if (!value || value->empty()) return std::nullopt;
+  return value;
 }
 
 std::optional<std::string> process_tmpdir(pid_t pid) {
-  std::string block;
-  if (!read_small_file("/proc/" + std::to_string(pid) + "/environ", block, 4u << 20)) return std::nullopt;
-  return tmpdir_from_environ(block);
+  auto block = proc::read(pid, "environ", 4u << 20);
+  if (!block) return std::nullopt;
+  return tmpdir_from_environ(*block);
 }
 
 std::vector<std::string> default_search_dirs(pid_t pid) {
@@ -104,6 +76,7 @@ std::vector<std::string> default_search_dirs(pid_t pid) {
 
 Result<DiagnosticSocket> find_diagnostic_socket(pid_t pid, const SocketSearch& search) {
   std::vector<std::string> dirs = search.dirs.empty() ? default_search_dirs(pid) : search.dirs;
+  const pid_t name_pid = search.name_pid.value_or(pid);
   std::optional<uint64_t> expected = search.expected_key;
   if (!expected) {
     if (auto identity = stats::process_identity(pid)) expected = identity->start_jiffies;
@@ -115,7 +88,7 @@ Result<DiagnosticSocket> find_diagnostic_socket(pid_t pid, const SocketSearch& s
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr) continue;
     while (dirent* entry = ::readdir(d)) {
-      auto key = parse_socket_name(entry->d_name, pid);
+      auto key = parse_socket_name(entry->d_name, name_pid);
       if (!key) continue;
       Candidate c;
       c.socket.path = (dir == "/" ? "" : dir) + "/" + entry->d_name;
@@ -134,7 +107,7 @@ Result<DiagnosticSocket> find_diagnostic_socket(pid_t pid, const SocketSearch& s
   if (!best) {
     std::string where;
     for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
-    return make_error(Reason::NotFound, "no diagnostics socket dotnet-diagnostic-" + std::to_string(pid) +
+    return make_error(Reason::NotFound, "no diagnostics socket dotnet-diagnostic-" + std::to_string(name_pid) +
                                             "-*-socket in " + where);
   }
   return best->socket;

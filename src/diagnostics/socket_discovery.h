@@ -25,6 +25,9 @@ struct SocketSearch {
   // The expected disambiguation key. nullopt: read from /proc/<pid>/stat
   // (no preference when that fails).
   std::optional<uint64_t> expected_key;
+  // The pid in the socket's name: the process's pid in its own pid namespace
+  // (NSpid) for a process in a container. nullopt: the pid itself.
+  std::optional<pid_t> name_pid;
 };
 
 struct DiagnosticSocket {

@@ -53,9 +53,10 @@ Result<ProcessSnapshot> read_process(const AgentTarget& target, std::string* pro
     return make_error(Reason::InvalidInput, target.stats_path + " was written by pid " + std::to_string(info.pid));
   }
   ProcessSnapshot process;
-  process.key = {info.pid, info.process_start_jiffies};
+  // A container's process is published under its pid here (the host's).
+  process.key = {target.host_pid > 0 ? target.host_pid : info.pid, info.process_start_jiffies};
   process.name = target.process_name;
-  process.alive = reader->writer_alive();
+  process.alive = target.host_pid > 0 ? reader->writer_alive_as(target.host_pid) : reader->writer_alive();
   process.start_unix_ns = info.process_start_unix_ns != 0 ? info.process_start_unix_ns : info.creation_unix_ns;
   process.region_created_unix_ns = info.creation_unix_ns;
   auto file = figures::read_probes_file(target.probes_path);

@@ -68,6 +68,9 @@ struct HostSnapshot {
 // Where one agent's files are, and the process's name if known.
 struct AgentTarget {
   pid_t pid = 0;
+  // The process's pid here when `pid` (in its file names and its region) is
+  // that of another pid namespace (a container); 0 otherwise.
+  pid_t host_pid = 0;
   std::string stats_path;
   std::string probes_path;
   std::string process_name;  // empty: unknown (the process is gone)

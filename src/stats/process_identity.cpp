@@ -1,31 +1,14 @@
 #include "stats/process_identity.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
 #include <string>
 
+#include "common/proc_files.h"
+
 namespace clrprobe::stats {
 namespace {
-
-// Small /proc files only; returns false when unreadable.
-bool read_small_file(const char* path, std::string& out) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[4096];
-  out.clear();
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > (1u << 20)) break;
-  }
-  ::close(fd);
-  return true;
-}
 
 bool parse_u64(std::string_view s, uint64_t& out) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -33,8 +16,9 @@ bool parse_u64(std::string_view s, uint64_t& out) {
 }
 
 uint64_t boot_time_unix_s() {
-  std::string text;
-  if (!read_small_file("/proc/stat", text)) return 0;
+  auto file = proc::read_file("/proc/stat");
+  if (!file) return 0;
+  const std::string& text = *file;
   size_t pos = text.find("\nbtime ");
   if (pos == std::string::npos) return 0;
   size_t begin = pos + 7;
@@ -71,11 +55,9 @@ Result<uint64_t> parse_stat_start_jiffies(std::string_view line) {
 }
 
 Result<ProcessIdentity> process_identity(int32_t pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  std::string text;
-  if (pid <= 0 || !read_small_file(path.c_str(), text) || text.empty())
-    return make_error(Reason::NotFound, "no process " + std::to_string(pid));
-  auto jiffies = parse_stat_start_jiffies(text);
+  auto text = pid > 0 ? proc::read(pid, "stat") : std::nullopt;
+  if (!text || text->empty()) return make_error(Reason::NotFound, "no process " + std::to_string(pid));
+  auto jiffies = parse_stat_start_jiffies(*text);
   if (!jiffies) return jiffies.error();
   ProcessIdentity id;
   id.pid = pid;

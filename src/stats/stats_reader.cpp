@@ -141,6 +141,13 @@ bool StatsReader::writer_alive() const {
   return ::kill(info_.pid, 0) == 0 || errno == EPERM;
 }
 
+bool StatsReader::writer_alive_as(int32_t pid_here) const {
+  if (pid_here <= 0) return false;
+  if (info_.process_start_jiffies == 0) return pid_here == info_.pid && writer_alive();
+  auto id = process_identity(pid_here);
+  return id.ok() && id->start_jiffies == info_.process_start_jiffies;
+}
+
 Result<SlotInfo> StatsReader::slot_info(int32_t slot) const {
   if (slot < 0 || static_cast<uint32_t>(slot) >= info_.slot_capacity)
     return make_error(Reason::NotFound, "slot " + std::to_string(slot) + " is outside the region");

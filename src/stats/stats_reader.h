@@ -75,6 +75,10 @@ class StatsReader {
   uint32_t slots_used() const noexcept;
   // True while the writer process runs (same pid and same start time).
   bool writer_alive() const;
+  // The same for a writer in another pid namespace (a container): the
+  // process `pid_here` (its pid as seen from here) is the writer while its
+  // start time is the recorded one.
+  bool writer_alive_as(int32_t pid_here) const;
 
   // NotFound for a slot outside the capacity; a never-allocated slot reads as
   // Free with zero figures.

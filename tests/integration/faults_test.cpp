@@ -91,7 +91,7 @@ TEST_F(Faults, StatsFileDeletedWhileRunning) {
   auto probe = AddProbe(session, pid, kInstanceMethod);
   ASSERT_TRUE(probe);
   EXPECT_TRUE(RemoveProbe(session, pid, IdOf(*probe)));
-  const std::vector<std::string> monitor_args = {"monitor", "-p", service.Pid(), "-n", "1", "-i", "0.2"};
+  const std::vector<std::string> monitor_args = {"monitor", "-p", service.Pid(), "--count", "1", "-i", "0.2"};
   ProcessResult monitor = session.RunClrprobe(monitor_args, 30s);
   std::cout << "[ faults ] monitor after the stats file was deleted: exit " << monitor.exit_code << ": "
             << (monitor.exit_code == 0 ? "still works" : monitor.err) << "\n";

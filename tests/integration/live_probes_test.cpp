@@ -423,7 +423,7 @@ TEST_F(LiveProbes, MonitorPrintsFiguresWithoutATerminal) {
   const pid_t pid = service.pid();
   ASSERT_TRUE(WaitForAgent(session, pid));
   ASSERT_TRUE(AddProbe(session, pid, kPlainMethod));
-  ProcessResult r = session.RunClrprobe({"monitor", "-p", service.Pid(), "-n", "2", "-i", "1"}, 30s);
+  ProcessResult r = session.RunClrprobe({"monitor", "-p", service.Pid(), "--count", "2", "-i", "1"}, 30s);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(r.timed_out);
   EXPECT_TRUE(Contains(r.out, kPlainMethod)) << r.out;

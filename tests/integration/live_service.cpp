@@ -67,13 +67,14 @@ ServiceCounts ParseCountsLine(const std::string& line) {
 }
 
 LiveService::LiveService(ProbeSession& session, Options options) : session_(session), options_(std::move(options)) {
-  std::vector<std::string> argv;
+  std::vector<std::string> argv = options_.wrapper;
   if (options_.with_agent) {
-    argv = {ClrprobeExe(), "run", "--log", session_.LogPath()};
+    argv.insert(argv.end(), {ClrprobeExe(), "run", "--log", session_.LogPath()});
     argv.insert(argv.end(), options_.run_args.begin(), options_.run_args.end());
     argv.push_back("--");
   }
-  argv.insert(argv.end(), {DotnetExe(), LiveServiceDll(), "--latelib", LateLibDll()});
+  argv.insert(argv.end(),
+              {DotnetExe(), options_.dll.empty() ? LiveServiceDll() : options_.dll, "--latelib", LateLibDll()});
   argv.insert(argv.end(), options_.args.begin(), options_.args.end());
   ProcessOptions process_options = session_.PlainOptions();
   for (const auto& [name, value] : options_.env) process_options.env[name] = value;

@@ -63,6 +63,8 @@ class LiveService {
     std::vector<std::string> run_args;  // extra `clrprobe run` options (before `--`)
     std::vector<std::string> args;   // LiveService arguments (--paused, --pace N, ...)
     std::map<std::string, std::optional<std::string>> env;  // on top of the session's
+    std::vector<std::string> wrapper;  // runs the command through it (e.g. unshare ... --), plain only
+    std::string dll;                   // instead of LiveServiceDll() (a copy under another name)
 
     Options& WithoutAgent() {
       with_agent = false;
@@ -74,6 +76,10 @@ class LiveService {
     }
     Options& RunArg(std::string arg) {
       run_args.push_back(std::move(arg));
+      return *this;
+    }
+    Options& Wrap(std::vector<std::string> command_prefix) {
+      wrapper = std::move(command_prefix);
       return *this;
     }
     Options& Env(const std::string& name, std::string value) {

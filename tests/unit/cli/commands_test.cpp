@@ -43,7 +43,9 @@ class CommandsTest : public ::testing::Test {
 TEST_F(CommandsTest, AddWithoutPidIsAUsageError) {
   CliRun r = run_cli({"add", "Ns.T::M"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_TRUE(contains(r.err, "--pid is required")) << r.err;
+  EXPECT_EQ(r.err,
+            "clrprobe add: which process? give -p PID or -n NAME (usage: clrprobe add (-p PID | -n NAME) SELECTOR "
+            "[--dry-run] [--max-methods N] [--json])\n");
   EXPECT_TRUE(r.out.empty());
 }
 
@@ -78,7 +80,9 @@ TEST_F(CommandsTest, ProcessWithoutAgent) {
                                         std::vector<std::string>{"remove", "-p", self, "--all"}}) {
     CliRun r = run_cli(args);
     EXPECT_EQ(r.exit_code, 1) << args[0];
-    EXPECT_EQ(r.err, "clrprobe: process " + self + " has no clrprobe agent loaded; start it with `clrprobe run`\n")
+    EXPECT_EQ(r.err, "clrprobe: process " + self + " has no clrprobe agent loaded (no control socket " +
+                         dir.file(self + ".sock") + "); `clrprobe attach -p " + self +
+                         "` loads one, or start it with `clrprobe run`\n")
         << args[0];
   }
 }
@@ -213,7 +217,7 @@ TEST_F(CommandsTest, StatsWithAProbesFileButNoRegionWarns) {
 
 // --- ps -------------------------------------------------------------------
 
-TEST_F(CommandsTest, PsCleansStaleFilesAndListsTheLiveAgent) {
+TEST_F(CommandsTest, PsOnlyReadsAndListsTheLiveAgentAndTheExitedFigures) {
   Fabricated files(dir, self);  // this test process plays the agent
   const std::string gone = std::to_string(testing::dead_pid());
   dir.write(gone + ".stats", "x");
@@ -222,7 +226,7 @@ TEST_F(CommandsTest, PsCleansStaleFilesAndListsTheLiveAgent) {
   CliRun r = run_cli({"ps", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json out = json::parse(r.out);
-  EXPECT_EQ(out["cleaned"].size(), 2u) << r.out;
+  EXPECT_EQ(out["exited"], json::array({std::stoi(gone)})) << r.out;
   EXPECT_EQ(out["runtime_dirs"], json::array({dir.path()}));
   bool listed = false;
   for (const json& p : out["processes"]) {
@@ -236,7 +240,8 @@ TEST_F(CommandsTest, PsCleansStaleFilesAndListsTheLiveAgent) {
   }
   EXPECT_TRUE(listed) << r.out;
   EXPECT_TRUE(path_exists(dir.file(self + ".stats")));
-  EXPECT_FALSE(path_exists(dir.file(gone + ".stats")));
+  EXPECT_TRUE(path_exists(dir.file(gone + ".stats")));  // ps never removes anything
+  EXPECT_TRUE(path_exists(dir.file(gone + ".probes.json")));
 
   dir.write(gone + ".sock", "");
   CliRun table = run_cli({"ps"});
@@ -256,7 +261,8 @@ TEST_F(CommandsTest, PsCleansStaleFilesAndListsTheLiveAgent) {
     EXPECT_EQ(probes, "1") << line;
   }
   EXPECT_TRUE(found) << table.out;
-  EXPECT_TRUE(contains(table.out, "removed 1 stale file of 1 exited process\n")) << table.out;
+  EXPECT_TRUE(contains(table.out, "figures of 1 exited process kept (" + gone + ")")) << table.out;
+  EXPECT_TRUE(path_exists(dir.file(gone + ".sock")));
 }
 
 // --- monitor ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-// /proc parsing (src/cli/process_info.h) and diagnostic sockets (process_scan.h).
+// /proc/<pid>/maps (src/cli/process_info.h) and diagnostic sockets (process_scan.h).
 #include "cli/process_info.h"
 
 #include <unistd.h>
@@ -10,13 +10,6 @@
 
 namespace clrprobe::cli {
 namespace {
-
-TEST(ProcessInfo, EffectiveUidIsTheSecondUidField) {
-  EXPECT_EQ(parse_status_euid("Name:\tdotnet\nUid:\t1000\t1001\t1002\t1003\nGid:\t5\t5\t5\t5\n"), 1001u);
-  EXPECT_EQ(parse_status_euid("Uid:\t0\t0\t0\t0\n"), 0u);
-  EXPECT_FALSE(parse_status_euid("Name:\tx\n").has_value());
-  EXPECT_FALSE(parse_status_euid("Uid:\t1000\n").has_value());
-}
 
 TEST(ProcessInfo, FindsCoreClrAndTheAgentInMaps) {
   const char* maps =

@@ -120,7 +120,7 @@ TEST_F(RunEndToEnd, ProbesArePassedInTheEnvironment) {
 }
 
 TEST_F(RunEndToEnd, FullEnvironmentContract) {
-  Outcome o = run({"run", "-p", "A.B::C", "-p", " D!E::F(int) ; re:^X", "--report", "r.json",
+  Outcome o = run({"run", "--probe", "A.B::C", "--probe", " D!E::F(int) ; re:^X", "--report", "r.json",
                    "--log", "logs/../agent.log", "--", "sh", "-c",
                    "env | grep -E '^(CORECLR|CLRPROBE)_' | sort"});
   EXPECT_EQ(o.code, 0) << o.err;
@@ -143,24 +143,24 @@ TEST_F(RunEndToEnd, ArgumentsAfterDashesAreUntouched) {
 }
 
 TEST_F(RunEndToEnd, CommandWithoutDashes) {
-  Outcome o = run({"run", "-p", "A::B", "echo", "hello", "world"});
+  Outcome o = run({"run", "--probe", "A::B", "echo", "hello", "world"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_EQ(o.out, "hello world\n");
 }
 
 TEST_F(RunEndToEnd, MalformedSelectorIsRejectedBeforeRunning) {
-  Outcome o = run({"run", "-p", "A::B", "-p", "MyApp.Store.GetById", "--", "sh", "-c",
+  Outcome o = run({"run", "--probe", "A::B", "--probe", "MyApp.Store.GetById", "--", "sh", "-c",
                    "touch ran"});
   EXPECT_EQ(o.code, 2);
   EXPECT_CONTAINS(o.err, "clrprobe: --probe 'MyApp.Store.GetById': invalid selector "
                          "'MyApp.Store.GetById': missing '::'");
   EXPECT_FALSE(fs::exists(dir_ / "ran"));
 
-  Outcome list = run({"run", "-p", "A::B;C::D(int", "--", "true"});
+  Outcome list = run({"run", "--probe", "A::B;C::D(int", "--", "true"});
   EXPECT_EQ(list.code, 2);
   EXPECT_CONTAINS(list.err, "selector 2 of 2: invalid selector 'C::D(int': unbalanced parentheses");
-  EXPECT_EQ(run({"run", "-p", " ; ", "--", "true"}).code, 2);
-  EXPECT_EQ(run({"run", "-p", "re:(", "--", "true"}).code, 2);
+  EXPECT_EQ(run({"run", "--probe", " ; ", "--", "true"}).code, 2);
+  EXPECT_EQ(run({"run", "--probe", "re:(", "--", "true"}).code, 2);
 }
 
 TEST_F(RunEndToEnd, MissingAgentIsAnError) {
@@ -193,7 +193,7 @@ TEST_F(RunEndToEnd, CommandNotFoundOrNotExecutable) {
 }
 
 TEST_F(RunEndToEnd, NoCommand) {
-  Outcome o = run({"run", "-p", "A::B"});
+  Outcome o = run({"run", "--probe", "A::B"});
   EXPECT_EQ(o.code, 2);
   EXPECT_CONTAINS(o.err, "no COMMAND given");
 }
@@ -221,7 +221,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, SignalForwarding, ::testing::Values(SIGINT, SI
 
 TEST_F(RunEndToEnd, TablePrintsTheReportTheProgramLeft) {
   std::string script = std::string("printf '%s' '") + kReportJson + "' > \"$CLRPROBE_REPORT\"; exit 3";
-  Outcome o = run({"run", "-p", "A.B::C", "--report", "r.json", "--table", "--", "sh", "-c", script});
+  Outcome o = run({"run", "--probe", "A.B::C", "--report", "r.json", "--table", "--", "sh", "-c", script});
   EXPECT_EQ(o.code, 3);
   EXPECT_CONTAINS(o.err, "clrprobe report for pid 99: 1 probe\n");
   EXPECT_CONTAINS(o.err, "A.B::C()");

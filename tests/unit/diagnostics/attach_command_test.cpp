@@ -4,10 +4,12 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <string>
 
 #include "cli/attach.h"
 #include "cli/attach_command.h"
+#include "common/agent_clsid.h"
 
 namespace clrprobe::cli {
 namespace {
@@ -23,6 +25,28 @@ TEST(AttachEnviron, DetectsDisabledDiagnostics) {
   EXPECT_FALSE(diagnostics_disabled_in_environ("DOTNET_EnableDiagnostics_Debugger=0\0"s));
   EXPECT_FALSE(diagnostics_disabled_in_environ("XDOTNET_EnableDiagnostics=0\0"s));
   EXPECT_FALSE(diagnostics_disabled_in_environ(""));
+}
+
+TEST(AttachEnviron, SaysWhichSettingDisablesDiagnostics) {
+  EXPECT_EQ(disabled_diagnostics_setting("A=1\0COMPlus_EnableDiagnostics=0\0"s), "COMPlus_EnableDiagnostics=0");
+  EXPECT_EQ(disabled_diagnostics_setting("DOTNET_EnableDiagnostics=1\0"s), "");
+}
+
+TEST(AttachEnviron, NamesAnotherProfilerLoadedAtStartup) {
+  const std::string otel =
+      "CORECLR_ENABLE_PROFILING=1\0CORECLR_PROFILER={918728DD-259F-4A6A-AC2B-B85E1B658318}\0"
+      "CORECLR_PROFILER_PATH=/otel/linux-x64/OpenTelemetry.AutoInstrumentation.Native.so\0"s;
+  EXPECT_EQ(other_profiler_in_environ(otel),
+            "CORECLR_PROFILER={918728DD-259F-4A6A-AC2B-B85E1B658318} "
+            "(CORECLR_PROFILER_PATH=/otel/linux-x64/OpenTelemetry.AutoInstrumentation.Native.so)");
+  // Not enabled: the runtime loads nothing.
+  EXPECT_EQ(other_profiler_in_environ("CORECLR_PROFILER={918728DD-259F-4A6A-AC2B-B85E1B658318}\0"s), "");
+  EXPECT_EQ(other_profiler_in_environ("CORECLR_ENABLE_PROFILING=0\0CORECLR_PROFILER={1}\0"s), "");
+  // clrprobe itself (any case) is not "another" profiler.
+  std::string lower = kAgentClsid;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(other_profiler_in_environ("CORECLR_ENABLE_PROFILING=1\0CORECLR_PROFILER="s + lower + "\0"s), "");
+  EXPECT_EQ(other_profiler_in_environ(""), "");
 }
 
 AttachOutcome attached() {
@@ -82,7 +106,10 @@ TEST(EnsureAgent, RefusesAProcessThatIsNotDotnet) {
   options.diagnostic_dirs = {"/nonexistent-clrprobe-dir"};
   auto self = ensure_agent(::getpid(), options);
   ASSERT_FALSE(self.ok());
-  EXPECT_EQ(self.error().message, "process " + std::to_string(::getpid()) + " is not a .NET process");
+  const std::string pid = std::to_string(::getpid());
+  EXPECT_EQ(self.error().message, "process " + pid + " is not a .NET process (no libcoreclr.so in /proc/" + pid +
+                                      "/maps, no dotnet-diagnostic-" + pid +
+                                      "-*-socket in /nonexistent-clrprobe-dir)");
 }
 
 }  // namespace

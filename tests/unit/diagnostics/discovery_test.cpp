@@ -80,7 +80,7 @@ TEST(Environ, ReadsOwnProcess) {
 
 TEST(Discovery, NotFoundNamesTheDirectories) {
   TempDir dir;
-  auto found = find_diagnostic_socket(kFakePid, {{dir.path()}, 1});
+  auto found = find_diagnostic_socket(kFakePid, {{dir.path()}, 1, std::nullopt});
   ASSERT_FALSE(found.ok());
   EXPECT_EQ(found.error().reason, Reason::NotFound);
   EXPECT_NE(found.error().message.find(dir.path()), std::string::npos);
@@ -93,11 +93,24 @@ TEST(Discovery, FindsTheSocketAndIgnoresOthers) {
   make_socket_file(dir.path() + "/dotnet-diagnostic-4243-777-socket", 2000);  // another pid
   // A regular file with the right name is not a socket.
   { FILE* f = std::fopen((dir.path() + "/dotnet-diagnostic-4242-999-socket").c_str(), "w"); std::fclose(f); }
-  auto found = find_diagnostic_socket(kFakePid, {{dir.path()}, 1});
+  auto found = find_diagnostic_socket(kFakePid, {{dir.path()}, 1, std::nullopt});
   ASSERT_TRUE(found.ok()) << found.error().message;
   EXPECT_EQ(found->path, dir.path() + "/dotnet-diagnostic-4242-777-socket");
   EXPECT_EQ(found->key, 777u);
   EXPECT_FALSE(found->key_matches);
+}
+
+// A process in a container: its socket is named by its pid in its namespace.
+TEST(Discovery, AContainersSocketIsNamedByItsNamespacePid) {
+  TempDir dir;
+  make_socket_file(dir.path() + "/dotnet-diagnostic-7-777-socket", 1000);
+  make_socket_file(dir.path() + "/dotnet-diagnostic-4242-778-socket", 1000);  // a host process 4242
+  auto found = find_diagnostic_socket(kFakePid, {{dir.path()}, 1, pid_t{7}});
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->path, dir.path() + "/dotnet-diagnostic-7-777-socket");
+  auto missing = find_diagnostic_socket(kFakePid, {{dir.path()}, 1, pid_t{8}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("dotnet-diagnostic-8-*-socket"), std::string::npos) << missing.error().message;
 }
 
 TEST(Discovery, PrefersMatchingKeyThenNewest) {
@@ -108,12 +121,12 @@ TEST(Discovery, PrefersMatchingKeyThenNewest) {
   make_socket_file(b.path() + "/dotnet-diagnostic-4242-300-socket", 2000);
 
   // No key matches: the newest wins, whatever the directory order.
-  auto newest = find_diagnostic_socket(kFakePid, {{a.path(), b.path()}, 1});
+  auto newest = find_diagnostic_socket(kFakePid, {{a.path(), b.path()}, 1, std::nullopt});
   ASSERT_TRUE(newest.ok());
   EXPECT_EQ(newest->key, 200u);
 
   // The process's own key beats a newer socket left by an earlier process.
-  auto matching = find_diagnostic_socket(kFakePid, {{a.path(), b.path()}, 100});
+  auto matching = find_diagnostic_socket(kFakePid, {{a.path(), b.path()}, 100, std::nullopt});
   ASSERT_TRUE(matching.ok());
   EXPECT_EQ(matching->key, 100u);
   EXPECT_TRUE(matching->key_matches);
@@ -123,7 +136,7 @@ TEST(Discovery, PrefersMatchingKeyThenNewest) {
 TEST(Discovery, TrailingSlashAndMissingDirectories) {
   TempDir dir;
   make_socket_file(dir.path() + "/dotnet-diagnostic-4242-5-socket", 1000);
-  auto found = find_diagnostic_socket(kFakePid, {{"/nonexistent-clrprobe-dir", dir.path() + "//"}, 5});
+  auto found = find_diagnostic_socket(kFakePid, {{"/nonexistent-clrprobe-dir", dir.path() + "//"}, 5, std::nullopt});
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->path, dir.path() + "/dotnet-diagnostic-4242-5-socket");
 }
