@@ -52,7 +52,7 @@ inline CLI::App* add_export_subcommand(CLI::App& app, ExportOptions& options) {
   cmd->add_option("--listen", options.listen, "Address of the /metrics endpoint (default: 127.0.0.1:9464)")
       ->type_name("HOST:PORT");
   cmd->add_flag("--listen-any", options.listen_any, "Allow --listen on a non-loopback address");
-  cmd->add_flag("!--no-pid-label", options.pid_label,
+  cmd->add_flag("--no-pid-label", options.no_pid_label,
                 "/metrics: no pid label (series survive restarts; processes of one service are summed)");
   cmd->add_option("--otlp", options.otlp_url,
                   "Push to this OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/metrics "

@@ -140,7 +140,7 @@ int export_command(const ExportOptions& options) {
       }
     }
     PrometheusOptions format;
-    format.pid_label = options.pid_label;
+    format.pid_label = !options.no_pid_label;
     const std::string text = prometheus_text(snapshot, format);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return status;
@@ -159,7 +159,7 @@ int export_command(const ExportOptions& options) {
   std::thread server_thread;
   if (serve) {
     PrometheusOptions format;
-    format.pid_label = options.pid_label;
+    format.pid_label = !options.no_pid_label;
     server = std::make_unique<MetricsServer>(collector, start_ns, options.version, format);
     auto port = server->bind(address.host, address.port);
     if (!port) {

@@ -13,7 +13,7 @@ namespace clrprobe::cli {
 struct ExportOptions {
   std::string listen;            // HOST:PORT; empty: 127.0.0.1:9464 unless only --otlp is given
   bool listen_any = false;       // allow a non-loopback --listen address
-  bool pid_label = true;         // /metrics: a pid label on per-process series (--no-pid-label)
+  bool no_pid_label = false;     // /metrics without the pid label (--no-pid-label)
   // OTLP (src/export/otlp_settings.h; empty or 0: not given, the
   // OTEL_EXPORTER_OTLP_* environment or the defaults apply).
   std::string otlp_url;          // e.g. http://127.0.0.1:4318/v1/metrics
