@@ -115,9 +115,9 @@ int closed_port() {
 class ExportHttpTest : public ::testing::Test {
  protected:
   ExportHttpTest() : agent(dir.path(), ::getpid()) {
-    const int32_t a = agent.add_slot("Ns.T::A()");
-    for (int i = 0; i < 5; ++i) agent.record(a, 1000, i == 0);
-    agent.write_probes(json::array({probe_entry(1, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}))}));
+    slot = agent.add_slot("Ns.T::A()");
+    for (int i = 0; i < 5; ++i) agent.record(slot, 1000, i == 0);
+    agent.write_probes(json::array({probe_entry(1, "Ns.T::A", json::array({method_entry("Ns.T::A()", slot)}))}));
   }
   Collector::Log logger() {
     return [this](const std::string& line) {
@@ -132,6 +132,7 @@ class ExportHttpTest : public ::testing::Test {
 
   testing::TempDir dir;
   FakeAgent agent;
+  int32_t slot = -1;
   std::mutex log_mutex;
   std::vector<std::string> log;
 };
@@ -283,6 +284,42 @@ TEST_F(ExportHttpTest, PushesProtobufGzippedWithTheConfiguredHeaders) {
   EXPECT_NE(text.find("exponential_histogram"), std::string::npos) << text;
 }
 
+TEST_F(ExportHttpTest, DeltaPushesCarryWhatChangedSinceTheLastAcceptedPush) {
+  Receiver receiver;
+  Collector collector([this] { return std::vector<AgentTarget>{agent.target()}; });
+  OtlpPusherOptions options;
+  options.settings.url = receiver.url();
+  options.settings.protocol = OtlpProtocol::HttpJson;
+  options.settings.temporality = Temporality::Delta;
+  OtlpPusher pusher(collector, options, logger());
+  auto calls_of = [](const std::string& body) {
+    const json request = json::parse(body);
+    const json& metric = request.at("resourceMetrics").at(0).at("scopeMetrics").at(0).at("metrics").at(0);
+    EXPECT_EQ(metric.at("name"), "clrprobe.calls");
+    EXPECT_EQ(metric.at("sum").at("aggregationTemporality"), 1);  // DELTA
+    const json& point = metric["sum"]["dataPoints"][0];
+    return std::pair{point.at("asInt").get<std::string>(), point.at("startTimeUnixNano").get<std::string>()};
+  };
+  ASSERT_TRUE(pusher.push_once().ok);
+  agent.record(slot, 1000);
+  agent.record(slot, 1000);
+  receiver.answer(503, "{}");  // this one is lost...
+  EXPECT_FALSE(pusher.push_once().ok);
+  agent.record(slot, 1000);
+  receiver.answer(200, "{}");
+  ASSERT_TRUE(pusher.push_once().ok);  // ...and carried by the next
+  const std::vector<std::string> bodies = receiver.bodies();
+  ASSERT_EQ(bodies.size(), 3u);
+  const auto first = calls_of(bodies[0]);
+  const auto third = calls_of(bodies[2]);
+  EXPECT_EQ(first.first, "5");   // everything since the probe was added
+  EXPECT_EQ(third.first, "3");   // the two of the failed push and one more
+  EXPECT_NE(third.second, first.second);  // starts at the first push
+  const json first_request = json::parse(bodies[0]);
+  EXPECT_EQ(third.second, first_request["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0]["sum"]["dataPoints"][0]
+                              .value("timeUnixNano", ""));
+}
+
 TEST_F(ExportHttpTest, ReadsAProtobufPartialSuccessAndAProtobufStatus) {
   Receiver receiver;
   // ExportMetricsServiceResponse{partial_success{rejected_data_points: 2, error_message: "bad"}}
@@ -305,7 +342,9 @@ TEST_F(ExportHttpTest, PusherWarnsOnceAboutTheSameFailureAndWhenItRecovers) {
   Collector collector([this] { return std::vector<AgentTarget>{agent.target()}; });
   OtlpPusherOptions options;
   options.settings.url = receiver.url();
-  options.settings.interval = 50ms;
+  // Not shorter: a request's timeout is capped at the interval, and a loaded
+  // machine must not turn a 503 into a timeout.
+  options.settings.interval = 200ms;
   OtlpPusher pusher(collector, options, logger());
   pusher.start();
   ASSERT_TRUE(receiver.wait_for(4, 10s));
