@@ -161,6 +161,13 @@ TEST_F(ExportHttpTest, ServesMetricsAndAnIndexOnLoopback) {
   EXPECT_EQ(om->get_header_value("Content-Type"), kOpenMetricsContentType);
   EXPECT_NE(om->body.find("clrprobe_calls_created{"), std::string::npos) << om->body;
   EXPECT_EQ(om->body.substr(om->body.size() - 6), "# EOF\n");
+  // Compressed when the scraper accepts gzip (Prometheus does); the client inflates it.
+  auto zipped = client.Get("/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0"},
+                                        {"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(zipped);
+  EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_NE(zipped->body.find("clrprobe_calls_created{"), std::string::npos) << zipped->body.substr(0, 200);
+  EXPECT_EQ(zipped->body.substr(zipped->body.size() - 6), "# EOF\n");
   auto index = client.Get("/");
   ASSERT_TRUE(index);
   EXPECT_EQ(index->status, 200);
