@@ -33,7 +33,7 @@ set(CPACK_INCLUDE_TOPLEVEL_DIRECTORY ON)
 # The Debian package installs under /usr (/usr/bin/clrprobe,
 # /usr/lib/clrprobe/...). clrprobe and the agent need only libc6 (glibc
 # ${CLRPROBE_GLIBC_FLOOR}+); dpkg-shlibdeps adds what clrprobe-export links
-# (libcurl4, libcpp-httplib, libstdc++6).
+# (libcurl4, libcpp-httplib, zlib1g, libstdc++6).
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE amd64)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)

@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # binutils: readelf/objdump for the package tests; dpkg-dev: dpkg-shlibdeps for the .deb (scripts/package.sh).
+# zlib1g-dev: gzip for OTLP pushes; protobuf-compiler: the export tests decode OTLP protobuf with protoc.
 packages=(cmake ninja-build g++ binutils dpkg-dev pkg-config nlohmann-json3-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcpp-httplib-dev libcurl4-openssl-dev prometheus python3)
+  libcpp-httplib-dev libcurl4-openssl-dev zlib1g-dev prometheus protobuf-compiler python3)
 # python3: tests/docs (the tests the documents name exist) and bench/.
 # Hardening (scripts/hardening.sh): clang-14 with the libFuzzer and sanitizer runtimes.
 packages+=(clang-14 libclang-rt-14-dev)

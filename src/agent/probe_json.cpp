@@ -123,6 +123,7 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
                            {"methods", std::move(methods)},
                            {"refused", std::move(refused)}};
   object["methods_total"] = probe.methods.size();
+  if (probe.added_unix_ns != 0) object["added_unix_ns"] = probe.added_unix_ns;
   object["refused_total"] = probe.refused.size();
   if (probe.state == ProbeState::Pending) {
     object["note"] = "no loaded module matches yet; the probe applies when a matching assembly loads";

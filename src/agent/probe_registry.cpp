@@ -1,5 +1,7 @@
 #include "agent/probe_registry.h"
 
+#include <time.h>
+
 #include <algorithm>
 
 namespace clrprobe::agent {
@@ -15,7 +17,10 @@ bool has_method(const Probe& probe, const MethodKey& key) {
 uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state, ProbeSource source) {
   std::lock_guard lock(mutex_);
   std::string text = selector.text();
-  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), state, source, {}, {}, nullptr});
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const uint64_t added = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), state, source, {}, {}, nullptr, added});
   return probes_.back().id;
 }
 

@@ -59,6 +59,7 @@ struct Probe {
   std::vector<ProbeMethod> methods;  // matched and instrumented
   std::vector<RefusedMethod> refused;
   nlohmann::json final_figures;  // set when removed
+  uint64_t added_unix_ns = 0;    // CLOCK_REALTIME when added: where its cumulative figures start
 };
 
 enum class MethodState { Preparing, Instrumented, Failed };

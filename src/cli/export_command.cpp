@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -27,6 +27,8 @@
 #include "export/listen_address.h"
 #include "export/metrics_server.h"
 #include "export/otlp_pusher.h"
+#include "export/otlp_settings.h"
+#include "export/process_resource.h"
 #include "export/prometheus_text.h"
 
 namespace clrprobe::cli {
@@ -137,17 +139,30 @@ std::string host_name() {
   return name;
 }
 
-bool valid_otlp_url(const std::string& url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+OtlpFlags otlp_flags(const ExportOptions& options) {
+  OtlpFlags flags;
+  flags.endpoint = options.otlp_url;
+  flags.protocol = options.otlp_protocol;
+  flags.compression = options.otlp_compression;
+  flags.headers = options.otlp_headers;
+  if (options.otlp_timeout_seconds > 0) flags.timeout_seconds = options.otlp_timeout_seconds;
+  if (options.interval_seconds > 0) flags.interval_seconds = options.interval_seconds;
+  flags.temporality = options.otlp_temporality;
+  flags.histogram = options.otlp_histogram;
+  return flags;
 }
 
 }  // namespace
 
 int export_command(const ExportOptions& options) {
-  if (!options.otlp_url.empty() && !valid_otlp_url(options.otlp_url)) {
-    complain("--otlp needs an http:// or https:// URL, e.g. http://127.0.0.1:4318/v1/metrics");
+  auto settings = resolve_otlp_settings(otlp_flags(options), [](const char* name) { return std::getenv(name); });
+  if (!settings) {
+    complain("{}", settings.error().message);
     return kExitUsage;
   }
+  const bool push = !settings->url.empty();
+  // --otlp alone means "push, do not serve"; an endpoint from the
+  // environment adds pushes to whatever the flags say.
   const bool serve = !options.listen.empty() || options.otlp_url.empty();
   ListenAddress address;
   if (serve && !options.once) {
@@ -189,25 +204,32 @@ int export_command(const ExportOptions& options) {
         return discover_agents(dirs);
       },
       log_line);
-  OtlpPusherOptions push;
-  push.url = options.otlp_url;
-  push.interval = std::chrono::milliseconds(static_cast<int64_t>(options.interval_seconds * 1000));
-  push.identity = {options.version, host_name()};
-  push.exporter_start_unix_ns = start_ns;
+  OtlpPusherOptions push_options;
+  push_options.settings = *settings;
+  push_options.content.version = options.version;
+  push_options.content.host_name = host_name();
+  push_options.content.boot_id = boot_id();
+  push_options.content.command_line = options.otlp_command_line;
+  push_options.exporter_start_unix_ns = start_ns;
 
   if (options.once) {
     // Everything the files hold now, exited processes included.
     HostSnapshot snapshot = collector.collect();
     int status = kExitOk;
-    if (!options.otlp_url.empty()) {
-      const nlohmann::json request = otlp_metrics_request(snapshot, push.identity);
-      PushOutcome outcome = post_otlp_json(push.url, request.dump(), push.timeout);
+    if (push) {
+      // One push: cumulative whatever the temporality (there is no earlier push).
+      OtlpContent content = push_options.content;
+      content.histogram = settings->histogram;
+      const OtlpRequest request = otlp_request(snapshot, content);
+      PushOutcome outcome = post_otlp(settings->url, encode_otlp(request, settings->protocol), post_options(*settings));
       if (!outcome.ok) {
-        complain("OTLP push to {} failed: {}", push.url, outcome.message);
+        complain("OTLP push to {} failed: {}", settings->url, outcome.message);
         status = kExitFailure;
       }
     }
-    const std::string text = prometheus_text(snapshot);
+    PrometheusOptions format;
+    format.pid_label = !options.no_pid_label;
+    const std::string text = prometheus_text(snapshot, format);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return status;
   }
@@ -224,7 +246,9 @@ int export_command(const ExportOptions& options) {
   std::unique_ptr<MetricsServer> server;
   std::thread server_thread;
   if (serve) {
-    server = std::make_unique<MetricsServer>(collector, start_ns, options.version);
+    PrometheusOptions format;
+    format.pid_label = !options.no_pid_label;
+    server = std::make_unique<MetricsServer>(collector, start_ns, options.version, format);
     auto port = server->bind(address.host, address.port);
     if (!port) {
       complain("{}", port.error().message);
@@ -237,10 +261,14 @@ int export_command(const ExportOptions& options) {
     });
   }
   std::unique_ptr<OtlpPusher> pusher;
-  if (!options.otlp_url.empty()) {
-    fmt::print("clrprobe export: pushing to {} every {} s\n", options.otlp_url, options.interval_seconds);
+  if (push) {
+    fmt::print("clrprobe export: pushing to {} every {} s ({}{}, {}, {} histogram{})\n", settings->url,
+               static_cast<double>(settings->interval.count()) / 1000.0, protocol_name(settings->protocol),
+               settings->compression == OtlpCompression::Gzip ? " gzip" : "", temporality_name(settings->temporality),
+               histogram_name(settings->histogram),
+               settings->headers.empty() ? "" : fmt::format(", {} header(s)", settings->headers.size()));
     std::fflush(stdout);
-    pusher = std::make_unique<OtlpPusher>(collector, push, log_line);
+    pusher = std::make_unique<OtlpPusher>(collector, push_options, log_line);
     pusher->start();
   }
 

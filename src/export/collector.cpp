@@ -6,7 +6,8 @@
 
 namespace clrprobe::exporter {
 
-Collector::Collector(Discover discover, Log log) : discover_(std::move(discover)), log_(std::move(log)) {}
+Collector::Collector(Discover discover, Log log, ReadResource read_resource)
+    : discover_(std::move(discover)), log_(std::move(log)), read_resource_(std::move(read_resource)) {}
 
 void Collector::note(const std::string& line) {
   if (log_) log_(line);
@@ -33,7 +34,15 @@ HostSnapshot Collector::collect() {
   std::lock_guard lock(mutex_);
   std::map<ProcessKey, std::string> names;
   std::map<ProcessKey, bool> alive;
+  std::map<ProcessKey, ProcessResource> resources;
   for (ProcessSnapshot& p : host.processes) {
+    // Read once per process, while it runs: a process's environment and
+    // command line are fixed at exec (as far as /proc shows them).
+    if (auto it = resources_.find(p.key); it != resources_.end()) {
+      p.resource = it->second;
+    } else if (p.alive && read_resource_) {
+      p.resource = read_resource_(p.key.pid);
+    }
     // A name read from /proc is that of the writer only while it runs (the
     // pid may since belong to someone else).
     if (p.alive && !p.name.empty()) {
@@ -44,6 +53,12 @@ HostSnapshot Collector::collect() {
       p.name.clear();
     }
     if (!p.name.empty()) names[p.key] = p.name;
+    if (p.resource.executable_name.empty() && !p.name.empty()) {
+      // Never seen running (or /proc unreadable): what the name says.
+      p.resource.executable_name = p.name;
+      p.resource.entry = p.name;
+    }
+    if (p.alive || resources_.count(p.key) != 0) resources[p.key] = p.resource;
     alive[p.key] = p.alive;
     auto before = last_alive_.find(p.key);
     const std::string who = fmt::format("pid {}{}", p.key.pid, p.name.empty() ? "" : " (" + p.name + ")");
@@ -58,6 +73,7 @@ HostSnapshot Collector::collect() {
     if (alive.count(key) == 0) note(fmt::format("pid {}: its files are gone, no longer exported", key.pid));
   }
   names_ = std::move(names);
+  resources_ = std::move(resources);
   last_alive_ = std::move(alive);
 
   std::map<std::string, std::string> current;

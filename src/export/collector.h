@@ -21,10 +21,14 @@ class Collector {
   // One line for the operator (no trailing newline).
   using Log = std::function<void(const std::string&)>;
 
-  explicit Collector(Discover discover, Log log = {});
+  // Who a running process is (process_resource.h); tests substitute it.
+  using ReadResource = std::function<ProcessResource(pid_t)>;
 
-  // A fresh read of every agent. A process's name is remembered while it
-  // runs, so that its final figures still carry it after it exited.
+  explicit Collector(Discover discover, Log log = {}, ReadResource read_resource = read_process_resource);
+
+  // A fresh read of every agent. A process's name and resource are read
+  // while it runs and remembered, so that its final figures still carry them
+  // after it exited (its /proc entry is gone by then).
   HostSnapshot collect();
 
  private:
@@ -32,6 +36,8 @@ class Collector {
 
   Discover discover_;
   Log log_;
+  ReadResource read_resource_;
+  std::map<ProcessKey, ProcessResource> resources_;
   std::mutex mutex_;
   std::map<ProcessKey, std::string> names_;
   std::map<ProcessKey, bool> last_alive_;          // for "picked up" / "exited" lines

@@ -6,16 +6,19 @@
 namespace clrprobe::exporter {
 namespace {
 
-constexpr std::array<uint64_t, 25> kBoundsNs = [] {
-  std::array<uint64_t, 25> bounds{};
-  uint64_t decade = 100;  // ns
+// Ten steps per decade (the Renard R10 series, rounded: every step is 25 %
+// or 28 % above the previous one), 100 ns .. 10 s.
+constexpr std::array<uint64_t, 10> kDecadeSteps = {100, 125, 160, 200, 250, 320, 400, 500, 640, 800};
+constexpr std::size_t kDecades = 8;  // 100 ns .. 1 s, then 10 s closes the list
+
+constexpr std::array<uint64_t, kDecades * kDecadeSteps.size() + 1> kBoundsNs = [] {
+  std::array<uint64_t, kDecades * kDecadeSteps.size() + 1> bounds{};
+  uint64_t scale = 1;  // 100 ns * scale
   std::size_t i = 0;
-  while (i < bounds.size()) {
-    bounds[i++] = decade;
-    if (i < bounds.size()) bounds[i++] = decade * 5 / 2;
-    if (i < bounds.size()) bounds[i++] = decade * 5;
-    decade *= 10;
+  for (std::size_t d = 0; d < kDecades; ++d, scale *= 10) {
+    for (uint64_t step : kDecadeSteps) bounds[i++] = step * scale;
   }
+  bounds[i] = 100 * scale;
   return bounds;
 }();
 static_assert(kBoundsNs.front() == 100 && kBoundsNs.back() == 10'000'000'000ull);

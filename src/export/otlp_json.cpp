@@ -7,109 +7,89 @@ namespace {
 
 using nlohmann::json;
 
-json string_attribute(const std::string& key, const std::string& value) {
-  return {{"key", key}, {"value", {{"stringValue", value}}}};
-}
-
-json int_attribute(const std::string& key, int64_t value) {
-  return {{"key", key}, {"value", {{"intValue", std::to_string(value)}}}};
-}
-
-json point_attributes(const ProbeSnapshot& probe, const MethodFigures& m) {
-  return json::array({int_attribute("clrprobe.probe.id", probe.id),
-                      string_attribute("clrprobe.probe.selector", probe.selector),
-                      string_attribute("clrprobe.method", m.method)});
-}
-
-json monotonic_sum(const char* name, const char* description, const char* unit, json points) {
-  return {{"name", name},
-          {"description", description},
-          {"unit", unit},
-          {"sum",
-           {{"aggregationTemporality", kAggregationTemporalityCumulative},
-            {"isMonotonic", true},
-            {"dataPoints", std::move(points)}}}};
-}
-
-json gauge(const char* name, const char* description, const char* unit, json points) {
-  return {{"name", name}, {"description", description}, {"unit", unit}, {"gauge", {{"dataPoints", std::move(points)}}}};
-}
-
-// A counter's point: cumulative since the process started.
-json count_point(const json& attributes, const std::string& start, const std::string& now, uint64_t value) {
-  return {{"attributes", attributes},
-          {"startTimeUnixNano", start},
-          {"timeUnixNano", now},
-          {"asInt", std::to_string(value)}};
-}
-
-json process_metrics(const ProcessSnapshot& p, uint64_t time_unix_ns) {
-  const std::string start = std::to_string(p.start_unix_ns);
-  const std::string now = std::to_string(time_unix_ns);
-  json bounds = json::array();
-  for (double b : latency_bounds_seconds()) bounds.push_back(b);
-  json calls = json::array();
-  json exceptions = json::array();
-  json cancelled = json::array();
-  json in_flight = json::array();
-  json latency = json::array();
-  for (const ProbeSnapshot& probe : p.probes) {
-    for (const MethodFigures& m : probe.methods) {
-      const json attributes = point_attributes(probe, m);
-      calls.push_back(count_point(attributes, start, now, m.calls));
-      exceptions.push_back(count_point(attributes, start, now, m.exceptions));
-      cancelled.push_back(count_point(attributes, start, now, m.cancelled));
-      // A gauge's value is of its instant: no start time.
-      in_flight.push_back({{"attributes", attributes}, {"timeUnixNano", now}, {"asInt", std::to_string(m.in_flight)}});
-      json buckets = json::array();
-      for (uint64_t n : m.latency.counts) buckets.push_back(std::to_string(n));
-      json point = {{"attributes", attributes},
-                    {"startTimeUnixNano", start},
-                    {"timeUnixNano", now},
-                    {"count", std::to_string(m.latency.count)},
-                    {"sum", m.latency.sum_seconds},
-                    {"bucketCounts", std::move(buckets)},
-                    {"explicitBounds", bounds}};
-      if (m.latency.count != 0) point["max"] = m.latency.max_seconds;
-      latency.push_back(std::move(point));
-    }
+json attributes_json(const OtlpAttributes& attributes) {
+  json out = json::array();
+  for (const OtlpAttribute& a : attributes) {
+    json value = std::holds_alternative<int64_t>(a.value)
+                     ? json{{"intValue", std::to_string(std::get<int64_t>(a.value))}}
+                     : json{{"stringValue", std::get<std::string>(a.value)}};
+    out.push_back({{"key", a.key}, {"value", std::move(value)}});
   }
-  json metrics = json::array();
-  if (calls.empty()) return metrics;
-  metrics.push_back(monotonic_sum("clrprobe.calls", "Calls of a probed method since its probe was added.", "{call}",
-                                  std::move(calls)));
-  metrics.push_back(monotonic_sum("clrprobe.exceptions",
-                                  "Calls of a probed method that ended with an exception, since its probe was added.",
-                                  "{exception}", std::move(exceptions)));
-  metrics.push_back(monotonic_sum("clrprobe.cancelled",
-                                  "Calls of a probed async method whose task was cancelled, since its probe was added.",
-                                  "{call}", std::move(cancelled)));
-  metrics.push_back(gauge("clrprobe.in_flight",
-                          "Calls of a probed method started and not finished (async: tasks pending).", "{call}",
-                          std::move(in_flight)));
-  metrics.push_back({{"name", "clrprobe.latency"},
-                     {"description", "Latency of completed calls of a probed method (sum approximate)."},
-                     {"unit", "s"},
-                     {"histogram",
-                      {{"aggregationTemporality", kAggregationTemporalityCumulative},
-                       {"dataPoints", std::move(latency)}}}});
-  return metrics;
+  return out;
+}
+
+// The fields every point has: attributes, start (when set) and time.
+json point_base(const OtlpAttributes& attributes, uint64_t start, uint64_t time) {
+  json point = {{"attributes", attributes_json(attributes)}};
+  if (start != 0) point["startTimeUnixNano"] = std::to_string(start);
+  point["timeUnixNano"] = std::to_string(time);
+  return point;
+}
+
+json counts_json(const std::vector<uint64_t>& counts) {
+  json out = json::array();
+  for (uint64_t n : counts) out.push_back(std::to_string(n));
+  return out;
+}
+
+json metric_json(const OtlpMetric& m) {
+  json out = {{"name", m.name}, {"description", m.description}, {"unit", m.unit}};
+  json points = json::array();
+  for (const OtlpNumberPoint& p : m.numbers) {
+    json point = point_base(p.attributes, p.start_unix_ns, p.time_unix_nano);
+    point["asInt"] = std::to_string(p.value);
+    points.push_back(std::move(point));
+  }
+  for (const OtlpHistogramPoint& p : m.histograms) {
+    json point = point_base(p.attributes, p.start_unix_ns, p.time_unix_nano);
+    point["count"] = std::to_string(p.latency.count);
+    point["sum"] = p.latency.sum_seconds;
+    point["bucketCounts"] = counts_json(p.latency.counts);
+    json bounds = json::array();
+    for (double b : latency_bounds_seconds()) bounds.push_back(b);
+    point["explicitBounds"] = std::move(bounds);
+    if (p.latency.count != 0) point["max"] = p.latency.max_seconds;
+    points.push_back(std::move(point));
+  }
+  for (const OtlpExponentialPoint& p : m.exponentials) {
+    json point = point_base(p.attributes, p.start_unix_ns, p.time_unix_nano);
+    const ExponentialLatency& e = p.latency;
+    point["count"] = std::to_string(e.count);
+    point["sum"] = e.sum_seconds;
+    point["scale"] = e.scale;
+    point["zeroCount"] = std::to_string(e.zero_count);
+    if (!e.counts.empty()) point["positive"] = {{"offset", e.offset}, {"bucketCounts", counts_json(e.counts)}};
+    if (e.count != 0) point["max"] = e.max_seconds;
+    points.push_back(std::move(point));
+  }
+  const int temporality = aggregation_temporality(m.temporality);
+  switch (m.kind) {
+    case OtlpMetricKind::Sum:
+      out["sum"] = {{"aggregationTemporality", temporality}, {"isMonotonic", true}, {"dataPoints", std::move(points)}};
+      break;
+    case OtlpMetricKind::Gauge:
+      out["gauge"] = {{"dataPoints", std::move(points)}};
+      break;
+    case OtlpMetricKind::Histogram:
+      out["histogram"] = {{"aggregationTemporality", temporality}, {"dataPoints", std::move(points)}};
+      break;
+    case OtlpMetricKind::ExponentialHistogram:
+      out["exponentialHistogram"] = {{"aggregationTemporality", temporality}, {"dataPoints", std::move(points)}};
+      break;
+  }
+  return out;
 }
 
 }  // namespace
 
-json otlp_metrics_request(const HostSnapshot& snapshot, const OtlpIdentity& identity) {
+json otlp_json(const OtlpRequest& request) {
   json resources = json::array();
-  for (const ProcessSnapshot& p : snapshot.processes) {
-    json metrics = process_metrics(p, snapshot.time_unix_ns);
-    if (metrics.empty()) continue;
-    json attributes = json::array({string_attribute("service.name", p.name.empty() ? "unknown_service" : p.name),
-                                   int_attribute("process.pid", p.key.pid)});
-    if (!p.name.empty()) attributes.push_back(string_attribute("process.executable.name", p.name));
-    if (!identity.host_name.empty()) attributes.push_back(string_attribute("host.name", identity.host_name));
-    resources.push_back({{"resource", {{"attributes", std::move(attributes)}}},
+  for (const OtlpResourceMetrics& r : request.resources) {
+    json metrics = json::array();
+    for (const OtlpMetric& m : r.metrics) metrics.push_back(metric_json(m));
+    resources.push_back({{"resource", {{"attributes", attributes_json(r.resource)}}},
                          {"scopeMetrics",
-                          json::array({{{"scope", {{"name", "clrprobe"}, {"version", identity.scope_version}}},
+                          json::array({{{"scope", {{"name", r.scope_name}, {"version", r.scope_version}}},
                                         {"metrics", std::move(metrics)}}})}});
   }
   return {{"resourceMetrics", std::move(resources)}};
@@ -120,7 +100,7 @@ std::size_t otlp_data_point_count(const json& request) {
   for (const json& resource : request.value("resourceMetrics", json::array())) {
     for (const json& scope : resource.value("scopeMetrics", json::array())) {
       for (const json& metric : scope.value("metrics", json::array())) {
-        for (const char* kind : {"sum", "gauge", "histogram"}) {
+        for (const char* kind : {"sum", "gauge", "histogram", "exponentialHistogram"}) {
           if (metric.contains(kind)) n += metric[kind].value("dataPoints", json::array()).size();
         }
       }

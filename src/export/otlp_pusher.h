@@ -1,12 +1,15 @@
-// Pushes the collector's figures to an OTLP/HTTP endpoint (JSON encoding,
-// e.g. http://127.0.0.1:4318/v1/metrics of an OpenTelemetry Collector) every
-// interval, on its own thread, with libcurl.
+// Pushes the collector's figures to an OTLP/HTTP endpoint (e.g.
+// http://127.0.0.1:4318/v1/metrics of an OpenTelemetry Collector) every
+// interval, on its own thread, with libcurl: protobuf (default) or JSON,
+// optionally gzip-compressed, with the configured headers (otlp_settings.h).
 //
 // Cumulative figures make failures cheap: a push that fails (collector down,
 // HTTP 4xx/5xx, timeout) is logged as a warning and simply not retried; the
-// next interval sends fresh totals. Exited processes and removed probes stay
-// in the pushes until one was accepted (final_once.h). Repeated identical
-// failures are logged once, then every 10th time, and recovery is logged.
+// next interval sends fresh totals. With delta temporality the next push
+// carries the deltas since the last accepted one (delta_figures.h). Exited
+// processes and removed probes stay in the pushes until one was accepted
+// (final_once.h). Repeated identical failures are logged once, then every
+// 10th time, and recovery is logged.
 #pragma once
 
 #include <atomic>
@@ -17,8 +20,10 @@
 #include <thread>
 
 #include "export/collector.h"
+#include "export/delta_figures.h"
 #include "export/final_once.h"
-#include "export/otlp_json.h"
+#include "export/otlp_metrics.h"
+#include "export/otlp_settings.h"
 
 namespace clrprobe::exporter {
 
@@ -29,19 +34,34 @@ struct PushOutcome {
   std::string message;       // why it failed, or a partial-success warning
 };
 
-// One POST of a JSON body (Content-Type: application/json). Never throws.
-// `cancel` (may be null) aborts a transfer in flight when it becomes true.
+struct PostOptions {
+  std::string content_type = "application/json";
+  bool gzip = false;    // compress the body, "Content-Encoding: gzip"
+  OtlpHeaders headers;  // added to the request (e.g. authentication)
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+};
+
+// One POST. Never throws. `cancel` (may be null) aborts a transfer in flight
+// when it becomes true. A protobuf or JSON answer is read for the collector's
+// reason (Status.message) or partial success.
+PushOutcome post_otlp(const std::string& url, const std::string& body, const PostOptions& options,
+                      const std::atomic<bool>* cancel = nullptr);
+
+// A JSON body (the older interface; tests).
 PushOutcome post_otlp_json(const std::string& url, const std::string& body, std::chrono::milliseconds timeout,
                            const std::atomic<bool>* cancel = nullptr);
+
+// The body of a request in the settings' protocol.
+std::string encode_otlp(const OtlpRequest& request, OtlpProtocol protocol);
+// The POST options of the settings (content type, gzip, headers, timeout).
+PostOptions post_options(const OtlpSettings& settings);
 
 // curl_global_init, once per process, before any thread uses libcurl.
 void init_http_client();
 
 struct OtlpPusherOptions {
-  std::string url;
-  std::chrono::milliseconds interval{std::chrono::seconds(15)};
-  std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // per request, capped at the interval
-  OtlpIdentity identity;
+  OtlpSettings settings;   // url, protocol, compression, headers, timeout (capped at the interval), interval
+  OtlpContent content;     // resource and histogram choices; temporality from the settings
   uint64_t exporter_start_unix_ns = 0;
 };
 
@@ -67,6 +87,7 @@ class OtlpPusher {
   OtlpPusherOptions options_;
   Collector::Log log_;
   FinalOnce final_once_;
+  DeltaFigures deltas_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,7 +1,10 @@
 #include "export/prometheus_text.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -41,25 +44,69 @@ void append_header(std::string& out, std::string_view name, std::string_view typ
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(help), name, type);
 }
 
-std::vector<Label> process_labels(const ProcessSnapshot& p) {
-  return {{"pid", std::to_string(p.key.pid)}, {"process", p.name}};
-}
-
-std::vector<Label> method_labels(const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
-  std::vector<Label> labels = process_labels(p);
-  labels.push_back({"probe_id", std::to_string(probe.id)});
-  labels.push_back({"selector", probe.selector});
-  labels.push_back({"method", m.method});
+std::vector<Label> process_labels(const ProcessSnapshot& p, const PrometheusOptions& options) {
+  std::vector<Label> labels;
+  if (options.pid_label) labels.push_back({"pid", std::to_string(p.key.pid)});
+  labels.push_back({"process", p.name});
+  labels.push_back({"service", p.resource.service_name()});
   return labels;
 }
 
-template <typename Fn>
-void for_each_method(const HostSnapshot& s, Fn fn) {
-  for (const ProcessSnapshot& p : s.processes) {
-    for (const ProbeSnapshot& probe : p.probes) {
-      for (const MethodFigures& m : probe.methods) fn(p, probe, m);
-    }
+std::string labels_key(const std::vector<Label>& labels) {
+  std::string key;
+  for (const Label& l : labels) {
+    key += l.value;
+    key += '\0';
   }
+  return key;
+}
+
+// Rows of one kind, merged by their labels when the pid label is left out.
+template <typename Row>
+class Rows {
+ public:
+  explicit Rows(bool merge) : merge_(merge) {}
+  template <typename Merge>
+  void add(Row row, Merge merge) {
+    if (merge_) {
+      auto [it, fresh] = index_.try_emplace(labels_key(row.labels), rows_.size());
+      if (!fresh) {
+        merge(rows_[it->second], row);
+        return;
+      }
+    }
+    rows_.push_back(std::move(row));
+  }
+  const std::vector<Row>& rows() const { return rows_; }
+
+ private:
+  bool merge_;
+  std::map<std::string, std::size_t> index_;
+  std::vector<Row> rows_;
+};
+
+struct UpRow {
+  std::vector<Label> labels;
+  bool alive = false;
+};
+
+struct ProbeRow {
+  std::vector<Label> labels;
+  std::size_t methods = 0;
+};
+
+struct MethodRow {
+  std::vector<Label> labels;
+  uint64_t calls = 0;
+  uint64_t exceptions = 0;
+  uint64_t cancelled = 0;
+  uint64_t in_flight = 0;
+  CollapsedLatency latency;
+  uint64_t created_unix_ns = 0;
+};
+
+std::string created_value(uint64_t unix_ns) {
+  return format_value(static_cast<double>(unix_ns / 1000) / 1e6);  // microseconds are plenty
 }
 
 }  // namespace
@@ -97,70 +144,106 @@ std::string format_value(double value) {
   return fmt::format("{}", value);
 }
 
-std::string prometheus_text(const HostSnapshot& s) {
+bool accepts_openmetrics(std::string_view accept) {
+  return accept.find("application/openmetrics-text") != std::string_view::npos;
+}
+
+std::string prometheus_text(const HostSnapshot& s, const PrometheusOptions& options) {
+  const bool merge = !options.pid_label;
+  const bool om = options.openmetrics;
+  Rows<UpRow> ups(merge);
+  Rows<ProbeRow> probes(merge);
+  Rows<MethodRow> methods(merge);
+  std::size_t running = 0;
+  for (const ProcessSnapshot& p : s.processes) {
+    running += p.alive ? 1 : 0;
+    ups.add({process_labels(p, options), p.alive}, [](UpRow& a, const UpRow& b) { a.alive = a.alive || b.alive; });
+    for (const ProbeSnapshot& probe : p.probes) {
+      std::vector<Label> labels = process_labels(p, options);
+      labels.push_back({"probe_id", std::to_string(probe.id)});
+      labels.push_back({"selector", probe.selector});
+      std::vector<Label> probe_labels = labels;
+      probe_labels.push_back({"state", probe.state});
+      probes.add({std::move(probe_labels), probe.methods.size()},
+                 [](ProbeRow& a, const ProbeRow& b) { a.methods = std::max(a.methods, b.methods); });
+      for (const MethodFigures& m : probe.methods) {
+        MethodRow row{labels, m.calls, m.exceptions, m.cancelled, m.in_flight, m.latency,
+                      m.start_unix_ns != 0 ? m.start_unix_ns : p.start_unix_ns};
+        row.labels.push_back({"method", m.method});
+        methods.add(std::move(row), [](MethodRow& a, const MethodRow& b) {
+          a.calls += b.calls;
+          a.exceptions += b.exceptions;
+          a.cancelled += b.cancelled;
+          a.in_flight += b.in_flight;
+          for (std::size_t i = 0; i < a.latency.counts.size(); ++i) a.latency.counts[i] += b.latency.counts[i];
+          a.latency.count += b.latency.count;
+          a.latency.sum_seconds += b.latency.sum_seconds;
+          a.latency.max_seconds = std::max(a.latency.max_seconds, b.latency.max_seconds);
+          if (b.created_unix_ns != 0 && (a.created_unix_ns == 0 || b.created_unix_ns < a.created_unix_ns)) {
+            a.created_unix_ns = b.created_unix_ns;
+          }
+        });
+      }
+    }
+  }
+
   std::string out;
-  out.reserve(4096);
+  out.reserve(4096 + methods.rows().size() * 12'000);
 
   append_header(out, "clrprobe_processes", "gauge",
                 "Processes running the clrprobe agent whose figures this exporter publishes.");
-  std::size_t running = 0;
-  for (const ProcessSnapshot& p : s.processes) running += p.alive ? 1 : 0;
   append_sample(out, "clrprobe_processes", {}, std::to_string(running));
 
   append_header(out, "clrprobe_up", "gauge",
                 "1 while the process runs; 0 in the one scrape that publishes its final figures after it exited.");
-  for (const ProcessSnapshot& p : s.processes) append_sample(out, "clrprobe_up", process_labels(p), p.alive ? "1" : "0");
+  for (const UpRow& row : ups.rows()) append_sample(out, "clrprobe_up", row.labels, row.alive ? "1" : "0");
 
   append_header(out, "clrprobe_probe_methods", "gauge",
                 "Methods a probe instruments (0 for a pending probe, whose assembly is not loaded yet).");
-  for (const ProcessSnapshot& p : s.processes) {
-    for (const ProbeSnapshot& probe : p.probes) {
-      std::vector<Label> labels = process_labels(p);
-      labels.push_back({"probe_id", std::to_string(probe.id)});
-      labels.push_back({"selector", probe.selector});
-      labels.push_back({"state", probe.state});
-      append_sample(out, "clrprobe_probe_methods", labels, std::to_string(probe.methods.size()));
-    }
+  for (const ProbeRow& row : probes.rows()) {
+    append_sample(out, "clrprobe_probe_methods", row.labels, std::to_string(row.methods));
   }
 
-  append_header(out, "clrprobe_calls_total", "counter", "Calls of a probed method since its probe was added.");
-  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
-    append_sample(out, "clrprobe_calls_total", method_labels(p, probe, m), std::to_string(m.calls));
-  });
-
-  append_header(out, "clrprobe_exceptions_total", "counter",
-                "Calls of a probed method that ended with an exception, since its probe was added.");
-  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
-    append_sample(out, "clrprobe_exceptions_total", method_labels(p, probe, m), std::to_string(m.exceptions));
-  });
-
-  append_header(out, "clrprobe_cancelled_total", "counter",
-                "Calls of a probed async method whose task was cancelled, since its probe was added.");
-  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
-    append_sample(out, "clrprobe_cancelled_total", method_labels(p, probe, m), std::to_string(m.cancelled));
-  });
+  // A counter: OpenMetrics names the family without _total and adds _created.
+  auto counter = [&](const std::string& name, const char* help, uint64_t MethodRow::*field) {
+    append_header(out, om ? name : name + "_total", "counter", help);
+    for (const MethodRow& row : methods.rows()) {
+      append_sample(out, name + "_total", row.labels, std::to_string(row.*field));
+      if (om && row.created_unix_ns != 0) append_sample(out, name + "_created", row.labels, created_value(row.created_unix_ns));
+    }
+  };
+  counter("clrprobe_calls", "Calls of a probed method since its probe was added.", &MethodRow::calls);
+  counter("clrprobe_exceptions", "Calls of a probed method that ended with an exception, since its probe was added.",
+          &MethodRow::exceptions);
+  counter("clrprobe_cancelled", "Calls of a probed async method whose task was cancelled, since its probe was added.",
+          &MethodRow::cancelled);
 
   append_header(out, "clrprobe_in_flight", "gauge",
                 "Calls of a probed method started and not finished (async: tasks pending).");
-  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
-    append_sample(out, "clrprobe_in_flight", method_labels(p, probe, m), std::to_string(m.in_flight));
-  });
+  for (const MethodRow& row : methods.rows()) {
+    append_sample(out, "clrprobe_in_flight", row.labels, std::to_string(row.in_flight));
+  }
 
   append_header(out, "clrprobe_latency_seconds", "histogram",
                 "Latency of completed calls of a probed method (sum approximate: bucket midpoints, within 6.25%).");
+  if (om) out += "# UNIT clrprobe_latency_seconds seconds\n";
   const auto bounds = latency_bounds_seconds();
-  for_each_method(s, [&](const ProcessSnapshot& p, const ProbeSnapshot& probe, const MethodFigures& m) {
-    std::vector<Label> labels = method_labels(p, probe, m);
-    const std::vector<uint64_t> running_counts = cumulative_counts(m.latency.counts);
+  for (const MethodRow& row : methods.rows()) {
+    std::vector<Label> labels = row.labels;
+    const std::vector<uint64_t> running_counts = cumulative_counts(row.latency.counts);
     labels.push_back({"le", ""});
     for (std::size_t i = 0; i < running_counts.size(); ++i) {
       labels.back().value = i < bounds.size() ? format_value(bounds[i]) : "+Inf";
       append_sample(out, "clrprobe_latency_seconds_bucket", labels, std::to_string(running_counts[i]));
     }
     labels.pop_back();
-    append_sample(out, "clrprobe_latency_seconds_sum", labels, format_value(m.latency.sum_seconds));
-    append_sample(out, "clrprobe_latency_seconds_count", labels, std::to_string(m.latency.count));
-  });
+    append_sample(out, "clrprobe_latency_seconds_sum", labels, format_value(row.latency.sum_seconds));
+    append_sample(out, "clrprobe_latency_seconds_count", labels, std::to_string(row.latency.count));
+    if (om && row.created_unix_ns != 0) {
+      append_sample(out, "clrprobe_latency_seconds_created", labels, created_value(row.created_unix_ns));
+    }
+  }
+  if (om) out += "# EOF\n";
   return out;
 }
 

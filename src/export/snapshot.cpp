@@ -10,9 +10,12 @@
 namespace clrprobe::exporter {
 namespace {
 
-ProbeSnapshot read_probe(const figures::ProbeEntry& probe, const stats::StatsReader& reader) {
+ProbeSnapshot read_probe(const figures::ProbeEntry& probe, const stats::StatsReader& reader,
+                         uint64_t fallback_start_ns) {
   ProbeSnapshot out;
   out.id = probe.id;
+  out.added_unix_ns = probe.added_unix_ns;
+  const uint64_t start_ns = probe.added_unix_ns != 0 ? probe.added_unix_ns : fallback_start_ns;
   out.selector = probe.selector;
   out.state = probe.state;
   std::set<std::string> names;
@@ -32,6 +35,10 @@ ProbeSnapshot read_probe(const figures::ProbeEntry& probe, const stats::StatsRea
     m.cancelled = f.cancelled;
     m.in_flight = f.in_flight;
     m.latency = collapse_latency(f.histogram, f.max_ticks, f.ticks_per_ns);
+    m.ticks = f.histogram;
+    m.max_ticks = f.max_ticks;
+    m.ticks_per_ns = f.ticks_per_ns;
+    m.start_unix_ns = start_ns;
     out.methods.push_back(std::move(m));
   }
   return out;
@@ -67,7 +74,7 @@ Result<ProcessSnapshot> read_process(const AgentTarget& target, std::string* pro
   }
   for (const figures::ProbeEntry& probe : file->probes) {
     if (probe.id == 0) continue;  // dry runs are never written, but be safe
-    process.probes.push_back(read_probe(probe, *reader));
+    process.probes.push_back(read_probe(probe, *reader, process.start_unix_ns));
   }
   return process;
 }

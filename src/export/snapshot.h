@@ -3,7 +3,7 @@
 // src/common/runtime_paths.h), per probe, per method: calls, exceptions,
 // cancelled, in_flight and the collapsed latency histogram.
 //
-// A method's figures are those of src/cli/figures (probe_figures) for the
+// A method's figures are those of src/figures (probe_figures) for the
 // probe restricted to that method: the slot's counters minus the method
 // entry's baseline, so a probe counts from its own start. The histogram and
 // in_flight (a gauge) are the slot's (baselines only cover counters). Summing a probe's methods gives
@@ -24,6 +24,8 @@
 
 #include "common/result.h"
 #include "export/latency_buckets.h"
+#include "export/process_resource.h"
+#include "stats/histogram.h"
 
 namespace clrprobe::exporter {
 
@@ -33,13 +35,21 @@ struct MethodFigures {
   uint64_t exceptions = 0;
   uint64_t cancelled = 0;  // async: the task was cancelled
   uint64_t in_flight = 0;  // started, not finished, now
-  CollapsedLatency latency;
+  CollapsedLatency latency;  // on the fixed bounds (Prometheus, OTLP explicit)
+  // The agent's own histogram (ticks), for exponential histograms and deltas.
+  stats::Histogram ticks;
+  uint64_t max_ticks = 0;
+  double ticks_per_ns = 1.0;
+  // Start of the figures (ns since the epoch): when the probe was added
+  // (else the process's start); for delta pushes, the previous push.
+  uint64_t start_unix_ns = 0;
 };
 
 struct ProbeSnapshot {
   int64_t id = 0;
   std::string selector;
   std::string state;  // "active", "pending", "removed"
+  uint64_t added_unix_ns = 0;  // when it was added; 0: unknown (older agent)
   std::vector<MethodFigures> methods;  // one per distinct method with a slot
   bool removed() const { return state == "removed"; }
 };
@@ -57,6 +67,7 @@ struct ProcessSnapshot {
   bool alive = false;               // the region's writer still runs
   uint64_t start_unix_ns = 0;       // process start (start time of cumulative figures)
   uint64_t region_created_unix_ns = 0;
+  ProcessResource resource;         // read from /proc while it runs (collector.h)
   std::vector<ProbeSnapshot> probes;  // in the probes file's order
 };
 

@@ -132,6 +132,7 @@ Result<ProbeEntry> parse_probe_object(const json& object) {
     }
   }
   probe.note = text_or(object, "note", "");
+  if (const json* added = member(object, "added_unix_ns")) probe.added_unix_ns = as_count(*added).value_or(0);
   probe.final_figures = parse_final(object);
   return probe;
 }
@@ -192,6 +193,7 @@ json probe_object_json(const ProbeEntry& probe) {
                  {"methods", std::move(methods)},
                  {"refused", std::move(refused)}};
   if (!probe.note.empty()) object["note"] = probe.note;
+  if (probe.added_unix_ns != 0) object["added_unix_ns"] = probe.added_unix_ns;
   if (probe.final_figures) {
     const FinalFigures& f = *probe.final_figures;
     object["final"] = {{"calls", f.calls},

@@ -60,6 +60,9 @@ struct ProbeEntry {
   std::vector<RefusedMethod> refused;
   std::string note;
   std::optional<FinalFigures> final_figures;
+  // When the probe was added (CLOCK_REALTIME ns): the start of its
+  // cumulative figures. 0 when the agent did not write it (older agents).
+  uint64_t added_unix_ns = 0;
 
   bool removed() const { return state == "removed"; }
   bool pending() const { return state == "pending"; }

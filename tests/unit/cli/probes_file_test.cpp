@@ -49,6 +49,18 @@ TEST(ProbesFile, MissingOptionalFieldsHaveDefaults) {
   EXPECT_EQ(named->methods[0].slot, -1);
 }
 
+TEST(ProbesFile, ReadsTheTimeAProbeWasAdded) {
+  auto probe = parse_probe_object({{"id", 2}, {"added_unix_ns", 1'700'000'000'000'000'123ull}});
+  ASSERT_TRUE(probe.ok());
+  EXPECT_EQ(probe->added_unix_ns, 1'700'000'000'000'000'123ull);
+  EXPECT_EQ(probe_object_json(*probe).at("added_unix_ns"), 1'700'000'000'000'000'123ull);
+  // Older agents did not write it: 0, and not written back.
+  auto older = parse_probe_object({{"id", 2}});
+  ASSERT_TRUE(older.ok());
+  EXPECT_EQ(older->added_unix_ns, 0u);
+  EXPECT_FALSE(probe_object_json(*older).contains("added_unix_ns"));
+}
+
 TEST(ProbesFile, OlderFilesWithoutCancelledOrInFlightReadAsZero) {
   auto probe = parse_probe_object(json::parse(R"JSON({"id": 1, "state": "removed",
     "methods": [{"name": "A::B()", "slot": 0, "baseline": {"calls": 5, "exceptions": 2}}],

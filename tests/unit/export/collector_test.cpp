@@ -175,6 +175,51 @@ TEST_F(CollectorTest, KeepsTheNameOfAProcessThatExitedAndSaysSo) {
   EXPECT_NE(all_log().find("its files are gone"), std::string::npos) << all_log();
 }
 
+TEST_F(CollectorTest, SeriesStartWhenTheirProbeWasAddedElseWhenTheProcessStarted) {
+  FakeAgent agent(dir.path(), ::getpid());
+  const int32_t a = agent.add_slot("Ns.T::A()");
+  agent.record(a, 100);
+  json added = probe_entry(1, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}));
+  added["added_unix_ns"] = 1'700'000'000'000'000'000ull;
+  json older = probe_entry(2, "Ns.T::*", json::array({method_entry("Ns.T::A()", a)}));  // an older agent
+  agent.write_probes(json::array({added, older}));
+  HostSnapshot s = collector_for({agent.target()}).collect();
+  ASSERT_EQ(s.processes.size(), 1u);
+  const ProcessSnapshot& p = s.processes[0];
+  ASSERT_EQ(p.probes.size(), 2u);
+  EXPECT_EQ(p.probes[0].added_unix_ns, 1'700'000'000'000'000'000ull);
+  EXPECT_EQ(p.probes[0].methods[0].start_unix_ns, 1'700'000'000'000'000'000ull);
+  EXPECT_EQ(p.probes[1].methods[0].start_unix_ns, p.start_unix_ns);
+  EXPECT_GT(p.start_unix_ns, 0u);
+}
+
+TEST_F(CollectorTest, ReadsAProcesssResourceOnceWhileItRunsAndKeepsItAfterItExited) {
+  testing::SleepingChild child;
+  FakeAgent agent(dir.path(), child.pid(), "dotnet");
+  const int32_t a = agent.add_slot("Ns.T::A()");
+  agent.record(a, 100);
+  agent.write_probes(json::array({probe_entry(1, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}))}));
+  std::vector<AgentTarget> targets = {agent.target()};
+  int reads = 0;
+  Collector collector([&targets] { return targets; }, {}, [&reads](pid_t) {
+    ++reads;
+    ProcessResource r;
+    r.otel_service_name = "orders";
+    r.executable_name = "dotnet";
+    r.entry = "Orders";
+    return r;
+  });
+  EXPECT_EQ(collector.collect().processes.at(0).resource.service_name(), "orders");
+  EXPECT_EQ(collector.collect().processes.at(0).resource.service_name(), "orders");
+  EXPECT_EQ(reads, 1);
+  child.end();
+  const HostSnapshot exited = collector.collect();
+  ASSERT_EQ(exited.processes.size(), 1u);
+  EXPECT_FALSE(exited.processes[0].alive);
+  EXPECT_EQ(exited.processes[0].resource.service_name(), "orders");
+  EXPECT_EQ(reads, 1);
+}
+
 TEST_F(CollectorTest, ANameFromProcIsIgnoredOnceTheWriterIsGone) {
   const pid_t gone = testing::dead_pid();
   FakeAgent agent(dir.path(), gone, "someone-else");  // the pid now belongs to another program

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -116,6 +117,61 @@ class Cli {
 
 int RunToEnd(Cli& cli) { return cli.Wait(30s); }
 
+// Sets environment variables for the programs this test starts, and restores them.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::initializer_list<std::pair<std::string, std::string>> variables) {
+    for (const auto& [name, value] : variables) {
+      const char* old = std::getenv(name.c_str());
+      saved_.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
+      ::setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        ::setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        ::unsetenv(name.c_str());
+      }
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// An OTLP receiver on loopback keeping the requests to /v1/metrics.
+class OtlpReceiver {
+ public:
+  OtlpReceiver() {
+    server_.Post("/v1/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      requests_.push_back(req);
+      res.set_content("", "application/x-protobuf");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
+  }
+  ~OtlpReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<httplib::Request> requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<httplib::Request> requests_;
+};
+
 TEST(ExportCommand, RefusesANonLoopbackAddressWithoutListenAny) {
   Cli cli({"export", "--listen", "0.0.0.0:0"});
   EXPECT_EQ(RunToEnd(cli), 2);
@@ -130,6 +186,59 @@ TEST(ExportCommand, RefusesMalformedArguments) {
     Cli cli(args);
     EXPECT_EQ(RunToEnd(cli), 2) << args[1] << " " << args[2] << ": " << cli.err();
   }
+}
+
+TEST(ExportCommand, RefusesMalformedOtlpSettingsFromFlagsOrTheEnvironment) {
+  {
+    Cli cli({"export", "--once", "--otlp", "http://127.0.0.1:1/v1/metrics", "--otlp-protocol", "grpc"});
+    EXPECT_EQ(RunToEnd(cli), 2);
+    EXPECT_NE(cli.err().find("--otlp-protocol 'grpc': gRPC is not supported"), std::string::npos) << cli.err();
+  }
+  {
+    ScopedEnv env({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1"}, {"OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"}});
+    Cli cli({"export", "--once"});
+    EXPECT_EQ(RunToEnd(cli), 2);
+    EXPECT_NE(cli.err().find("OTEL_EXPORTER_OTLP_COMPRESSION 'zstd'"), std::string::npos) << cli.err();
+  }
+}
+
+TEST(ExportCommand, PushesProtobufToTheEndpointAndHeadersOfTheEnvironment) {
+  testing::TempDir dir;
+  FakeAgent agent(dir.path(), ::getpid());
+  const int32_t a = agent.add_slot("Ns.T::A()");
+  for (int i = 0; i < 4; ++i) agent.record(a, 1000);
+  agent.write_probes(json::array({probe_entry(7, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}))}));
+  OtlpReceiver receiver;
+  // The generic endpoint is a base: /v1/metrics is appended.
+  ScopedEnv env({{"OTEL_EXPORTER_OTLP_ENDPOINT", receiver.base()},
+                 {"OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cret,x-scope=team%20a"},
+                 {"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"}});
+  Cli cli({"export", "--once", "--runtime-dir", dir.path(), "--otlp-header", "x-extra=1"});
+  ASSERT_EQ(RunToEnd(cli), 0) << cli.err();
+  const std::vector<httplib::Request> requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 1u) << cli.err();
+  const httplib::Request& req = requests[0];
+  EXPECT_EQ(req.get_header_value("Content-Type"), "application/x-protobuf");
+  EXPECT_EQ(req.get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(req.get_header_value("api-key"), "s3cret");
+  EXPECT_EQ(req.get_header_value("x-scope"), "team a");
+  EXPECT_EQ(req.get_header_value("x-extra"), "1");
+  std::string text;
+  ASSERT_TRUE(testing::protoc_decode(req.body, text));
+  EXPECT_NE(text.find("string_value: \"Ns.T::A()\""), std::string::npos) << text;
+  EXPECT_NE(text.find("as_int: 4"), std::string::npos) << text;
+}
+
+TEST(ExportCommand, NoPidLabelLeavesThePidOut) {
+  testing::TempDir dir;
+  FakeAgent agent(dir.path(), ::getpid());
+  const int32_t a = agent.add_slot("Ns.T::A()");
+  agent.record(a, 1000);
+  agent.write_probes(json::array({probe_entry(7, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}))}));
+  Cli cli({"export", "--once", "--no-pid-label", "--runtime-dir", dir.path()});
+  ASSERT_EQ(RunToEnd(cli), 0) << cli.err();
+  EXPECT_EQ(cli.out().find("pid="), std::string::npos) << cli.out();
+  EXPECT_NE(cli.out().find("clrprobe_calls_total{process=\""), std::string::npos) << cli.out();
 }
 
 TEST(ExportCommand, OncePrintsTheExpositionOfEveryAgentInTheRuntimeDirectory) {

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -105,6 +107,31 @@ std::string find_line(const std::string& text, const std::string& prefix) {
     if (line.rfind(prefix, 0) == 0) return line;
   }
   return "";
+}
+
+// protoc's text rendering of a request, or a failure.
+::testing::AssertionResult protoc_decode(const std::string& body, std::string& text) {
+  if (std::system("command -v protoc >/dev/null 2>&1") != 0) {
+    return ::testing::AssertionFailure() << "protoc not installed: run scripts/install-deps.sh "
+                                            "(apt-get install protobuf-compiler)";
+  }
+  TempDir dir;
+  const std::string in = dir.path() + "/body.pb";
+  const std::string out = dir.path() + "/body.txt";
+  std::ofstream(in, std::ios::binary) << body;
+  const std::string command = std::string("protoc --proto_path=") + CLRPROBE_OTLP_PROTO_DIR +
+                              " --decode=clrprobe.otlp.ExportMetricsServiceRequest otlp_metrics.proto < " + in +
+                              " > " + out + " 2>&1";
+  const int rc = std::system(command.c_str());
+  std::stringstream buffer;
+  buffer << std::ifstream(out).rdbuf();
+  text = buffer.str();
+  if (rc != 0) return ::testing::AssertionFailure() << "protoc --decode failed: " << text;
+  // Fields the .proto does not know show as bare numbers: none are expected.
+  if (std::regex_search(text, std::regex(R"((^|\n)\s*[0-9]+: )"))) {
+    return ::testing::AssertionFailure() << "unknown fields in:\n" << text;
+  }
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace clrprobe::exporter::testing

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "export/snapshot.h"
@@ -73,6 +74,11 @@ class SleepingChild {
  private:
   pid_t pid_ = -1;
 };
+
+// protoc's text rendering of an ExportMetricsServiceRequest in protobuf
+// (protoc --decode against otlp/otlp_metrics.proto); a failure when protoc
+// is missing, refuses the body, or finds fields the .proto does not know.
+::testing::AssertionResult protoc_decode(const std::string& body, std::string& text);
 
 // The first sample line "name{labels} value" of a text that starts with
 // `prefix`; empty when none.

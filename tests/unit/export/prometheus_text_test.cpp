@@ -1,4 +1,4 @@
-// The Prometheus text exposition (format 0.0.4).
+// The Prometheus text exposition (format 0.0.4) and OpenMetrics.
 #include "export/prometheus_text.h"
 
 #include <stdio.h>
@@ -48,6 +48,7 @@ HostSnapshot sample_snapshot() {
   p.key = {4242, 777};
   p.name = "dotnet";
   p.alive = true;
+  p.resource.otel_service_name = "orders";
   ProbeSnapshot probe;
   probe.id = 3;
   probe.selector = "MyApp.Orders.*::Get*";
@@ -63,6 +64,7 @@ HostSnapshot sample_snapshot() {
   h.record(400, 3);
   h.record(2'000'000, 6);
   get.latency = collapse_latency(h, 2'000'000, 1.0);
+  get.start_unix_ns = 1'699'999'000'500'000'000ull;
   probe.methods.push_back(get);
   MethodFigures odd;
   odd.method = "My\"App\\Odd::Line\nBreak";
@@ -146,33 +148,33 @@ TEST(PrometheusText, EveryFamilyHasHelpAndTypeBeforeItsSamplesAndItsSamplesToget
 TEST(PrometheusText, PublishesCountersPerMethodWithEscapedLabels) {
   const std::string text = prometheus_text(sample_snapshot());
   EXPECT_NE(text.find("clrprobe_processes 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("clrprobe_up{pid=\"4242\",process=\"dotnet\"} 1\n"), std::string::npos);
-  EXPECT_NE(text.find("clrprobe_up{pid=\"5000\",process=\"\"} 0\n"), std::string::npos);
-  EXPECT_NE(text.find("clrprobe_calls_total{pid=\"4242\",process=\"dotnet\",probe_id=\"3\",selector=\"MyApp.Orders.*::"
+  EXPECT_NE(text.find("clrprobe_up{pid=\"4242\",process=\"dotnet\",service=\"orders\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("clrprobe_up{pid=\"5000\",process=\"\",service=\"unknown_service\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("clrprobe_calls_total{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::"
                       "Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"} 12\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("clrprobe_exceptions_total{pid=\"4242\",process=\"dotnet\",probe_id=\"3\",selector=\"MyApp."
+  EXPECT_NE(text.find("clrprobe_exceptions_total{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp."
                       "Orders.*::Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"} 2\n"),
             std::string::npos);
   EXPECT_NE(text.find("method=\"My\\\"App\\\\Odd::Line\\nBreak\"} 1\n"), std::string::npos) << text;
-  const std::string get = "{pid=\"4242\",process=\"dotnet\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+  const std::string get = "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
                           "method=\"MyApp.Orders.Store::GetById(int32)\"}";
   EXPECT_EQ(find_line(text, "clrprobe_cancelled_total" + get), "clrprobe_cancelled_total" + get + " 1") << text;
   EXPECT_EQ(find_line(text, "clrprobe_in_flight" + get), "clrprobe_in_flight" + get + " 4") << text;
   EXPECT_NE(text.find("# HELP clrprobe_cancelled_total "), std::string::npos);
   EXPECT_NE(text.find("# HELP clrprobe_in_flight "), std::string::npos);
-  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",probe_id=\"4\",selector=\"Late!Late."
+  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"4\",selector=\"Late!Late."
                       "Plugin::*\",state=\"pending\"} 0\n"),
             std::string::npos);
-  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",probe_id=\"3\",selector=\"MyApp.Orders.*"
+  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*"
                       "::Get*\",state=\"active\"} 2\n"),
             std::string::npos);
 }
 
 TEST(PrometheusText, HistogramBucketsAreCumulativeSortedAndEndWithInfEqualToCount) {
   const std::string text = prometheus_text(sample_snapshot());
-  const std::string series = "{pid=\"4242\",process=\"dotnet\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+  const std::string series = "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
                              "method=\"MyApp.Orders.Store::GetById(int32)\"";
   std::vector<std::pair<double, uint64_t>> buckets;
   for (const std::string& line : lines_of(text)) {
@@ -190,12 +192,68 @@ TEST(PrometheusText, HistogramBucketsAreCumulativeSortedAndEndWithInfEqualToCoun
   }
   EXPECT_EQ(buckets.back().second, 10u);
   EXPECT_EQ(buckets[0].second, 1u);   // 90 ns <= 100 ns
-  EXPECT_EQ(buckets[2].second, 4u);   // 400 ns <= 500 ns
+  EXPECT_EQ(buckets[6].second, 4u);   // 400 ns <= 400 ns (its bucket's midpoint: 400)
   EXPECT_EQ(find_line(text, "clrprobe_latency_seconds_count" + series), "clrprobe_latency_seconds_count" + series + "} 10");
   const std::string sum = find_line(text, "clrprobe_latency_seconds_sum" + series);
   ASSERT_FALSE(sum.empty());
   const double sum_seconds = std::stod(sum.substr(sum.rfind(' ') + 1));
   EXPECT_NEAR(sum_seconds, (90 + 3 * 400 + 6 * 2'000'000) / 1e9, 0.0625 * 12'001'290 / 1e9);
+}
+
+TEST(PrometheusText, OpenMetricsNamesCounterFamiliesWithoutTotalAddsCreatedAndEndsWithEof) {
+  PrometheusOptions om;
+  om.openmetrics = true;
+  const std::string text = prometheus_text(sample_snapshot(), om);
+  const std::string get = "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::"
+                          "Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"}";
+  EXPECT_NE(text.find("# TYPE clrprobe_calls counter\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("# TYPE clrprobe_calls_total"), std::string::npos) << text;
+  EXPECT_EQ(find_line(text, "clrprobe_calls_total" + get), "clrprobe_calls_total" + get + " 12");
+  EXPECT_EQ(find_line(text, "clrprobe_calls_created" + get), "clrprobe_calls_created" + get + " 1699999000.5");
+  EXPECT_EQ(find_line(text, "clrprobe_latency_seconds_created" + get),
+            "clrprobe_latency_seconds_created" + get + " 1699999000.5");
+  EXPECT_NE(text.find("# UNIT clrprobe_latency_seconds seconds\n"), std::string::npos);
+  ASSERT_GE(text.size(), 6u);
+  EXPECT_EQ(text.substr(text.size() - 6), "# EOF\n");
+  // The 0.0.4 text has neither.
+  const std::string plain = prometheus_text(sample_snapshot());
+  EXPECT_EQ(plain.find("_created"), std::string::npos);
+  EXPECT_EQ(plain.find("# EOF"), std::string::npos);
+}
+
+TEST(PrometheusText, OpenMetricsIsChosenByTheAcceptHeader) {
+  EXPECT_TRUE(accepts_openmetrics("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                                  "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
+  EXPECT_FALSE(accepts_openmetrics("text/plain;version=0.0.4"));
+  EXPECT_FALSE(accepts_openmetrics(""));
+}
+
+TEST(PrometheusText, WithoutThePidLabelTheProcessesOfOneServiceAreSummed) {
+  HostSnapshot s = sample_snapshot();
+  ProcessSnapshot twin = s.processes[0];  // a second instance of the same service
+  twin.key = {4343, 900};
+  twin.probes[0].methods[0].start_unix_ns = 1'699'998'000'000'000'000ull;  // added earlier
+  s.processes.push_back(twin);
+  PrometheusOptions no_pid;
+  no_pid.pid_label = false;
+  no_pid.openmetrics = true;
+  const std::string text = prometheus_text(s, no_pid);
+  EXPECT_EQ(text.find("pid="), std::string::npos) << text;
+  const std::string get = "{process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+                          "method=\"MyApp.Orders.Store::GetById(int32)\"}";
+  EXPECT_EQ(find_line(text, "clrprobe_calls_total" + get), "clrprobe_calls_total" + get + " 24") << text;
+  EXPECT_EQ(find_line(text, "clrprobe_in_flight" + get), "clrprobe_in_flight" + get + " 8");
+  EXPECT_EQ(find_line(text, "clrprobe_latency_seconds_count" + get), "clrprobe_latency_seconds_count" + get + " 20");
+  EXPECT_EQ(find_line(text, "clrprobe_calls_created" + get), "clrprobe_calls_created" + get + " 1699998000");
+  EXPECT_EQ(find_line(text, "clrprobe_up{process=\"dotnet\",service=\"orders\"}"),
+            "clrprobe_up{process=\"dotnet\",service=\"orders\"} 1");
+  EXPECT_EQ(find_line(text, "clrprobe_processes"), "clrprobe_processes 2");
+  // One series per label set: no duplicates.
+  std::set<std::string> samples;
+  for (const std::string& line : lines_of(text)) {
+    if (line.empty() || line[0] == '#') continue;
+    EXPECT_TRUE(samples.insert(line.substr(0, line.rfind(' '))).second) << "duplicate " << line;
+  }
 }
 
 TEST(PrometheusText, AnEmptyHostStillSaysHowManyProcesses) {

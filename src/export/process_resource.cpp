@@ -1,0 +1,179 @@
+#include "export/process_resource.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace clrprobe::exporter {
+namespace {
+
+constexpr std::size_t kMaxProcFile = 256 * 1024;
+
+bool read_proc_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.clear();
+  char buffer[4096];
+  while (out.size() < kMaxProcFile && in.read(buffer, sizeof buffer).gcount() > 0) {
+    out.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  return !in.bad();
+}
+
+std::vector<std::string> split_nul(std::string_view block) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start < block.size()) {
+    std::size_t end = block.find('\0', start);
+    if (end == std::string_view::npos) end = block.size();
+    parts.emplace_back(block.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+std::string basename_of(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = hex_digit(s[i + 1]);
+      const int lo = hex_digit(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+bool ends_with_dll(std::string_view arg) {
+  if (arg.size() < 5) return false;
+  std::string tail(arg.substr(arg.size() - 4));
+  std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return std::tolower(c); });
+  return tail == ".dll";
+}
+
+}  // namespace
+
+std::string ProcessResource::service_name() const {
+  if (!otel_service_name.empty()) return otel_service_name;
+  for (const auto& [key, value] : otel_attributes) {
+    if (key == "service.name" && !value.empty()) return value;
+  }
+  return entry.empty() ? "unknown_service" : "unknown_service:" + entry;
+}
+
+ResourceAttributes parse_resource_attributes(std::string_view text) {
+  ResourceAttributes out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view member = text.substr(start, end - start);
+    const auto eq = member.find('=');
+    if (eq != std::string_view::npos) {
+      std::string key = trim(member.substr(0, eq));
+      std::string value = percent_decode(trim(member.substr(eq + 1)));
+      if (!key.empty()) {
+        // A key given twice: the last one wins, in the first one's place.
+        auto same = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
+        if (same != out.end()) {
+          same->second = std::move(value);
+        } else {
+          out.emplace_back(std::move(key), std::move(value));
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string entry_point_name(const std::vector<std::string>& argv, const std::string& executable_name) {
+  const std::string program = argv.empty() ? executable_name : basename_of(argv[0]);
+  if (program == "dotnet" || executable_name == "dotnet") {
+    // The host's own options come before the application; the first .dll
+    // argument is the entry assembly (`dotnet App.dll`, `dotnet exec App.dll`).
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+      if (ends_with_dll(argv[i])) {
+        const std::string file = basename_of(argv[i]);
+        return file.substr(0, file.size() - 4);
+      }
+    }
+  }
+  return program.empty() ? executable_name : program;
+}
+
+ProcessResource process_resource_from(std::string_view environ, bool environ_readable,
+                                      const std::vector<std::string>& argv, const std::string& exe_path,
+                                      const std::string& comm) {
+  ProcessResource r;
+  r.environment_read = environ_readable;
+  for (const std::string& variable : split_nul(environ)) {
+    const auto eq = variable.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string_view name(variable.data(), eq);
+    const std::string_view value = std::string_view(variable).substr(eq + 1);
+    if (name == "OTEL_SERVICE_NAME") {
+      r.otel_service_name = trim(value);
+    } else if (name == "OTEL_RESOURCE_ATTRIBUTES") {
+      r.otel_attributes = parse_resource_attributes(value);
+    }
+  }
+  r.executable_name = exe_path.empty() ? comm : basename_of(exe_path);
+  // A deleted executable reads as "/path/App (deleted)".
+  if (const auto tag = r.executable_name.find(" (deleted)"); tag != std::string::npos) r.executable_name.resize(tag);
+  r.entry = entry_point_name(argv, r.executable_name);
+  for (const std::string& arg : argv) r.command_line += (r.command_line.empty() ? "" : " ") + arg;
+  return r;
+}
+
+ProcessResource read_process_resource(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid) + "/";
+  std::string environ;
+  const bool environ_readable = read_proc_file(dir + "environ", environ);
+  std::string cmdline;
+  read_proc_file(dir + "cmdline", cmdline);
+  std::string comm;
+  read_proc_file(dir + "comm", comm);
+  while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  std::string exe(4096, '\0');
+  const ssize_t n = ::readlink((dir + "exe").c_str(), exe.data(), exe.size() - 1);
+  exe.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return process_resource_from(environ, environ_readable, split_nul(cmdline), exe, comm);
+}
+
+std::string boot_id() {
+  std::string id;
+  if (!read_proc_file("/proc/sys/kernel/random/boot_id", id)) return "";
+  return trim(id);
+}
+
+}  // namespace clrprobe::exporter
