@@ -112,13 +112,19 @@ int64_t CallsOf(ProbeSession& session, pid_t pid, int64_t id) {
   return p->calls;
 }
 
-// The probe counts: its figures grow while the service runs.
+// The probe counts: its first calls arrive (an active probe's ReJIT may still be under way
+// on a loaded machine, so they are waited for), and its figures grow while the service runs.
 void ExpectCounting(ProbeSession& session, pid_t pid, int64_t id, const std::string& what) {
-  const int64_t first = CallsOf(session, pid, id);
+  const auto deadline = Clock::now() + kApplyTimeout;
+  int64_t first = CallsOf(session, pid, id);
+  while (first == 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    first = CallsOf(session, pid, id);
+  }
+  ASSERT_GT(first, 0) << what << " (probe " << id << ") has counted nothing in " << kApplyTimeout.count() << " s";
   std::this_thread::sleep_for(300ms);
   const int64_t second = CallsOf(session, pid, id);
   EXPECT_GT(second, first) << what << " (probe " << id << ") does not count calls";
-  EXPECT_GT(first, 0) << what << " (probe " << id << ") has counted nothing";
 }
 
 class ProbesFile : public ::testing::Test {
