@@ -124,6 +124,15 @@ Status check_may_reach(const ProcessView& view) {
                                                "; clrprobe runs as uid " + user_text(me) + ": run it as uid " +
                                                std::to_string(view.euid) + " or as root");
   }
+  if (!view.namespaces_hidden.empty()) {
+    // Same uid, yet its namespaces are closed to us: a container (its own
+    // user namespace) that only root may enter.
+    return make_error(Reason::Unsupported,
+                      view.describe() + " cannot be entered: its namespaces are closed to uid " + user_text(me) +
+                          " (" + view.namespaces_hidden +
+                          "), as for a process in a container with its own user namespace; run clrprobe as root "
+                          "(or with CAP_SYS_PTRACE) in the host's namespaces");
+  }
   if (view.other_mount_namespace) {
     // Everything we need of a container goes through its root.
     if (::access((view.root + "/").c_str(), X_OK) != 0) {

@@ -225,6 +225,9 @@ int main(int argc, char** argv) {
                       "Method selector to probe (repeatable; ';' separates several)")
       ->type_name("SELECTOR")
       ->allow_extra_args(false);
+  // Before issue 13, `run -p` was --probe; -p is the process id everywhere now.
+  std::vector<std::string> run_old_p;
+  run_cmd->add_option("-p", run_old_p)->group("")->allow_extra_args(false);
   run_cmd->add_option("-r,--report", run.report_path,
                       "Write the JSON report to FILE when the program exits")
       ->type_name("FILE");
@@ -361,6 +364,11 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  if (*run_cmd && !run_old_p.empty()) {
+    std::fprintf(stderr, "clrprobe run: -p is the process id in every command now; give selectors with --probe "
+                         "SELECTOR (usage: clrprobe run [OPTIONS] -- COMMAND [ARGS...])\n");
+    return kExitUsage;
+  }
   if (*run_cmd) {
     run.command.insert(run.command.end(), after_dashes.begin(), after_dashes.end());
     return run_command(run);

@@ -1,16 +1,22 @@
 #include "cli/process_view.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include "common/proc_files.h"
 #include "common/runtime_paths.h"
 
 namespace clrprobe::cli {
 namespace {
 
-// Different when both are readable and differ; unreadable (another user's
-// process without privilege) counts as ours: nothing better is known.
-bool differs(pid_t pid, const char* kind) {
+// Different when both are readable and differ; unreadable counts as ours
+// (nothing better is known), and `hidden` says why theirs could not be read.
+bool differs(pid_t pid, const char* kind, std::string* hidden) {
   auto mine = proc::own_namespace_id(kind);
   auto theirs = proc::namespace_id(pid, kind);
+  if (mine && !theirs && hidden != nullptr && hidden->empty()) {
+    *hidden = proc::path(pid, std::string("ns/") + kind) + ": " + std::strerror(errno);
+  }
   return mine && theirs && *mine != *theirs;
 }
 
@@ -42,8 +48,8 @@ Result<ProcessView> view_process(pid_t pid) {
   view.euid = proc::parse_status_euid(*status).value_or(0);
   view.egid = proc::parse_status_egid(*status).value_or(0);
   view.ns_euid = view.euid;
-  view.other_mount_namespace = differs(pid, "mnt");
-  view.other_user_namespace = differs(pid, "user");
+  view.other_mount_namespace = differs(pid, "mnt", &view.namespaces_hidden);
+  view.other_user_namespace = differs(pid, "user", nullptr);
   if (view.other_mount_namespace) view.root = proc::root(pid);
   if (view.other_user_namespace) {
     if (auto map = proc::read(pid, "uid_map")) {

@@ -28,6 +28,9 @@ struct ProcessView {
   uid_t ns_euid = 0;    // in its user namespace (what its agent's geteuid() says)
   bool other_mount_namespace = false;
   bool other_user_namespace = false;
+  // Its namespaces cannot be read (/proc/<pid>/ns/mnt: permission denied):
+  // a container this user may not enter. Empty when they could be read.
+  std::string namespaces_hidden;
   std::string root;     // "/proc/<pid>/root" with another mount namespace, else ""
   std::optional<std::string> environ;  // NUL-separated; nullopt when unreadable
 

@@ -319,5 +319,34 @@ TEST_F(NamespaceAttach, ARootlessContainerIsReachedAsItsOwnUser) {
   EXPECT_EQ(final->exit_code, 0) << service.Stderr();
 }
 
+// A container with its own user namespace, created by root, whose processes run as uid
+// 65534 outside: clrprobe running as uid 65534 too passes the uid check but may not enter
+// it (no CAP_SYS_PTRACE in that user namespace), and says so.
+TEST_F(NamespaceAttach, AContainerThisUserCannotEnterIsNamedAsSuch) {
+  ASSERT_EQ(::geteuid(), 0u) << "this test runs clrprobe as uid 65534 through setpriv, which needs root (as in CI)";
+  LiveService::Options options = InNamespace();
+  options.Wrap({CLRPROBE_ITEST_USERNS_LAUNCHER, "65534", "--", "sh", "-c", "\"$@\"; exit $?", "sh"});
+  LiveService service(session_, options);
+  ASSERT_TRUE(service.Started());
+  pid_t host_pid = -1;
+  for (int i = 0; i < 50 && host_pid < 0; ++i) {
+    host_pid = HostPidOf(service.pid(), ::getpid());
+    if (host_pid < 0) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_GT(host_pid, 0);
+  const std::string host = std::to_string(host_pid);
+  for (const char* command : {"attach", "list"}) {
+    ProcessResult r = RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ClrprobeExe(),
+                                  command, "-p", host},
+                                 session_.PlainOptions());
+    EXPECT_EQ(r.exit_code, 1) << command << ": " << r.error << r.err;
+    EXPECT_TRUE(Contains(r.err, "process " + host + " (pid " + std::to_string(service.pid()) +
+                                    " in its namespace) cannot be entered: its namespaces are closed to uid 65534"))
+        << command << ": " << r.err;
+    EXPECT_TRUE(Contains(r.err, "/proc/" + host + "/ns/mnt: Permission denied")) << r.err;
+  }
+  EXPECT_TRUE(service.StillServing());
+}
+
 }  // namespace
 }  // namespace clrprobe::itest

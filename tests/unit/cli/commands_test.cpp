@@ -49,6 +49,15 @@ TEST_F(CommandsTest, AddWithoutPidIsAUsageError) {
   EXPECT_TRUE(r.out.empty());
 }
 
+// -p is the process id in every command (issue 13); `run -p SELECTOR` says so and runs nothing.
+TEST_F(CommandsTest, RunWithTheOldShortProbeFlagSaysToUseProbe) {
+  CliRun r = run_cli({"run", "-p", "A::B", "--", "sh", "-c", "touch " + dir.file("ran")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "clrprobe run: -p is the process id in every command now; give selectors with --probe"))
+      << r.err;
+  EXPECT_FALSE(path_exists(dir.file("ran")));
+}
+
 TEST_F(CommandsTest, AddWithAMalformedSelectorSendsNothing) {
   for (const char* bad : {"Ns.T", "Ns.T::", "Ns.T::M(int", "re:("}) {
     CliRun r = run_cli({"add", "-p", self, bad});

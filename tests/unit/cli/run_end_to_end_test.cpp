@@ -163,6 +163,14 @@ TEST_F(RunEndToEnd, MalformedSelectorIsRejectedBeforeRunning) {
   EXPECT_EQ(run({"run", "--probe", "re:(", "--", "true"}).code, 2);
 }
 
+// -p is the process id in every command (issue 13); `run -p SELECTOR` says so and runs nothing.
+TEST_F(RunEndToEnd, TheOldShortProbeFlagSaysToUseProbe) {
+  Outcome o = run({"run", "-p", "A::B", "--", "sh", "-c", "touch ran"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_CONTAINS(o.err, "clrprobe run: -p is the process id in every command now; give selectors with --probe");
+  EXPECT_FALSE(fs::exists(dir_ / "ran"));
+}
+
 TEST_F(RunEndToEnd, MissingAgentIsAnError) {
   env_["CLRPROBE_AGENT"] = (dir_ / "missing.so").string();
   Outcome o = run({"run", "--", "sh", "-c", "touch ran"});
