@@ -87,9 +87,9 @@ TEST(TailCalls, ListSaysLatencyAndExceptionsAreNotMeasuredForCountOnlyMethods) {
   test_support::TempDir runtime_dir("clrprobe-tail", test_support::TempDir::Base::Short);
   ASSERT_FALSE(runtime_dir.path().empty());
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir.path());
-  const std::vector<std::string> argv{ClrprobeExe(),   "run",   "--probe",         kIsEven, "--probe",
-                                      kIsOdd,          "--log", session.LogPath(), "--",    DotnetExe(),
-                                      FSharpTailDll(), "1001",  "--wait"};
+  std::vector<std::string> argv{ClrprobeExe(), "run", "--log", session.LogPath()};
+  for (const std::string& selector : {kIsEven, kIsOdd}) argv.insert(argv.end(), {"--probe", selector});
+  argv.insert(argv.end(), {"--", DotnetExe(), FSharpTailDll(), "1001", "--wait"});
   std::string error;
   auto process = InteractiveProcess::Start(argv, session.PlainOptions(), &error);
   ASSERT_NE(process, nullptr) << error;
