@@ -61,6 +61,7 @@ Result<MethodRef> parse_method(const json& entry, const std::string& where) {
     method.timed = timed->get<bool>();
   }
   method.measures = text_or(entry, "measures", "");
+  if (const json* sites = member(entry, "self_tail_calls")) method.self_tail_calls = as_count(*sites).value_or(0);
   if (const json* baseline = member(entry, "baseline")) {
     if (!baseline->is_object()) return invalid(where + ": baseline is not an object");
     for (auto [key, out] : {std::pair{"calls", &method.baseline_calls},
@@ -179,6 +180,7 @@ json probe_object_json(const ProbeEntry& probe) {
     json entry = {{"name", m.name}, {"slot", m.slot}, {"async", m.async}};
     if (!m.measures.empty()) entry["measures"] = m.measures;
     if (!m.timed) entry["timed"] = false;
+    if (m.self_tail_calls != 0) entry["self_tail_calls"] = m.self_tail_calls;
     if (m.baseline_calls != 0 || m.baseline_exceptions != 0 || m.baseline_cancelled != 0) {
       entry["baseline"] = {
           {"calls", m.baseline_calls}, {"exceptions", m.baseline_exceptions}, {"cancelled", m.baseline_cancelled}};

@@ -39,7 +39,8 @@ struct MethodRef {
   // false for a count-only probe (calls counted at entry, no latency and no
   // exceptions): such a slot has no calls in flight.
   bool timed = true;
-  std::string measures;  // the agent's label when not a plain call, e.g. "calls only (tail calls)"
+  std::string measures;          // the agent's label when not a plain call, e.g. "calls only (tail calls)"
+  uint64_t self_tail_calls = 0;  // self-recursive calls in tail position run inside a full probe's try
   // The slot's counters when this probe attached: a method shared with an
   // earlier probe counts, for this probe, from the probe's own start.
   uint64_t baseline_calls = 0;
@@ -85,7 +86,7 @@ Result<ProbesFile> parse_probes_file(const nlohmann::json& document);
 Result<ProbesFile> read_probes_file(const std::string& path);
 
 // The probe object again (id, selector, state, methods with name/slot/async/
-// timed/measures/baseline, refused, note, final), as the agent writes it.
+// timed/measures/self_tail_calls/baseline, refused, note, final), as the agent writes it.
 nlohmann::json probe_object_json(const ProbeEntry& probe);
 
 }  // namespace clrprobe::figures

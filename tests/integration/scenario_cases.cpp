@@ -74,7 +74,7 @@ std::vector<ScenarioCase> BuildCases() {
        With(One("System.Text.StringBuilder::AppendLine(string)", 75), "System.Text.StringBuilder::AppendLine(string)",
             {"System.Text.StringBuilder::AppendLine("}, 1)});
   add("async", "async", {One("Scenarios.AsyncWork::ComputeAsync", 100, 10)});  // 10 faulted tasks
-  add("recursive", "recursive", {One("Scenarios.Recursion::Fib", 1973)});
+  add("recursive", "recursive", {One("Scenarios.Recursion::Fib", 1973), One("Scenarios.Recursion::CountDown", 1001)});
   add("nocctor", "nocctor", {One("Scenarios.Pure::Twice", 300), One("Scenarios.WithCctor::Lookup", 300)});
   add("locals", "locals", {One("Scenarios.BigMethod::Crunch", 150, 2)});
   add("threads", "threads", {One("Scenarios.Concurrent::Tick", 1'000'000)});

@@ -87,9 +87,9 @@ TEST(TailCalls, ListSaysLatencyAndExceptionsAreNotMeasuredForCountOnlyMethods) {
   test_support::TempDir runtime_dir("clrprobe-tail", test_support::TempDir::Base::Short);
   ASSERT_FALSE(runtime_dir.path().empty());
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir.path());
-  const std::vector<std::string> argv{ClrprobeExe(),   "run",   "--probe",         kIsEven, "--probe",
-                                      kIsOdd,          "--log", session.LogPath(), "--",    DotnetExe(),
-                                      FSharpTailDll(), "1001",  "--wait"};
+  std::vector<std::string> argv{ClrprobeExe(), "run", "--log", session.LogPath()};
+  for (const std::string& selector : {kIsEven, kIsOdd}) argv.insert(argv.end(), {"--probe", selector});
+  argv.insert(argv.end(), {"--", DotnetExe(), FSharpTailDll(), "1001", "--wait"});
   std::string error;
   auto process = InteractiveProcess::Start(argv, session.PlainOptions(), &error);
   ASSERT_NE(process, nullptr) << error;
@@ -138,6 +138,35 @@ TEST(TailCalls, TenMillionLevelsStillRunUnderCountOnlyProbes) {
   ASSERT_NE(probe, nullptr) << probed.report->raw.dump(2);
   EXPECT_EQ(probe->calls, FindCount(plain.out, "expected isEven") + FindCount(plain.out, "expected isOdd"));
   EXPECT_EQ(probe->methods.size(), 2u);
+}
+
+// Implicit tail calls are not kept, and `list`/`stats` say so: Scenarios.Recursion::CountDown
+// returns `CountDown(n - 1, acc + 1)` (IL `call CountDown; ret`), which a full probe runs
+// inside its try. It stays fully measured; its entry names the self-recursive call and the
+// note what that does to the stack.
+TEST(TailCalls, ASelfRecursiveCallInTailPositionIsNamedAsKeepingItsFrames) {
+  ASSERT_TRUE(AppsBuilt());
+  ASSERT_TRUE(ClrprobeBuilt());
+  ProbeSession session;
+  const std::string selector = "Scenarios.Recursion::CountDown";
+  ProcessResult plain = session.RunPlain(ScenarioCommand("recursive"));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ProbedRun probed = session.RunProbed({selector}, ScenarioCommand("recursive"));
+  ExpectSameBehaviour(plain, probed.process);
+  ASSERT_TRUE(probed.report.has_value()) << probed.report_error;
+  const ProbeReport* probe = FindProbe(*probed.report, selector);
+  ASSERT_NE(probe, nullptr) << probed.report->raw.dump(2);
+  EXPECT_EQ(probe->calls, FindCount(plain.out, "expected " + selector));
+  EXPECT_EQ(probe->calls, 1001);
+  ASSERT_TRUE(probe->latency.has_value());
+  EXPECT_GT(probe->latency->max, 0) << "a full probe: latency measured";
+  const nlohmann::json details = probe->raw.value("method_details", nlohmann::json::array());
+  ASSERT_EQ(details.size(), 1u) << probe->raw.dump(2);
+  EXPECT_EQ(details[0].value("self_tail_calls", 0), 1) << details.dump(2);
+  EXPECT_FALSE(details[0].contains("timed")) << details.dump(2);
+  const std::string note = probe->raw.value("note", "");
+  EXPECT_TRUE(Contains(note, "each recursion level keeps its stack frame")) << note;
+  EXPECT_TRUE(Contains(note, "Scenarios.Recursion::CountDown(int32,int32)")) << note;
 }
 
 }  // namespace

@@ -60,6 +60,21 @@ TEST_F(FiguresTest, CallsInFlightCountAsCallsButNotLatencies) {
   EXPECT_EQ(f.completed, 1u);
 }
 
+TEST_F(FiguresTest, ACountOnlyMethodCountsCallsButNeverCallsInFlight) {
+  // a: a full probe with 4 calls still running; b: "timed": false, 6 calls that never complete.
+  region.record(a, 100);
+  region.enter(a, 4);
+  region.enter(b, 6);
+  auto reader = region.reader();
+  json untimed = method_json("B", b);
+  untimed["timed"] = false;
+  untimed["measures"] = "calls only (tail calls)";
+  ProbeFigures f = probe_figures(probe_of({{"id", 1}, {"methods", {method_json("A", a), untimed}}}), &reader);
+  EXPECT_EQ(f.calls, 11u);
+  EXPECT_EQ(f.in_flight, 4u);  // not 10
+  EXPECT_EQ(f.completed, 1u);
+}
+
 TEST_F(FiguresTest, SubtractsEachMethodsBaseline) {
   for (int i = 0; i < 10; ++i) region.record(a, 100, i < 4);
   for (int i = 0; i < 3; ++i) region.record(b, 100, true);

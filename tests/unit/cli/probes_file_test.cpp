@@ -37,6 +37,29 @@ TEST(ProbesFile, ParsesAFullProbeObject) {
   EXPECT_EQ(probe_object_json(*probe), object);
 }
 
+TEST(ProbesFile, WhatAMethodMeasuresSurvivesAReadAndAWrite) {
+  const json object = {
+      {"id", 4},
+      {"methods",
+       {{{"name", "Fs.Parity::isEven(int32)"}, {"slot", 0}, {"measures", "calls only (tail calls)"}, {"timed", false}},
+        {{"name", "Algo::Down(int32)"}, {"slot", 1}, {"self_tail_calls", 2}},
+        {{"name", "Algo::Plain()"}, {"slot", 2}}}}};
+  auto probe = parse_probe_object(object);
+  ASSERT_TRUE(probe.ok()) << probe.error().describe();
+  ASSERT_EQ(probe->methods.size(), 3u);
+  EXPECT_FALSE(probe->methods[0].timed);
+  EXPECT_EQ(probe->methods[0].measures, "calls only (tail calls)");
+  EXPECT_TRUE(probe->methods[1].timed);
+  EXPECT_EQ(probe->methods[1].self_tail_calls, 2u);
+  const json again = probe_object_json(*probe)["methods"];
+  EXPECT_EQ(again[0]["timed"], false);
+  EXPECT_EQ(again[0]["measures"], "calls only (tail calls)");
+  EXPECT_EQ(again[1]["self_tail_calls"], 2);
+  EXPECT_FALSE(again[2].contains("timed"));  // plain methods stay as small as before
+  EXPECT_FALSE(again[2].contains("measures"));
+  EXPECT_FALSE(again[2].contains("self_tail_calls"));
+}
+
 TEST(ProbesFile, MissingOptionalFieldsHaveDefaults) {
   auto probe = parse_probe_object({{"id", 1}});
   ASSERT_TRUE(probe.ok());
