@@ -125,7 +125,9 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   object["methods_total"] = probe.methods.size();
   if (probe.added_unix_ns != 0) object["added_unix_ns"] = probe.added_unix_ns;
   object["refused_total"] = probe.refused.size();
-  if (probe.state == ProbeState::Pending) {
+  if (probe.state == ProbeState::Pending && !probe.methods.empty()) {
+    object["note"] = "instrumenting: the ReJIT of its methods is being requested";
+  } else if (probe.state == ProbeState::Pending) {
     object["note"] = "no loaded module matches yet; the probe applies when a matching assembly loads";
   } else if (!notes.empty()) {
     std::string joined;

@@ -76,8 +76,15 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
     entry.baseline_cancelled = counts.cancelled;
   }
   probe->methods.push_back(entry);
-  probe->state = ProbeState::Active;
   return method.probe_count++ == 0;
+}
+
+void ProbeRegistry::activate(uint32_t probe_id) {
+  std::lock_guard lock(mutex_);
+  Probe* probe = find_locked(probe_id);
+  if (probe != nullptr && probe->state == ProbeState::Pending && !probe->methods.empty()) {
+    probe->state = ProbeState::Active;
+  }
 }
 
 void ProbeRegistry::refuse(uint32_t probe_id, RefusedMethod refused) {

@@ -122,6 +122,10 @@ class ProbeRegistry {
   // must be (re-)instrumented: new to the registry, or reverted before.
   bool attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
               const std::string& assembly, MethodMeasure measure);
+  // The ReJIT of the probe's methods has been requested: every call from now on is counted,
+  // so a pending probe with methods becomes active. Until then `list` shows it pending, and a
+  // test (or an operator) that sees "active" may rely on the counts being complete.
+  void activate(uint32_t probe_id);
   void refuse(uint32_t probe_id, RefusedMethod refused);
   // The method could not be instrumented: move it to every owner's refused
   // list. A transient failure (no stats slot, e.g. a full disk) is not

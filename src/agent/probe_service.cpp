@@ -84,9 +84,11 @@ void ProbeService::instrument(uint32_t id,
   // Published before the ReJIT wait: once `list` shows the probe, `stats` (which reads the
   // probes file beside the stats region) must know it too, however long the ReJIT takes.
   write_probes_file();
-  if (to_instrument.empty()) return;
-  auto done = controller_.request_rejit(std::move(to_instrument));
-  if (!done->wait_for(wait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
+  if (!to_instrument.empty()) {
+    auto done = controller_.request_rejit(std::move(to_instrument));
+    if (!done->wait_for(wait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
+  }
+  registry_.activate(id);
 }
 
 void ProbeService::set_probes_file_status(std::string path, std::string error) {
@@ -102,6 +104,7 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
   auto selectors = registry_.active_selectors();
   if (selectors.empty()) return;
   std::vector<MethodKey> to_instrument;
+  std::vector<uint32_t> matched_probes;
   bool changed = false;
   for (auto& match : find_matches(*module, selectors)) {
     changed = true;
@@ -111,6 +114,7 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
       continue;
     }
     MethodKey key{module->id, match.token};
+    matched_probes.push_back(match.probe_id);
     if (registry_.attach(match.probe_id, key, match.display_name, module->assembly_name, match.measure)) {
       to_instrument.push_back(key);
     }
@@ -123,6 +127,7 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
                         module->assembly_name, module_wait_ms_);
     }
   }
+  for (uint32_t id : matched_probes) registry_.activate(id);
   if (changed) write_probes_file();
 }
 

@@ -43,7 +43,10 @@ TEST(ProbeRegistry, OnlyTheFirstProbeOfAMethodAsksForItsInstrumentation) {
   // The same probe matching the same method again (a second module scan) adds nothing.
   EXPECT_FALSE(registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
   EXPECT_EQ(registry.probe(first)->methods.size(), 1u);
-  EXPECT_EQ(registry.probe(first)->state, ProbeState::Active);  // a match makes a pending probe active
+  // A match alone does not make the probe active: its ReJIT is not requested yet.
+  EXPECT_EQ(registry.probe(first)->state, ProbeState::Pending);
+  registry.activate(first);
+  EXPECT_EQ(registry.probe(first)->state, ProbeState::Active);
   EXPECT_EQ(registry.method(kAdd)->probe_count, 2u);
 }
 
