@@ -225,7 +225,10 @@ TEST_F(NamespaceAttach, AProcessInItsOwnPidAndMountNamespaceIsProbedFromTheHostB
   // export (as root on the host) publishes it under its host pid, alive, with these calls.
   ProcessResult exported = session_.RunClrprobe({"export", "--once"}, 60s);
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  EXPECT_TRUE(Contains(exported.out, "clrprobe_up{pid=\"" + host + "\",process=\"dotnet\"} 1")) << exported.out;
+  // Its service name comes from its own command line, read through the host's /proc.
+  EXPECT_TRUE(Contains(exported.out, "clrprobe_up{pid=\"" + host +
+                                         "\",process=\"dotnet\",service=\"unknown_service:LiveService\"} 1"))
+      << exported.out;
   bool exported_calls = false;
   std::istringstream metrics(exported.out);
   for (std::string line; std::getline(metrics, line);) {
