@@ -21,6 +21,8 @@ fi
 # means a prerequisite went missing (a mount not permitted, a tool not installed). The
 # skipped tests are printed and fail the run; CLRPROBE_ALLOW_SKIPS=1 accepts them
 # (machines without root or mounts).
+# Fault tests that need a tmpfs or a bind mount fail instead of shrinking when it is refused.
+[[ ${CLRPROBE_ALLOW_SKIPS:-0} == 1 ]] || export CLRPROBE_TESTS_REQUIRE_MOUNTS=1
 ctest_log=$(mktemp)
 trap 'rm -f "$ctest_log"' EXIT
 set +e

@@ -53,8 +53,8 @@ TEST_F(Faults, AgentLogOnAFullDisk) {
     std::cout << "[ faults ] log on a 64 KiB tmpfs, filled with " << filled << " bytes; "
               << FreeBytes(tmp.path() + "/full") << " bytes free\n";
   } else {
+    MountUnavailable("a log on a nearly full tmpfs (logging to /dev/full instead)", error);
     log_target = "/dev/full";
-    std::cout << "[ faults ] " << error << ": logging to /dev/full instead\n";
   }
   // LiveService logs to <session dir>/agent.log: make that name point at the full disk.
   fs::remove(session.LogPath());
@@ -79,7 +79,10 @@ TEST_F(Faults, AgentLogOnAFullDisk) {
 TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
   TempDir tmp;
   std::string error;
-  if (!tmp.MountTmpfs("rt", "4m", &error)) GTEST_SKIP() << error;
+  if (!tmp.MountTmpfs("rt", "4m", &error)) {
+    MountUnavailable("the runtime directory on a full disk", error);
+    GTEST_SKIP() << error;
+  }
   ProbeSession session;
   const std::string rt = tmp.path() + "/rt";
   session.SetEnv("CLRPROBE_RUNTIME_DIR", rt);

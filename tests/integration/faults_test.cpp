@@ -152,7 +152,7 @@ TEST_F(Faults, RuntimeFilesUnwritable) {
 
   std::string error;
   if (!tmp.BindReadOnly("rt", &error)) {
-    std::cout << "[ faults ] read-only bind mount not possible (" << error << "): that part is skipped\n";
+    MountUnavailable("the read-only runtime directory half", error);
   } else {
     // The agent cannot write <pid>.probes.json any more.
     auto probe = AddProbe(session, pid, kInstanceMethod);
