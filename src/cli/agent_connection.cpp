@@ -60,9 +60,8 @@ Result<control::ControlClient> connect_as_process(const ProcessView& view, const
       ::close(dir_fd);
       if (client) {
         if (!*client) {
-          return make_error(client->error().reason, client->error().message + " (as uid " +
-                                                        std::to_string(view.euid) + ", the process's user, for " +
-                                                        socket_path + ")");
+          return make_error(client->error().reason, client->error().message + " (as uid " + std::to_string(view.euid) +
+                                                        ", the process's user, for " + socket_path + ")");
         }
         return std::move(*client);
       }

@@ -48,9 +48,9 @@ std::string content_hash(const std::string& bytes) {
 }
 
 bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // The directory exists, is a real directory, and only its owner (the
@@ -112,12 +112,12 @@ Result<AgentPlacement> place_agent(const ProcessView& view, const std::string& a
   if (!bytes) return make_error(Reason::NotFound, "cannot read the agent " + agent_here + ": " + errno_text());
   const std::string dir_inside = view.tmpdir() + "/clrprobe-agent-" + content_hash(*bytes);
   const std::string dir = view.outside(dir_inside);
-  const std::string where = " (to copy the agent into " + view.describe() + "'s filesystem, which does not hold " +
-                            agent_here + ")";
+  const std::string where =
+      " (to copy the agent into " + view.describe() + "'s filesystem, which does not hold " + agent_here + ")";
   if (::mkdir(dir.c_str(), 0755) == 0) {
     if (::geteuid() == 0 && ::chown(dir.c_str(), view.euid, view.egid) != 0) {
-      return make_error(Reason::Io, "cannot give " + dir + " to uid " + std::to_string(view.euid) + ": " +
-                                        errno_text() + where);
+      return make_error(Reason::Io,
+                        "cannot give " + dir + " to uid " + std::to_string(view.euid) + ": " + errno_text() + where);
     }
   } else if (errno != EEXIST) {
     return make_error(Reason::Io, "cannot create " + dir + ": " + errno_text() + where);

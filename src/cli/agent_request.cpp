@@ -28,9 +28,8 @@ Result<std::pair<ProcessView, std::string>> locate_agent_socket(pid_t pid) {
   struct stat st {};
   if (::lstat(paths.socket.c_str(), &st) != 0) {
     if (errno == EACCES) {
-      return make_error(Reason::Io, "permission denied: cannot look for " + who + "'s agent socket " +
-                                        paths.socket + " (run clrprobe as uid " + std::to_string(view->euid) +
-                                        " or root)");
+      return make_error(Reason::Io, "permission denied: cannot look for " + who + "'s agent socket " + paths.socket +
+                                        " (run clrprobe as uid " + std::to_string(view->euid) + " or root)");
     }
     if (errno != ENOENT) return make_error(Reason::Io, "cannot stat " + paths.socket + ": " + std::strerror(errno));
     // The agent may be loaded with its socket gone (runtime directory removed, or another

@@ -72,9 +72,7 @@ AttachOutcome already_attached(pid_t pid, const std::string& control_socket, nlo
 
 }  // namespace
 
-bool diagnostics_disabled_in_environ(std::string_view block) {
-  return !disabled_diagnostics_setting(block).empty();
-}
+bool diagnostics_disabled_in_environ(std::string_view block) { return !disabled_diagnostics_setting(block).empty(); }
 
 std::string disabled_diagnostics_setting(std::string_view block) {
   static constexpr std::string_view kNames[] = {"DOTNET_EnableDiagnostics", "COMPlus_EnableDiagnostics",
@@ -128,8 +126,8 @@ Status check_may_reach(const ProcessView& view) {
     // Same uid, yet its namespaces are closed to us: a container (its own
     // user namespace) that only root may enter.
     return make_error(Reason::Unsupported,
-                      view.describe() + " cannot be entered: its namespaces are closed to uid " + user_text(me) +
-                          " (" + view.namespaces_hidden +
+                      view.describe() + " cannot be entered: its namespaces are closed to uid " + user_text(me) + " (" +
+                          view.namespaces_hidden +
                           "), as for a process in a container with its own user namespace; run clrprobe as root "
                           "(or with CAP_SYS_PTRACE) in the host's namespaces");
   }
@@ -137,8 +135,10 @@ Status check_may_reach(const ProcessView& view) {
     // Everything we need of a container goes through its root.
     if (::access((view.root + "/").c_str(), X_OK) != 0) {
       return make_error(Reason::Unsupported,
-                        view.describe() + " runs in another mount namespace (a container) whose filesystem "
-                                          "cannot be entered: " + view.root + ": " + std::strerror(errno) +
+                        view.describe() +
+                            " runs in another mount namespace (a container) whose filesystem "
+                            "cannot be entered: " +
+                            view.root + ": " + std::strerror(errno) +
                             " (run clrprobe as root, or with CAP_SYS_PTRACE, in the host's or a namespace "
                             "sharing its processes)");
     }
@@ -171,7 +171,7 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   // 3. Already there: an agent answers on the socket. A mapped
   // libclrprobe.so alone proves nothing: the runtime loads the library before
   // it refuses a second profiler, and keeps it mapped after that refusal.
-  if (struct stat st {}; ::lstat(control_socket.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+  if (struct stat st{}; ::lstat(control_socket.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
     if (auto ping = ping_agent(*view, milliseconds(2000))) {
       AttachOutcome outcome = already_attached(pid, control_socket, std::move(*ping));
       outcome.ns_pid = view->ns_pid;
@@ -184,9 +184,12 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
   if (view->environ) {
     if (std::string other = other_profiler_in_environ(*view->environ); !other.empty()) {
       return make_error(Reason::Unsupported,
-                        who + " already runs another CLR profiler: its environment sets CORECLR_ENABLE_PROFILING=1 "
-                              "and " + other + "; a process loads one profiler only, so clrprobe cannot attach "
-                              "(see README, 'Other profilers')");
+                        who +
+                            " already runs another CLR profiler: its environment sets CORECLR_ENABLE_PROFILING=1 "
+                            "and " +
+                            other +
+                            "; a process loads one profiler only, so clrprobe cannot attach "
+                            "(see README, 'Other profilers')");
     }
   }
 
@@ -300,8 +303,10 @@ Result<AttachOutcome> ensure_agent(pid_t pid, const AttachOptions& options) {
       } while (Clock::now() < until && (socket_exists() || Clock::now() - refused < milliseconds(300)));
       if (maps->agent) {
         return make_error(Reason::Unsupported,
-                          "a profiler is already loaded in " + who + " and libclrprobe.so is mapped in it, but no "
-                              "agent answers on " + control_socket +
+                          "a profiler is already loaded in " + who +
+                              " and libclrprobe.so is mapped in it, but no "
+                              "agent answers on " +
+                              control_socket +
                               " (clrprobe started with another CLRPROBE_RUNTIME_DIR, or another profiler); only "
                               "one profiler per process");
       }

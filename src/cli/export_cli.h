@@ -69,8 +69,7 @@ inline CLI::App* add_export_subcommand(CLI::App& app, ExportOptions& options) {
   cmd->add_option("--otlp-timeout", options.otlp_timeout_seconds, "Seconds a push may take (default: 10)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.001, 3600.0));
-  cmd->add_option("--otlp-temporality", options.otlp_temporality,
-                  "cumulative (default), delta or lowmemory (= delta)")
+  cmd->add_option("--otlp-temporality", options.otlp_temporality, "cumulative (default), delta or lowmemory (= delta)")
       ->type_name("TEMPORALITY");
   cmd->add_option("--otlp-histogram", options.otlp_histogram,
                   "Latency as an exponential histogram (default, keeps the agent's precision) or on explicit bounds")

@@ -21,12 +21,12 @@ struct ExportOptions {
   std::string otlp_compression;  // gzip | none
   std::vector<std::string> otlp_headers;  // K=V
   double otlp_timeout_seconds = 0;
-  std::string otlp_temporality;  // cumulative | delta | lowmemory
-  std::string otlp_histogram;    // exponential | explicit
-  bool otlp_command_line = false;  // process.command_line resource attribute
-  double interval_seconds = 0;   // between OTLP pushes (0: OTEL_METRIC_EXPORT_INTERVAL, else 15)
+  std::string otlp_temporality;           // cumulative | delta | lowmemory
+  std::string otlp_histogram;             // exponential | explicit
+  bool otlp_command_line = false;         // process.command_line resource attribute
+  double interval_seconds = 0;            // between OTLP pushes (0: OTEL_METRIC_EXPORT_INTERVAL, else 15)
   std::vector<std::string> runtime_dirs;  // empty: those `clrprobe ps` scans
-  bool once = false;             // print /metrics once (and push once with OTLP), then exit
+  bool once = false;                      // print /metrics once (and push once with OTLP), then exit
   std::string version;           // clrprobe's version (OTLP scope, index page)
   std::string older_than;        // retention of exited processes' files; empty: $CLRPROBE_RETENTION, else 24h
 };

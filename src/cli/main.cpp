@@ -70,7 +70,8 @@ std::string run_footer() {
   return std::string(R"(
 COMMAND is searched in PATH and runs with this process's environment plus:
   CORECLR_ENABLE_PROFILING=1
-  CORECLR_PROFILER=)") + clrprobe::kAgentClsid + R"(
+  CORECLR_PROFILER=)") +
+         clrprobe::kAgentClsid + R"(
   CORECLR_PROFILER_PATH, CORECLR_PROFILER_PATH_64=<absolute path of the agent>
   CLRPROBE_PROBES=<the selectors, joined by ';'>
   CLRPROBE_REPORT=<absolute path>   (with --report or --table)
@@ -221,8 +222,7 @@ int main(int argc, char** argv) {
   RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a .NET program with probes attached from its start");
   formatter->set_usage(run_cmd, "clrprobe run [OPTIONS] -- COMMAND [ARGS...]");
-  run_cmd->add_option("--probe", run.probes,
-                      "Method selector to probe (repeatable; ';' separates several)")
+  run_cmd->add_option("--probe", run.probes, "Method selector to probe (repeatable; ';' separates several)")
       ->type_name("SELECTOR")
       ->allow_extra_args(false);
   // Before issue 13, `run -p` was --probe; -p is the process id everywhere now.
@@ -331,16 +331,19 @@ int main(int argc, char** argv) {
 
   AttachCommandOptions attach;
   CLI::App* attach_cmd = add_attach_subcommand(app, attach);
-  const char* attach_usage = "clrprobe attach (-p PID | -n NAME) [--agent PATH] [--timeout SECONDS] [--log FILE] [--json]";
+  const char* attach_usage =
+      "clrprobe attach (-p PID | -n NAME) [--agent PATH] [--timeout SECONDS] [--log FILE] [--json]";
   formatter->set_usage(attach_cmd, attach_usage);
   TargetSelection attach_target;
   add_target_options(attach_cmd, attach_target, attach_usage);
 
   CleanOptions clean;
-  CLI::App* clean_cmd = app.add_subcommand("clean", "Remove the figures of processes that exited longer ago than the retention");
+  CLI::App* clean_cmd =
+      app.add_subcommand("clean", "Remove the figures of processes that exited longer ago than the retention");
   formatter->set_usage(clean_cmd, "clrprobe clean [--older-than DURATION] [--dry-run] [--json]");
-  clean_cmd->add_option("--older-than", clean.older_than,
-                        "Retention: keep what is younger (e.g. 30m, 12h, 7d; default: $CLRPROBE_RETENTION, else 24h)")
+  clean_cmd
+      ->add_option("--older-than", clean.older_than,
+                   "Retention: keep what is younger (e.g. 30m, 12h, 7d; default: $CLRPROBE_RETENTION, else 24h)")
       ->type_name("DURATION");
   clean_cmd->add_flag("--dry-run", clean.dry_run, "Say what would be removed; remove nothing");
   clean_cmd->add_flag("--json", clean.json, "Print JSON");
@@ -365,8 +368,9 @@ int main(int argc, char** argv) {
   }
 
   if (*run_cmd && !run_old_p.empty()) {
-    std::fprintf(stderr, "clrprobe run: -p is the process id in every command now; give selectors with --probe "
-                         "SELECTOR (usage: clrprobe run [OPTIONS] -- COMMAND [ARGS...])\n");
+    std::fprintf(stderr,
+                 "clrprobe run: -p is the process id in every command now; give selectors with --probe "
+                 "SELECTOR (usage: clrprobe run [OPTIONS] -- COMMAND [ARGS...])\n");
     return kExitUsage;
   }
   if (*run_cmd) {
@@ -381,12 +385,10 @@ int main(int argc, char** argv) {
   if (*ps_cmd) return ps_command(ps);
   if (*clean_cmd) return clean_command(clean);
   // The commands on one process: -p PID, or -n NAME resolved now.
-  for (auto [cmd, target, pid] : {std::tuple{add_cmd, &add_target, &add.pid},
-                                  std::tuple{attach_cmd, &attach_target, &attach.pid},
-                                  std::tuple{list_cmd, &list_target, &list.pid},
-                                  std::tuple{remove_cmd, &remove_target, &remove.pid},
-                                  std::tuple{stats_cmd, &stats_target, &stats.pid},
-                                  std::tuple{monitor_cmd, &monitor_target, &monitor.pid}}) {
+  for (auto [cmd, target, pid] :
+       {std::tuple{add_cmd, &add_target, &add.pid}, std::tuple{attach_cmd, &attach_target, &attach.pid},
+        std::tuple{list_cmd, &list_target, &list.pid}, std::tuple{remove_cmd, &remove_target, &remove.pid},
+        std::tuple{stats_cmd, &stats_target, &stats.pid}, std::tuple{monitor_cmd, &monitor_target, &monitor.pid}}) {
     if (!*cmd) continue;
     if (auto exit_status = resolve_target(*target)) return *exit_status;
     *pid = target->pid;

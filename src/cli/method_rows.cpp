@@ -44,8 +44,8 @@ double histogram_total_ns(const figures::ProbeFigures& figures) {
 }
 
 std::vector<MethodRow> method_rows(const std::vector<figures::ProbeEntry>& probes, const MethodFiguresMap& now,
-                                   const MethodFiguresMap* before, double seconds, bool cumulative,
-                                   MethodSort sort, std::optional<int> top) {
+                                   const MethodFiguresMap* before, double seconds, bool cumulative, MethodSort sort,
+                                   std::optional<int> top) {
   std::vector<MethodRow> rows;
   for (const figures::ProbeEntry& probe : probes) {
     std::set<int32_t> seen;
@@ -79,9 +79,12 @@ std::vector<MethodRow> method_rows(const std::vector<figures::ProbeEntry>& probe
   }
   auto key = [sort](const MethodRow& r) -> double {
     switch (sort) {
-      case MethodSort::Calls: return static_cast<double>(r.calls);
-      case MethodSort::P99: return r.has_latency ? r.latency.p99 : -1.0;
-      case MethodSort::Total: return r.total_ns;
+      case MethodSort::Calls:
+        return static_cast<double>(r.calls);
+      case MethodSort::P99:
+        return r.has_latency ? r.latency.p99 : -1.0;
+      case MethodSort::Total:
+        return r.total_ns;
     }
     return 0;
   };
@@ -93,12 +96,8 @@ std::vector<MethodRow> method_rows(const std::vector<figures::ProbeEntry>& probe
 nlohmann::json method_rows_json(const std::vector<MethodRow>& rows) {
   nlohmann::json out = nlohmann::json::array();
   for (const MethodRow& r : rows) {
-    nlohmann::json row = {{"probe_id", r.probe_id},
-                          {"method", r.method},
-                          {"calls", r.calls},
-                          {"exceptions", r.exceptions},
-                          {"cancelled", r.cancelled},
-                          {"total_ns", r.total_ns}};
+    nlohmann::json row = {{"probe_id", r.probe_id},     {"method", r.method},       {"calls", r.calls},
+                          {"exceptions", r.exceptions}, {"cancelled", r.cancelled}, {"total_ns", r.total_ns}};
     if (r.calls_per_second) row["calls_per_second"] = *r.calls_per_second;
     if (r.has_latency) {
       row["latency_ns"] = {{"p50", r.latency.p50}, {"p99", r.latency.p99}, {"max", r.latency.max}};

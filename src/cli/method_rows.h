@@ -58,8 +58,8 @@ double histogram_total_ns(const figures::ProbeFigures& figures);
 // rate over the interval, and unless `cumulative`, the latencies and total
 // time of the interval. Sorted (descending) and cut to `top`.
 std::vector<MethodRow> method_rows(const std::vector<figures::ProbeEntry>& probes, const MethodFiguresMap& now,
-                                   const MethodFiguresMap* before, double seconds, bool cumulative,
-                                   MethodSort sort, std::optional<int> top);
+                                   const MethodFiguresMap* before, double seconds, bool cumulative, MethodSort sort,
+                                   std::optional<int> top);
 
 nlohmann::json method_rows_json(const std::vector<MethodRow>& rows);
 

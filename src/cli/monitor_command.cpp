@@ -43,16 +43,19 @@ uint64_t unix_now_ns() {
 
 // One refresh as one JSON object (a line of NDJSON).
 nlohmann::json refresh_json(const MonitorOptions& options, const MonitorSample& previous, const MonitorSample& current,
-                            const MethodFiguresMap& methods_before, const MethodFiguresMap& methods_now,
-                            bool running) {
+                            const MethodFiguresMap& methods_before, const MethodFiguresMap& methods_now, bool running) {
   const double seconds = std::chrono::duration<double>(current.taken - previous.taken).count();
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& probe : current.probes) {
     const figures::ProbeFigures& now = current.figures.at(probe.id);
     auto before = previous.figures.find(probe.id);
-    nlohmann::json entry = {{"id", probe.id},          {"selector", probe.selector}, {"state", probe.state},
-                            {"calls", now.calls},      {"exceptions", now.exceptions},
-                            {"cancelled", now.cancelled}, {"in_flight", now.in_flight}};
+    nlohmann::json entry = {{"id", probe.id},
+                            {"selector", probe.selector},
+                            {"state", probe.state},
+                            {"calls", now.calls},
+                            {"exceptions", now.exceptions},
+                            {"cancelled", now.cancelled},
+                            {"in_flight", now.in_flight}};
     figures::ProbeFigures shown = now;
     if (before != previous.figures.end() && seconds > 0) {
       entry["calls_per_second"] =

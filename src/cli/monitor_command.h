@@ -18,7 +18,7 @@ struct MonitorOptions {
   bool cumulative = false;     // latencies since attach instead of per interval
   std::optional<int> count;    // stop after this many refreshes
   bool json = false;           // one JSON object per refresh (NDJSON)
-  PerMethodOptions per_method; // --by-method, --sort, --top
+  PerMethodOptions per_method;  // --by-method, --sort, --top
 };
 
 int monitor_command(const MonitorOptions& options);

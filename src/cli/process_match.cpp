@@ -54,16 +54,16 @@ Result<pid_t> pick_process_by_name(const std::vector<NamedProcess>& candidates, 
   if (matches.empty()) {
     if (candidates.empty()) {
       return make_error(Reason::NotFound, fmt::format("no .NET process named '{}': no .NET process is running "
-                                                      "(that you may see)", name));
+                                                      "(that you may see)",
+                                                      name));
     }
     return make_error(Reason::NotFound,
                       fmt::format("no .NET process named '{}' (process name, program or entry assembly); the .NET "
                                   "processes are:{}",
                                   name, describe_list(candidates)));
   }
-  return make_error(Reason::InvalidInput,
-                    fmt::format("{} processes are named '{}'; choose one with -p PID:{}", matches.size(), name,
-                                describe_list(matches)));
+  return make_error(Reason::InvalidInput, fmt::format("{} processes are named '{}'; choose one with -p PID:{}",
+                                                      matches.size(), name, describe_list(matches)));
 }
 
 Result<pid_t> find_process_by_name(const std::string& name) {

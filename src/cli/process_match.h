@@ -15,7 +15,7 @@ namespace clrprobe::cli {
 
 struct NamedProcess {
   pid_t pid = 0;
-  std::string name;     // comm
+  std::string name;  // comm
   std::vector<std::string> arguments;
   std::string command;  // for messages
 };

@@ -20,7 +20,6 @@
 #include <string>
 #include <vector>
 
-
 namespace clrprobe::cli {
 
 enum class AgentStatus {

@@ -21,17 +21,17 @@
 namespace clrprobe::cli {
 
 struct ProcessView {
-  pid_t pid = 0;        // here (the host pid)
-  pid_t ns_pid = 0;     // in its own pid namespace
-  uid_t euid = 0;       // here
-  gid_t egid = 0;       // here
-  uid_t ns_euid = 0;    // in its user namespace (what its agent's geteuid() says)
+  pid_t pid = 0;      // here (the host pid)
+  pid_t ns_pid = 0;   // in its own pid namespace
+  uid_t euid = 0;     // here
+  gid_t egid = 0;     // here
+  uid_t ns_euid = 0;  // in its user namespace (what its agent's geteuid() says)
   bool other_mount_namespace = false;
   bool other_user_namespace = false;
   // Its namespaces cannot be read (/proc/<pid>/ns/mnt: permission denied):
   // a container this user may not enter. Empty when they could be read.
   std::string namespaces_hidden;
-  std::string root;     // "/proc/<pid>/root" with another mount namespace, else ""
+  std::string root;                    // "/proc/<pid>/root" with another mount namespace, else ""
   std::optional<std::string> environ;  // NUL-separated; nullopt when unreadable
 
   // A path of the process's filesystem, as reachable from here.

@@ -43,9 +43,10 @@ std::string exited_summary(const ScanResult& scan) {
   std::string pids;
   for (std::size_t i = 0; i < n && i < 10; ++i) pids += (i == 0 ? "" : ", ") + std::to_string(scan.exited[i]);
   if (n > 10) pids += ", ...";
-  return fmt::format("figures of {} exited process{} kept ({}): `clrprobe stats -p PID` reads them, "
-                     "`clrprobe clean` removes them after the retention period",
-                     n, n == 1 ? "" : "es", pids);
+  return fmt::format(
+      "figures of {} exited process{} kept ({}): `clrprobe stats -p PID` reads them, "
+      "`clrprobe clean` removes them after the retention period",
+      n, n == 1 ? "" : "es", pids);
 }
 
 nlohmann::json to_json(const ScanResult& scan) {
@@ -59,9 +60,7 @@ nlohmann::json to_json(const ScanResult& scan) {
     if (p.removed_probes) entry["removed_probes"] = *p.removed_probes;
     processes.push_back(std::move(entry));
   }
-  return {{"processes", std::move(processes)},
-          {"runtime_dirs", scan.runtime_dirs},
-          {"exited", scan.exited}};
+  return {{"processes", std::move(processes)}, {"runtime_dirs", scan.runtime_dirs}, {"exited", scan.exited}};
 }
 
 }  // namespace

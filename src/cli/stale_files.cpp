@@ -114,11 +114,24 @@ Result<std::chrono::seconds> parse_duration(const std::string& text) {
   std::string digits = text;
   uint64_t unit = 1;
   switch (text.back()) {
-    case 's': unit = 1; digits.pop_back(); break;
-    case 'm': unit = 60; digits.pop_back(); break;
-    case 'h': unit = 3600; digits.pop_back(); break;
-    case 'd': unit = 86400; digits.pop_back(); break;
-    default: break;
+    case 's':
+      unit = 1;
+      digits.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      digits.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      digits.pop_back();
+      break;
+    case 'd':
+      unit = 86400;
+      digits.pop_back();
+      break;
+    default:
+      break;
   }
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);

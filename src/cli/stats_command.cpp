@@ -35,8 +35,8 @@ int stats_command(const StatsOptions& options) {
 
   if (options.per_method.by_method) {
     const MethodSort sort = parse_method_sort(options.per_method.sort).value_or(MethodSort::Total);
-    const auto rows = method_rows(probes->probes, method_figures(probes->probes, source->region()), nullptr, 0,
-                                  true, sort, options.per_method.top);
+    const auto rows = method_rows(probes->probes, method_figures(probes->probes, source->region()), nullptr, 0, true,
+                                  sort, options.per_method.top);
     const bool running = source->process_running();
     if (options.json) {
       nlohmann::json out = {{"pid", options.pid},

@@ -46,8 +46,7 @@ inline std::optional<int> resolve_target(TargetSelection& target) {
   if (target.pid_option->count() > 0) {
     const std::string& text = target.pid_text;
     long long value = 0;
-    const bool digits = !text.empty() && text.size() <= 10 &&
-                        text.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits = !text.empty() && text.size() <= 10 && text.find_first_not_of("0123456789") == std::string::npos;
     if (digits) value = std::stoll(text);
     if (!digits || value <= 0 || value > 0x7fffffff) {
       std::fprintf(stderr, "clrprobe %s: -p needs a process id (a positive number), not '%s' (usage: %s)\n",

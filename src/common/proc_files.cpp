@@ -202,9 +202,7 @@ std::optional<std::string> namespace_id(pid_t pid, std::string_view kind) {
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
-std::optional<std::string> own_namespace_id(std::string_view kind) {
-  return namespace_id(::getpid(), kind);
-}
+std::optional<std::string> own_namespace_id(std::string_view kind) { return namespace_id(::getpid(), kind); }
 
 std::optional<uid_t> uid_inside(std::string_view uid_map, uid_t outside) {
   std::size_t pos = 0;

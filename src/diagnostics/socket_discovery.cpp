@@ -107,8 +107,8 @@ Result<DiagnosticSocket> find_diagnostic_socket(pid_t pid, const SocketSearch& s
   if (!best) {
     std::string where;
     for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
-    return make_error(Reason::NotFound, "no diagnostics socket dotnet-diagnostic-" + std::to_string(name_pid) +
-                                            "-*-socket in " + where);
+    return make_error(Reason::NotFound,
+                      "no diagnostics socket dotnet-diagnostic-" + std::to_string(name_pid) + "-*-socket in " + where);
   }
   return best->socket;
 }

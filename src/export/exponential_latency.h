@@ -29,11 +29,11 @@ inline constexpr int32_t kExponentialScale = 3;
 struct ExponentialLatency {
   int32_t scale = kExponentialScale;
   uint64_t zero_count = 0;
-  int32_t offset = 0;             // index of counts[0]
-  std::vector<uint64_t> counts;   // positive buckets offset, offset+1, ... (empty when none)
-  uint64_t count = 0;             // zero_count + sum of counts
-  double sum_seconds = 0;         // approximate (representative values)
-  double max_seconds = 0;         // exact; 0 when count is 0
+  int32_t offset = 0;            // index of counts[0]
+  std::vector<uint64_t> counts;  // positive buckets offset, offset+1, ... (empty when none)
+  uint64_t count = 0;            // zero_count + sum of counts
+  double sum_seconds = 0;        // approximate (representative values)
+  double max_seconds = 0;        // exact; 0 when count is 0
 };
 
 // The index of the exponential bucket holding v (> 0) at `scale`.

@@ -87,9 +87,9 @@ json otlp_json(const OtlpRequest& request) {
   for (const OtlpResourceMetrics& r : request.resources) {
     json metrics = json::array();
     for (const OtlpMetric& m : r.metrics) metrics.push_back(metric_json(m));
-    resources.push_back({{"resource", {{"attributes", attributes_json(r.resource)}}},
-                         {"scopeMetrics",
-                          json::array({{{"scope", {{"name", r.scope_name}, {"version", r.scope_version}}},
+    resources.push_back(
+        {{"resource", {{"attributes", attributes_json(r.resource)}}},
+         {"scopeMetrics", json::array({{{"scope", {{"name", r.scope_name}, {"version", r.scope_version}}},
                                         {"metrics", std::move(metrics)}}})}});
   }
   return {{"resourceMetrics", std::move(resources)}};

@@ -46,8 +46,8 @@ OtlpAttributes resource_attributes(const ProcessSnapshot& process, const OtlpCon
     if (!has_key(out, key)) out.push_back({std::move(key), std::move(value)});
   };
   const std::string machine = !content.boot_id.empty() ? content.boot_id : content.host_name;
-  add("service.instance.id", machine + "-" + std::to_string(process.key.pid) + "-" +
-                                 std::to_string(process.key.start_jiffies));
+  add("service.instance.id",
+      machine + "-" + std::to_string(process.key.pid) + "-" + std::to_string(process.key.start_jiffies));
   add("process.pid", int64_t{process.key.pid});
   if (!r.executable_name.empty()) add("process.executable.name", r.executable_name);
   if (content.command_line && !r.command_line.empty()) add("process.command_line", r.command_line);
@@ -63,21 +63,19 @@ OtlpRequest otlp_request(const HostSnapshot& s, const OtlpContent& content) {
   for (const ProcessSnapshot& p : s.processes) {
     OtlpMetric calls = make_metric("clrprobe.calls", "Calls of a probed method since its probe was added.", "{call}",
                                    OtlpMetricKind::Sum);
-    OtlpMetric exceptions =
-        make_metric("clrprobe.exceptions",
-                    "Calls of a probed method that ended with an exception, since its probe was added.", "{exception}",
-                    OtlpMetricKind::Sum);
-    OtlpMetric cancelled =
-        make_metric("clrprobe.cancelled",
-                    "Calls of a probed async method whose task was cancelled, since its probe was added.", "{call}",
-                    OtlpMetricKind::Sum);
-    OtlpMetric in_flight = make_metric("clrprobe.in_flight",
-                                       "Calls of a probed method started and not finished (async: tasks pending).",
-                                       "{call}", OtlpMetricKind::Gauge);
-    OtlpMetric latency = make_metric(
-        "clrprobe.latency", "Latency of completed calls of a probed method (sum approximate).", "s",
-        content.histogram == HistogramKind::Exponential ? OtlpMetricKind::ExponentialHistogram
-                                                        : OtlpMetricKind::Histogram);
+    OtlpMetric exceptions = make_metric(
+        "clrprobe.exceptions", "Calls of a probed method that ended with an exception, since its probe was added.",
+        "{exception}", OtlpMetricKind::Sum);
+    OtlpMetric cancelled = make_metric(
+        "clrprobe.cancelled", "Calls of a probed async method whose task was cancelled, since its probe was added.",
+        "{call}", OtlpMetricKind::Sum);
+    OtlpMetric in_flight =
+        make_metric("clrprobe.in_flight", "Calls of a probed method started and not finished (async: tasks pending).",
+                    "{call}", OtlpMetricKind::Gauge);
+    OtlpMetric latency =
+        make_metric("clrprobe.latency", "Latency of completed calls of a probed method (sum approximate).", "s",
+                    content.histogram == HistogramKind::Exponential ? OtlpMetricKind::ExponentialHistogram
+                                                                    : OtlpMetricKind::Histogram);
     for (OtlpMetric* m : {&calls, &exceptions, &cancelled, &latency}) m->temporality = content.temporality;
     for (const ProbeSnapshot& probe : p.probes) {
       for (const MethodFigures& m : probe.methods) {

@@ -79,9 +79,9 @@ struct OtlpMetric {
   std::string unit;
   OtlpMetricKind kind = OtlpMetricKind::Sum;
   Temporality temporality = Temporality::Cumulative;  // sums and histograms
-  std::vector<OtlpNumberPoint> numbers;             // Sum, Gauge (monotonic sums only)
-  std::vector<OtlpHistogramPoint> histograms;       // Histogram
-  std::vector<OtlpExponentialPoint> exponentials;   // ExponentialHistogram
+  std::vector<OtlpNumberPoint> numbers;               // Sum, Gauge (monotonic sums only)
+  std::vector<OtlpHistogramPoint> histograms;         // Histogram
+  std::vector<OtlpExponentialPoint> exponentials;     // ExponentialHistogram
   std::size_t point_count() const { return numbers.size() + histograms.size() + exponentials.size(); }
 };
 
@@ -98,10 +98,10 @@ struct OtlpRequest {
 };
 
 struct OtlpContent {
-  std::string version;          // clrprobe's (scope and telemetry.sdk.version)
-  std::string host_name;        // empty: no host.name
-  std::string boot_id;          // for service.instance.id; empty: host name instead
-  bool command_line = false;    // add process.command_line (may hold secrets: opt-in)
+  std::string version;        // clrprobe's (scope and telemetry.sdk.version)
+  std::string host_name;      // empty: no host.name
+  std::string boot_id;        // for service.instance.id; empty: host name instead
+  bool command_line = false;  // add process.command_line (may hold secrets: opt-in)
   Temporality temporality = Temporality::Cumulative;
   HistogramKind histogram = HistogramKind::Exponential;
 };

@@ -44,7 +44,7 @@ constexpr uint32_t kTime = 3;       // every point kind
 constexpr uint32_t kAsInt = 6;      // sfixed64
 // HistogramDataPoint
 constexpr uint32_t kHistogramAttributes = 9;
-constexpr uint32_t kCount = 4;  // fixed64, both histogram kinds
+constexpr uint32_t kCount = 4;     // fixed64, both histogram kinds
 constexpr uint32_t kSumValue = 5;  // double, both histogram kinds
 constexpr uint32_t kBucketCounts = 6;
 constexpr uint32_t kExplicitBounds = 7;

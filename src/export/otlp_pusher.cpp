@@ -183,8 +183,7 @@ std::string encode_otlp(const OtlpRequest& request, OtlpProtocol protocol) {
 
 PostOptions post_options(const OtlpSettings& settings) {
   PostOptions options;
-  options.content_type =
-      settings.protocol == OtlpProtocol::HttpJson ? kOtlpJsonContentType : kOtlpProtobufContentType;
+  options.content_type = settings.protocol == OtlpProtocol::HttpJson ? kOtlpJsonContentType : kOtlpProtobufContentType;
   options.gzip = settings.compression == OtlpCompression::Gzip;
   options.headers = settings.headers;
   options.timeout = settings.timeout;
@@ -248,8 +247,8 @@ PushOutcome OtlpPusher::push_once() {
   }
   PostOptions post = post_options(options_.settings);
   post.timeout = std::min(options_.settings.timeout, options_.settings.interval);
-  PushOutcome posted = post_otlp(options_.settings.url, encode_otlp(request, options_.settings.protocol), post,
-                                 &stopping_);
+  PushOutcome posted =
+      post_otlp(options_.settings.url, encode_otlp(request, options_.settings.protocol), post, &stopping_);
   posted.data_points = outcome.data_points;
   if (posted.ok) {
     final_once_.commit(selection);
@@ -265,7 +264,8 @@ void OtlpPusher::report(const PushOutcome& outcome) {
     }
     repeated_failures_ = 0;
     last_failure_.clear();
-    if (!outcome.message.empty() && log_) log_(fmt::format("warning: OTLP push to {}: {}", options_.settings.url, outcome.message));
+    if (!outcome.message.empty() && log_)
+      log_(fmt::format("warning: OTLP push to {}: {}", options_.settings.url, outcome.message));
     return;
   }
   if (stopping_) return;  // aborted on purpose
@@ -273,7 +273,8 @@ void OtlpPusher::report(const PushOutcome& outcome) {
   repeated_failures_ = same ? repeated_failures_ + 1 : 1;
   last_failure_ = outcome.message;
   if (log_ && (repeated_failures_ == 1 || repeated_failures_ % 10 == 0)) {
-    log_(fmt::format("warning: OTLP push to {} failed: {}{}; retrying every interval", options_.settings.url, outcome.message,
+    log_(fmt::format("warning: OTLP push to {} failed: {}{}; retrying every interval", options_.settings.url,
+                     outcome.message,
                      repeated_failures_ > 1 ? fmt::format(" ({} times in a row)", repeated_failures_) : ""));
   }
 }

@@ -60,8 +60,8 @@ PostOptions post_options(const OtlpSettings& settings);
 void init_http_client();
 
 struct OtlpPusherOptions {
-  OtlpSettings settings;   // url, protocol, compression, headers, timeout (capped at the interval), interval
-  OtlpContent content;     // resource and histogram choices; temporality from the settings
+  OtlpSettings settings;  // url, protocol, compression, headers, timeout (capped at the interval), interval
+  OtlpContent content;    // resource and histogram choices; temporality from the settings
   uint64_t exporter_start_unix_ns = 0;
 };
 

@@ -72,8 +72,8 @@ Result<std::pair<std::string, std::string>> header(const std::string& text, cons
 }
 
 void set_header(OtlpHeaders& headers, std::pair<std::string, std::string> h) {
-  auto same = std::find_if(headers.begin(), headers.end(),
-                           [&](const auto& kv) { return lower(kv.first) == lower(h.first); });
+  auto same =
+      std::find_if(headers.begin(), headers.end(), [&](const auto& kv) { return lower(kv.first) == lower(h.first); });
   if (same != headers.end()) {
     *same = std::move(h);
   } else {

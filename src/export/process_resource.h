@@ -21,12 +21,12 @@ namespace clrprobe::exporter {
 using ResourceAttributes = std::vector<std::pair<std::string, std::string>>;
 
 struct ProcessResource {
-  std::string otel_service_name;   // OTEL_SERVICE_NAME (empty: not set or not readable)
+  std::string otel_service_name;       // OTEL_SERVICE_NAME (empty: not set or not readable)
   ResourceAttributes otel_attributes;  // OTEL_RESOURCE_ATTRIBUTES, decoded, in order
-  std::string executable_name;     // basename of /proc/<pid>/exe, else the comm name
-  std::string entry;               // entry assembly, else executable_name
-  std::string command_line;        // argv joined by spaces
-  bool environment_read = false;   // /proc/<pid>/environ was readable
+  std::string executable_name;         // basename of /proc/<pid>/exe, else the comm name
+  std::string entry;                   // entry assembly, else executable_name
+  std::string command_line;            // argv joined by spaces
+  bool environment_read = false;       // /proc/<pid>/environ was readable
 
   // OTEL_SERVICE_NAME, else service.name of OTEL_RESOURCE_ATTRIBUTES, else
   // "unknown_service:<entry>" ("unknown_service" when nothing is known).

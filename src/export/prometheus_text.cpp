@@ -167,7 +167,12 @@ std::string prometheus_text(const HostSnapshot& s, const PrometheusOptions& opti
       probes.add({std::move(probe_labels), probe.methods.size()},
                  [](ProbeRow& a, const ProbeRow& b) { a.methods = std::max(a.methods, b.methods); });
       for (const MethodFigures& m : probe.methods) {
-        MethodRow row{labels, m.calls, m.exceptions, m.cancelled, m.in_flight, m.latency,
+        MethodRow row{labels,
+                      m.calls,
+                      m.exceptions,
+                      m.cancelled,
+                      m.in_flight,
+                      m.latency,
                       m.start_unix_ns != 0 ? m.start_unix_ns : p.start_unix_ns};
         row.labels.push_back({"method", m.method});
         methods.add(std::move(row), [](MethodRow& a, const MethodRow& b) {
@@ -209,7 +214,8 @@ std::string prometheus_text(const HostSnapshot& s, const PrometheusOptions& opti
     append_header(out, om ? name : name + "_total", "counter", help);
     for (const MethodRow& row : methods.rows()) {
       append_sample(out, name + "_total", row.labels, std::to_string(row.*field));
-      if (om && row.created_unix_ns != 0) append_sample(out, name + "_created", row.labels, created_value(row.created_unix_ns));
+      if (om && row.created_unix_ns != 0)
+        append_sample(out, name + "_created", row.labels, created_value(row.created_unix_ns));
     }
   };
   counter("clrprobe_calls", "Calls of a probed method since its probe was added.", &MethodRow::calls);

@@ -11,9 +11,9 @@ namespace clrprobe::exporter {
 
 struct ProtobufField {
   uint32_t number = 0;
-  uint32_t wire_type = 0;    // 0 varint, 1 64-bit, 2 length-delimited, 5 32-bit
-  uint64_t value = 0;        // varint / fixed value
-  std::string_view bytes;    // length-delimited payload (into the input)
+  uint32_t wire_type = 0;  // 0 varint, 1 64-bit, 2 length-delimited, 5 32-bit
+  uint64_t value = 0;      // varint / fixed value
+  std::string_view bytes;  // length-delimited payload (into the input)
 };
 
 // nullopt when `data` is not a sequence of well-formed fields.

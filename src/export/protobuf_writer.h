@@ -44,8 +44,6 @@ class ProtobufWriter {
 };
 
 // ZigZag: sint32 values as unsigned (0, -1, 1, -2 -> 0, 1, 2, 3).
-constexpr uint32_t zigzag32(int32_t v) {
-  return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
-}
+constexpr uint32_t zigzag32(int32_t v) { return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31); }
 
 }  // namespace clrprobe::exporter

@@ -49,7 +49,7 @@ struct ProbeSnapshot {
   int64_t id = 0;
   std::string selector;
   std::string state;  // "active", "pending", "removed"
-  uint64_t added_unix_ns = 0;  // when it was added; 0: unknown (older agent)
+  uint64_t added_unix_ns = 0;          // when it was added; 0: unknown (older agent)
   std::vector<MethodFigures> methods;  // one per distinct method with a slot
   bool removed() const { return state == "removed"; }
 };
@@ -67,7 +67,7 @@ struct ProcessSnapshot {
   bool alive = false;               // the region's writer still runs
   uint64_t start_unix_ns = 0;       // process start (start time of cumulative figures)
   uint64_t region_created_unix_ns = 0;
-  ProcessResource resource;         // read from /proc while it runs (collector.h)
+  ProcessResource resource;           // read from /proc while it runs (collector.h)
   std::vector<ProbeSnapshot> probes;  // in the probes file's order
 };
 

@@ -107,8 +107,10 @@ TEST_F(CliReach, DiagnosticsDisabledSaysHowItWasDetected) {
   ProcessResult r = session_.RunClrprobe({"attach", "-p", service.Pid()}, 60s);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "process " + service.Pid() + " has diagnostics disabled: its environment (/proc/" +
-                                  service.Pid() + "/environ) sets DOTNET_EnableDiagnostics=0, so its runtime opened no "
-                                  "dotnet-diagnostic-" + service.Pid() + "-*-socket"))
+                                  service.Pid() +
+                                  "/environ) sets DOTNET_EnableDiagnostics=0, so its runtime opened no "
+                                  "dotnet-diagnostic-" +
+                                  service.Pid() + "-*-socket"))
       << r.err;
   EXPECT_TRUE(service.StillServing());
 }
@@ -138,8 +140,9 @@ TEST_F(CliReach, NoDiagnosticsSocketListsWhereItLooked) {
   ASSERT_EQ(deleted, 1u) << "the runtime did not open its socket in its TMPDIR " << tmp;
   ProcessResult r = session_.RunClrprobe({"attach", "-p", service.Pid()}, 60s);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(Contains(r.err, "process " + service.Pid() + " runs .NET but has no diagnostics socket dotnet-diagnostic-" +
-                                  service.Pid() + "-*-socket in " + tmp + ", /tmp (its TMPDIR is " + tmp + ")"))
+  EXPECT_TRUE(Contains(r.err, "process " + service.Pid() +
+                                  " runs .NET but has no diagnostics socket dotnet-diagnostic-" + service.Pid() +
+                                  "-*-socket in " + tmp + ", /tmp (its TMPDIR is " + tmp + ")"))
       << r.err;
   EXPECT_TRUE(service.StillServing());
 }
@@ -171,11 +174,12 @@ TEST_F(CliReach, PermissionErrorNamesTheUidNeeded) {
   ASSERT_EQ(::geteuid(), 0u) << "this test runs clrprobe as uid 65534 through setpriv, which needs root (as in CI)";
   LiveService service(session_, Plain());
   ASSERT_TRUE(service.Started());
-  ProcessResult r = RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ClrprobeExe(), "attach",
-                                "-p", service.Pid()},
-                               session_.PlainOptions());
+  ProcessResult r = RunProcess(
+      {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ClrprobeExe(), "attach", "-p", service.Pid()},
+      session_.PlainOptions());
   EXPECT_EQ(r.exit_code, 1) << r.error << r.err;
-  EXPECT_TRUE(Contains(r.err, "process " + service.Pid() + " belongs to uid 0 (root); clrprobe runs as uid 65534")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "process " + service.Pid() + " belongs to uid 0 (root); clrprobe runs as uid 65534"))
+      << r.err;
   EXPECT_TRUE(Contains(r.err, "run it as uid 0 or as root")) << r.err;
 }
 
@@ -311,8 +315,8 @@ TEST_F(CliReach, PerMethodRowsSumToTheProbesTotals) {
   for (std::size_t i = 1; i < methods.size(); ++i) {
     EXPECT_GE(methods[i - 1].value("total_ns", 0.0), methods[i].value("total_ns", 0.0)) << methods.dump(2);
   }
-  CliJson by_calls =
-      RunClrprobeJson(session_, {"stats", "-p", service.Pid(), "--by-method", "--sort", "calls", "--top", "1", "--json"});
+  CliJson by_calls = RunClrprobeJson(
+      session_, {"stats", "-p", service.Pid(), "--by-method", "--sort", "calls", "--top", "1", "--json"});
   ASSERT_TRUE(by_calls.json) << by_calls.process.err;
   ASSERT_EQ((*by_calls.json)["methods"].size(), 1u);
   EXPECT_TRUE(Contains((*by_calls.json)["methods"][0].value("method", ""), "Series::StepC"))  // 3 calls per iteration

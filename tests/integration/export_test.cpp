@@ -200,7 +200,8 @@ class Prometheus {
                              "  scrape_interval: 1s\n"
                              "  evaluation_interval: 1s\n"
                              "rule_files:\n"
-                             "  - " CLRPROBE_DOCS_DIR "/prometheus/clrprobe-rules.yml\n"
+                             "  - " CLRPROBE_DOCS_DIR
+                             "/prometheus/clrprobe-rules.yml\n"
                              "scrape_configs:\n"
                              "  - job_name: clrprobe\n"
                              "    scrape_interval: 1s\n"
@@ -355,8 +356,9 @@ TEST_F(ExportTest, PrometheusScrapesTheProbesOfARunningProgram) {
   // The calls that throw take microseconds: p99 is inside the published range.
   EXPECT_GT(check_report->latency->p99, 100.0);
   for (const auto& [q, agent_ns] : {std::pair{0.5, check_report->latency->p50}, {0.99, check_report->latency->p99}}) {
-    const std::optional<double> quantile = prometheus.Query(
-        "histogram_quantile(" + std::to_string(q) + ", sum by (le) (clrprobe_latency_seconds_bucket" + check_labels + "))");
+    const std::optional<double> quantile =
+        prometheus.Query("histogram_quantile(" + std::to_string(q) + ", sum by (le) (clrprobe_latency_seconds_bucket" +
+                         check_labels + "))");
     ASSERT_TRUE(quantile.has_value()) << q;
     EXPECT_NEAR(*quantile, replica(q), 1e-9 * replica(q)) << q;
     const double agent = agent_ns / 1e9;
@@ -384,12 +386,14 @@ TEST_F(ExportTest, PrometheusScrapesTheProbesOfARunningProgram) {
   })) << "expected " << more->Calls(kPlain) << ", got " << (seen ? std::to_string(*seen) : "nothing");
   // Prometheus evaluates the recording rules of docs/prometheus/: the calls per second of
   // the probe, summed over its processes by service and selector.
-  const std::string rule = "service_selector:clrprobe_calls:rate1m{service=\"live-prom\",selector=\"" +
-                           std::string(kPlain) + "\"}";
-  EXPECT_TRUE(Eventually(30s, [&] {
-    seen = prometheus.Query(rule);
-    return seen && *seen > 0;
-  })) << rule << " = " << (seen ? std::to_string(*seen) : "nothing");
+  const std::string rule =
+      "service_selector:clrprobe_calls:rate1m{service=\"live-prom\",selector=\"" + std::string(kPlain) + "\"}";
+  EXPECT_TRUE(Eventually(30s,
+                         [&] {
+                           seen = prometheus.Query(rule);
+                           return seen && *seen > 0;
+                         }))
+      << rule << " = " << (seen ? std::to_string(*seen) : "nothing");
 
   EXPECT_TRUE(service.Stop());
   EXPECT_EQ(exporter.Terminate(), 0);
@@ -485,7 +489,8 @@ std::vector<std::string> OtlpProblems(const json& request) {
           if (p.value("scale", json()) != json(3)) problem(name + ": scale is not 3");
           uint64_t total = is_uint_string(p["zeroCount"]) ? std::stoull(p["zeroCount"].get<std::string>()) : 0;
           if (p.contains("positive")) {
-            if (!p["positive"].value("offset", json()).is_number_integer()) problem(name + ": offset is not an integer");
+            if (!p["positive"].value("offset", json()).is_number_integer())
+              problem(name + ": offset is not an integer");
             for (const json& c : p["positive"].value("bucketCounts", json::array())) {
               if (!is_uint_string(c)) {
                 problem(name + ": a bucket count is not a decimal string");
@@ -716,14 +721,18 @@ TEST_F(ExportTest, OtlpProtobufConfiguredFromTheEnvironmentCarriesTheExactCounts
   ASSERT_TRUE(exporter.Started());
   std::string text;
   std::size_t index = 0;
-  EXPECT_TRUE(Eventually(20s, [&] {
-    const auto requests = receiver.requests();
-    for (; index < requests.size(); ++index) {
-      text = ProtocDecode(session_.dir(), requests[index].second);
-      if (text.find("as_int: " + std::to_string(plain_calls) + "\n") != std::string::npos) return true;
-    }
-    return false;
-  })) << receiver.requests().size() << " request(s); last decoded:\n" << text << "\nstderr: " << exporter.Stderr();
+  EXPECT_TRUE(Eventually(20s,
+                         [&] {
+                           const auto requests = receiver.requests();
+                           for (; index < requests.size(); ++index) {
+                             text = ProtocDecode(session_.dir(), requests[index].second);
+                             if (text.find("as_int: " + std::to_string(plain_calls) + "\n") != std::string::npos)
+                               return true;
+                           }
+                           return false;
+                         }))
+      << receiver.requests().size() << " request(s); last decoded:\n"
+      << text << "\nstderr: " << exporter.Stderr();
   ASSERT_LT(index, receiver.requests().size());
   EXPECT_EQ(receiver.requests()[index].first, "application/x-protobuf");
   const httplib::Headers headers = receiver.headers()[index];

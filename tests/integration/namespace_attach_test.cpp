@@ -90,8 +90,7 @@ std::string AgentInBuildTree() {
   return ::testing::AssertionFailure()
          << "cannot create a pid and mount namespace with a private /tmp (unshare --pid --mount --fork "
             "--mount-proc, then mount -t tmpfs): exit "
-         << r.exit_code << " " << r.error << " " << r.err
-         << "; this test needs root (or CAP_SYS_ADMIN), as in CI";
+         << r.exit_code << " " << r.error << " " << r.err << "; this test needs root (or CAP_SYS_ADMIN), as in CI";
 }
 
 class NamespaceAttach : public ::testing::Test {
@@ -226,8 +225,8 @@ TEST_F(NamespaceAttach, AProcessInItsOwnPidAndMountNamespaceIsProbedFromTheHostB
   ProcessResult exported = session_.RunClrprobe({"export", "--once"}, 60s);
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   // Its service name comes from its own command line, read through the host's /proc.
-  EXPECT_TRUE(Contains(exported.out, "clrprobe_up{pid=\"" + host +
-                                         "\",process=\"dotnet\",service=\"unknown_service:LiveService\"} 1"))
+  EXPECT_TRUE(Contains(
+      exported.out, "clrprobe_up{pid=\"" + host + "\",process=\"dotnet\",service=\"unknown_service:LiveService\"} 1"))
       << exported.out;
   bool exported_calls = false;
   std::istringstream metrics(exported.out);
@@ -339,9 +338,9 @@ TEST_F(NamespaceAttach, AContainerThisUserCannotEnterIsNamedAsSuch) {
   ASSERT_GT(host_pid, 0);
   const std::string host = std::to_string(host_pid);
   for (const char* command : {"attach", "list"}) {
-    ProcessResult r = RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ClrprobeExe(),
-                                  command, "-p", host},
-                                 session_.PlainOptions());
+    ProcessResult r =
+        RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ClrprobeExe(), command, "-p", host},
+                   session_.PlainOptions());
     EXPECT_EQ(r.exit_code, 1) << command << ": " << r.error << r.err;
     EXPECT_TRUE(Contains(r.err, "process " + host + " (pid " + std::to_string(service.pid()) +
                                     " in its namespace) cannot be entered: its namespaces are closed to uid 65534"))

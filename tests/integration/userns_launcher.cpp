@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     return 125;
   }
   const long outer = std::strtol(argv[1], nullptr, 10);
-  int ready[2];  // child -> parent: namespaces created
+  int ready[2];   // child -> parent: namespaces created
   int mapped[2];  // parent -> child: maps written
   if (::pipe(ready) != 0 || ::pipe(mapped) != 0) return fail("pipe");
   pid_t child = ::fork();

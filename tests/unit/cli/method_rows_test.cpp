@@ -39,9 +39,9 @@ TEST(MethodRows, TotalTimeIsCallsTimesLatency) {
 TEST(MethodRows, SortedByTotalCallsOrP99AndCutToTop) {
   const std::vector<figures::ProbeEntry> probes = {probe_with(1, {{"Ns.T::Fast", 0}, {"Ns.T::Slow", 1}}),
                                                    probe_with(2, {{"Ns.T::Mid", 2}})};
-  MethodFiguresMap now = {{{1, 0}, figures_of(1000, 5)},   // total 5 µs
-                          {{1, 1}, figures_of(10, 7)},     // total 70 ns, p99 7
-                          {{2, 2}, figures_of(100, 6)}};   // total 600 ns
+  MethodFiguresMap now = {{{1, 0}, figures_of(1000, 5)},  // total 5 µs
+                          {{1, 1}, figures_of(10, 7)},    // total 70 ns, p99 7
+                          {{2, 2}, figures_of(100, 6)}};  // total 600 ns
   auto by_total = method_rows(probes, now, nullptr, 0, true, MethodSort::Total, std::nullopt);
   ASSERT_EQ(by_total.size(), 3u);
   EXPECT_EQ(by_total[0].method, "Ns.T::Fast");
@@ -66,7 +66,7 @@ TEST(MethodRows, IntervalRateAndLatencyComeFromTheDifference) {
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_TRUE(rows[0].calls_per_second.has_value());
   EXPECT_DOUBLE_EQ(*rows[0].calls_per_second, 100.0);
-  EXPECT_EQ(rows[0].calls, 300u);                  // the total since the probe was added
+  EXPECT_EQ(rows[0].calls, 300u);                 // the total since the probe was added
   EXPECT_DOUBLE_EQ(rows[0].total_ns, 200.0 * 5);  // the interval's calls only
   auto json = method_rows_json(rows);
   EXPECT_EQ(json[0]["calls"], 300);

@@ -120,9 +120,8 @@ TEST_F(RunEndToEnd, ProbesArePassedInTheEnvironment) {
 }
 
 TEST_F(RunEndToEnd, FullEnvironmentContract) {
-  Outcome o = run({"run", "--probe", "A.B::C", "--probe", " D!E::F(int) ; re:^X", "--report", "r.json",
-                   "--log", "logs/../agent.log", "--", "sh", "-c",
-                   "env | grep -E '^(CORECLR|CLRPROBE)_' | sort"});
+  Outcome o = run({"run", "--probe", "A.B::C", "--probe", " D!E::F(int) ; re:^X", "--report", "r.json", "--log",
+                   "logs/../agent.log", "--", "sh", "-c", "env | grep -E '^(CORECLR|CLRPROBE)_' | sort"});
   EXPECT_EQ(o.code, 0) << o.err;
   std::string dir = fs::canonical(dir_).string();
   std::string expected = "CLRPROBE_AGENT=" + agent_.string() + "\n" +
@@ -149,8 +148,7 @@ TEST_F(RunEndToEnd, CommandWithoutDashes) {
 }
 
 TEST_F(RunEndToEnd, MalformedSelectorIsRejectedBeforeRunning) {
-  Outcome o = run({"run", "--probe", "A::B", "--probe", "MyApp.Store.GetById", "--", "sh", "-c",
-                   "touch ran"});
+  Outcome o = run({"run", "--probe", "A::B", "--probe", "MyApp.Store.GetById", "--", "sh", "-c", "touch ran"});
   EXPECT_EQ(o.code, 2);
   EXPECT_CONTAINS(o.err, "clrprobe: --probe 'MyApp.Store.GetById': invalid selector "
                          "'MyApp.Store.GetById': missing '::'");

@@ -108,8 +108,7 @@ TEST(EnsureAgent, RefusesAProcessThatIsNotDotnet) {
   ASSERT_FALSE(self.ok());
   const std::string pid = std::to_string(::getpid());
   EXPECT_EQ(self.error().message, "process " + pid + " is not a .NET process (no libcoreclr.so in /proc/" + pid +
-                                      "/maps, no dotnet-diagnostic-" + pid +
-                                      "-*-socket in /nonexistent-clrprobe-dir)");
+                                      "/maps, no dotnet-diagnostic-" + pid + "-*-socket in /nonexistent-clrprobe-dir)");
 }
 
 }  // namespace

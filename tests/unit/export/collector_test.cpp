@@ -201,14 +201,15 @@ TEST_F(CollectorTest, ReadsAProcesssResourceOnceWhileItRunsAndKeepsItAfterItExit
   agent.write_probes(json::array({probe_entry(1, "Ns.T::A", json::array({method_entry("Ns.T::A()", a)}))}));
   std::vector<AgentTarget> targets = {agent.target()};
   int reads = 0;
-  Collector collector([&targets] { return targets; }, {}, [&reads](pid_t) {
-    ++reads;
-    ProcessResource r;
-    r.otel_service_name = "orders";
-    r.executable_name = "dotnet";
-    r.entry = "Orders";
-    return r;
-  });
+  Collector collector([&targets] { return targets; }, {},
+                      [&reads](pid_t) {
+                        ++reads;
+                        ProcessResource r;
+                        r.otel_service_name = "orders";
+                        r.executable_name = "dotnet";
+                        r.entry = "Orders";
+                        return r;
+                      });
   EXPECT_EQ(collector.collect().processes.at(0).resource.service_name(), "orders");
   EXPECT_EQ(collector.collect().processes.at(0).resource.service_name(), "orders");
   EXPECT_EQ(reads, 1);

@@ -58,9 +58,9 @@ TEST(GrafanaDashboard, HasTheCallsErrorsLatencyAndInFlightPanelsPerProbeAndPerMe
   collect_exprs(d.at("panels"), exprs);
   std::set<std::string> titles;
   for (const auto& [title, expr] : exprs) titles.insert(title);
-  for (const char* wanted : {"Calls per second", "Error ratio", "Latency p50 and p99", "In flight",
-                             "Calls per second per method", "Error ratio per method",
-                             "Latency p50 and p99 per method", "In flight per method"}) {
+  for (const char* wanted :
+       {"Calls per second", "Error ratio", "Latency p50 and p99", "In flight", "Calls per second per method",
+        "Error ratio per method", "Latency p50 and p99 per method", "In flight per method"}) {
     EXPECT_EQ(titles.count(wanted), 1u) << wanted;
   }
 }
@@ -79,7 +79,9 @@ TEST(GrafanaDashboard, EveryQueryIsValidPromqlOverPublishedSeries) {
   for (auto [title, expr] : exprs) {
     // Grafana's variables, as Grafana substitutes them.
     for (const auto& [var, value] : {std::pair{std::string("$__rate_interval"), std::string("1m")},
-                                     {"$service", ".*"}, {"$selector", ".*"}, {"$job", "clrprobe"}}) {
+                                     {"$service", ".*"},
+                                     {"$selector", ".*"},
+                                     {"$job", "clrprobe"}}) {
       for (auto at = expr.find(var); at != std::string::npos; at = expr.find(var)) expr.replace(at, var.size(), value);
     }
     EXPECT_EQ(expr.find('$'), std::string::npos) << title << ": " << expr;
@@ -92,7 +94,8 @@ TEST(GrafanaDashboard, EveryQueryIsValidPromqlOverPublishedSeries) {
     rules << "      - record: dashboard_query_" << n++ << "\n        expr: " << quoted.dump() << "\n";
   }
   rules.close();
-  const std::string command = "promtool check rules " + dir.path() + "/dashboard-rules.yml > " + dir.path() + "/out.txt 2>&1";
+  const std::string command =
+      "promtool check rules " + dir.path() + "/dashboard-rules.yml > " + dir.path() + "/out.txt 2>&1";
   const int rc = std::system(command.c_str());
   std::stringstream out;
   out << std::ifstream(dir.path() + "/out.txt").rdbuf();

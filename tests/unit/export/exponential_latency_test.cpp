@@ -42,7 +42,8 @@ TEST(ExponentialLatency, CountsEveryCallOnceWithZerosInTheZeroBucketAndTheExactM
   EXPECT_DOUBLE_EQ(e.max_seconds, 1'000'123e-9);
   EXPECT_NEAR(e.sum_seconds, 3e-6 + 5e-3, 0.0625 * (3e-6 + 5e-3));
   // The call of about 1 us is in the bucket holding 1 us.
-  EXPECT_EQ(e.offset, exponential_index(static_cast<double>(stats::bucket_midpoint(stats::bucket_index(1000))) / 1e9, 3));
+  EXPECT_EQ(e.offset,
+            exponential_index(static_cast<double>(stats::bucket_midpoint(stats::bucket_index(1000))) / 1e9, 3));
 }
 
 TEST(ExponentialLatency, ConvertsTicksWithTheCalibration) {
@@ -93,7 +94,8 @@ TEST(ExponentialLatency, QuantilesStayWithinFivePercentOfTheAgentsOwn) {
       const ExponentialLatency e = exponential_latency(h, max, 1.0);
       for (const double p : {50.0, 90.0, 99.0}) {
         const double agent = static_cast<double>(h.percentile(p, max)) / 1e9;
-        EXPECT_NEAR(quantile(e, p / 100), agent, 0.05 * agent) << "median " << median_ns << " sigma " << sigma << " p" << p;
+        EXPECT_NEAR(quantile(e, p / 100), agent, 0.05 * agent)
+            << "median " << median_ns << " sigma " << sigma << " p" << p;
       }
     }
   }

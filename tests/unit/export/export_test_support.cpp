@@ -120,8 +120,8 @@ std::string find_line(const std::string& text, const std::string& prefix) {
   const std::string out = dir.path() + "/body.txt";
   std::ofstream(in, std::ios::binary) << body;
   const std::string command = std::string("protoc --proto_path=") + CLRPROBE_OTLP_PROTO_DIR +
-                              " --decode=clrprobe.otlp.ExportMetricsServiceRequest otlp_metrics.proto < " + in +
-                              " > " + out + " 2>&1";
+                              " --decode=clrprobe.otlp.ExportMetricsServiceRequest otlp_metrics.proto < " + in + " > " +
+                              out + " 2>&1";
   const int rc = std::system(command.c_str());
   std::stringstream buffer;
   buffer << std::ifstream(out).rdbuf();

@@ -162,8 +162,8 @@ TEST_F(ExportHttpTest, ServesMetricsAndAnIndexOnLoopback) {
   EXPECT_NE(om->body.find("clrprobe_calls_created{"), std::string::npos) << om->body;
   EXPECT_EQ(om->body.substr(om->body.size() - 6), "# EOF\n");
   // Compressed when the scraper accepts gzip (Prometheus does); the client inflates it.
-  auto zipped = client.Get("/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0"},
-                                        {"Accept-Encoding", "gzip"}});
+  auto zipped =
+      client.Get("/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0"}, {"Accept-Encoding", "gzip"}});
   ASSERT_TRUE(zipped);
   EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
   EXPECT_NE(zipped->body.find("clrprobe_calls_created{"), std::string::npos) << zipped->body.substr(0, 200);
@@ -319,25 +319,34 @@ TEST_F(ExportHttpTest, DeltaPushesCarryWhatChangedSinceTheLastAcceptedPush) {
   ASSERT_EQ(bodies.size(), 3u);
   const auto first = calls_of(bodies[0]);
   const auto third = calls_of(bodies[2]);
-  EXPECT_EQ(first.first, "5");   // everything since the probe was added
-  EXPECT_EQ(third.first, "3");   // the two of the failed push and one more
+  EXPECT_EQ(first.first, "5");            // everything since the probe was added
+  EXPECT_EQ(third.first, "3");            // the two of the failed push and one more
   EXPECT_NE(third.second, first.second);  // starts at the first push
   const json first_request = json::parse(bodies[0]);
-  EXPECT_EQ(third.second, first_request["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0]["sum"]["dataPoints"][0]
-                              .value("timeUnixNano", ""));
+  EXPECT_EQ(third.second,
+            first_request["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0]["sum"]["dataPoints"][0].value(
+                "timeUnixNano", ""));
 }
 
 TEST_F(ExportHttpTest, ReadsAProtobufPartialSuccessAndAProtobufStatus) {
   Receiver receiver;
   // ExportMetricsServiceResponse{partial_success{rejected_data_points: 2, error_message: "bad"}}
-  receiver.answer(200, std::string("\x0a\x07\x08\x02\x12\x03" "bad", 9), 0, "application/x-protobuf");
+  receiver.answer(200,
+                  std::string("\x0a\x07\x08\x02\x12\x03"
+                              "bad",
+                              9),
+                  0, "application/x-protobuf");
   PostOptions options;
   options.content_type = "application/x-protobuf";
   PushOutcome partial = post_otlp(receiver.url(), "", options);
   EXPECT_TRUE(partial.ok);
   EXPECT_EQ(partial.message, "the collector rejected 2 data point(s): bad");
   // google.rpc.Status{code: 3, message: "no such tenant"}
-  receiver.answer(400, std::string("\x08\x03\x12\x0e" "no such tenant", 18), 0, "application/x-protobuf");
+  receiver.answer(400,
+                  std::string("\x08\x03\x12\x0e"
+                              "no such tenant",
+                              18),
+                  0, "application/x-protobuf");
   PushOutcome refused = post_otlp(receiver.url(), "", options);
   EXPECT_FALSE(refused.ok);
   EXPECT_EQ(refused.message, "HTTP 400: no such tenant");

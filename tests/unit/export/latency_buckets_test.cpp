@@ -147,8 +147,8 @@ TEST(PrometheusQuantiles, HistogramQuantileIsWithinTenPercentOfTheAgentsP50AndP9
     double sigma;
     double slow_median_ns;  // 0: no slow path
   };
-  const Mix mixes[] = {{2e3, 0.5, 0},   {50e3, 0.25, 0}, {50e3, 1.0, 0}, {800e3, 0.6, 0},
-                       {20e6, 0.4, 0},  {50e6, 1.2, 0},  {30e3, 0.4, 3e6}, {200e3, 0.8, 40e6}};
+  const Mix mixes[] = {{2e3, 0.5, 0},  {50e3, 0.25, 0}, {50e3, 1.0, 0},   {800e3, 0.6, 0},
+                       {20e6, 0.4, 0}, {50e6, 1.2, 0},  {30e3, 0.4, 3e6}, {200e3, 0.8, 40e6}};
   for (const Mix& mix : mixes) {
     std::lognormal_distribution<double> fast(std::log(mix.median_ns), mix.sigma);
     std::lognormal_distribution<double> slow(std::log(mix.slow_median_ns > 0 ? mix.slow_median_ns : 1), mix.sigma);

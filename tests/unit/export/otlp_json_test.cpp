@@ -98,11 +98,11 @@ TEST(OtlpJson, OneResourcePerProcessWithFiguresAndItsAttributes) {
 
 TEST(OtlpResource, TheTargetsOwnServiceNameAndAttributesWin) {
   HostSnapshot s = snapshot();
-  s.processes[0].resource = process_resource_from(
-      std::string("PATH=/bin\0OTEL_SERVICE_NAME=orders\0OTEL_RESOURCE_ATTRIBUTES="
-                  "deployment.environment=prod,service.instance.id=pod-7,team=a%2Cb\0",
-                  125),
-      true, {"dotnet", "OrderService.dll", "--port", "80"}, "/usr/share/dotnet/dotnet", "dotnet");
+  s.processes[0].resource =
+      process_resource_from(std::string("PATH=/bin\0OTEL_SERVICE_NAME=orders\0OTEL_RESOURCE_ATTRIBUTES="
+                                        "deployment.environment=prod,service.instance.id=pod-7,team=a%2Cb\0",
+                                        125),
+                            true, {"dotnet", "OrderService.dll", "--port", "80"}, "/usr/share/dotnet/dotnet", "dotnet");
   OtlpContent content;
   content.version = "0.1.0";
   content.boot_id = "b00t";

@@ -16,13 +16,14 @@ namespace {
 
 TEST(ProtobufWriter, WritesVarintsZigZagFixedAndLengthDelimitedFields) {
   ProtobufWriter w;
-  w.varint(1, 300);             // 08 ac 02
-  w.sint32(2, -3);              // 10 05
+  w.varint(1, 300);  // 08 ac 02
+  w.sint32(2, -3);   // 10 05
   w.fixed64(3, 0x0102030405060708ull);
   w.bytes(4, "hi");
   const uint64_t packed[] = {1, 300};
-  w.packed_varint(5, packed);   // 2a 03 01 ac 02
-  const std::string expected("\x08\xac\x02\x10\x05\x19\x08\x07\x06\x05\x04\x03\x02\x01\x22\x02hi\x2a\x03\x01\xac\x02", 23);
+  w.packed_varint(5, packed);  // 2a 03 01 ac 02
+  const std::string expected("\x08\xac\x02\x10\x05\x19\x08\x07\x06\x05\x04\x03\x02\x01\x22\x02hi\x2a\x03\x01\xac\x02",
+                             23);
   EXPECT_EQ(w.data(), expected);
   EXPECT_EQ(zigzag32(0), 0u);
   EXPECT_EQ(zigzag32(-1), 1u);
@@ -88,7 +89,8 @@ bool has(const std::string& text, const std::string& needle) { return text.find(
 
 TEST(OtlpProtobuf, ProtocDecodesEveryFieldOfARequest) {
   std::string text;
-  ASSERT_TRUE(testing::protoc_decode(otlp_protobuf(otlp_request(snapshot(), content(HistogramKind::Exponential))), text));
+  ASSERT_TRUE(
+      testing::protoc_decode(otlp_protobuf(otlp_request(snapshot(), content(HistogramKind::Exponential))), text));
   EXPECT_TRUE(has(text, "key: \"service.name\"\n      value {\n        string_value: \"orders\"")) << text;
   EXPECT_TRUE(has(text, "key: \"process.pid\"\n      value {\n        int_value: 4242")) << text;
   EXPECT_TRUE(has(text, "key: \"host.name\"")) << text;
@@ -115,8 +117,8 @@ TEST(OtlpProtobuf, ProtocDecodesEveryFieldOfARequest) {
 
 TEST(OtlpProtobuf, ExplicitBucketsAndDeltaTemporalityDecode) {
   std::string text;
-  ASSERT_TRUE(
-      testing::protoc_decode(otlp_protobuf(otlp_request(snapshot(), content(HistogramKind::Explicit, Temporality::Delta))), text));
+  ASSERT_TRUE(testing::protoc_decode(
+      otlp_protobuf(otlp_request(snapshot(), content(HistogramKind::Explicit, Temporality::Delta))), text));
   EXPECT_TRUE(has(text, "histogram {")) << text;
   EXPECT_FALSE(has(text, "exponential_histogram")) << text;
   EXPECT_TRUE(has(text, "aggregation_temporality: AGGREGATION_TEMPORALITY_DELTA")) << text;
@@ -124,7 +126,8 @@ TEST(OtlpProtobuf, ExplicitBucketsAndDeltaTemporalityDecode) {
   // One bucket count per bound plus +Inf.
   const std::size_t bounds = latency_bounds_seconds().size();
   std::size_t counts = 0;
-  for (std::size_t at = text.find("bucket_counts:"); at != std::string::npos; at = text.find("bucket_counts:", at + 1)) {
+  for (std::size_t at = text.find("bucket_counts:"); at != std::string::npos;
+       at = text.find("bucket_counts:", at + 1)) {
     ++counts;
   }
   EXPECT_EQ(counts, bounds + 1);

@@ -51,13 +51,13 @@ TEST(OtlpSettings, TheGenericEndpointGetsTheMetricsPathTheSignalSpecificOneIsUse
 }
 
 TEST(OtlpSettings, ReadsProtocolCompressionTimeoutIntervalAndTemporalityFromTheEnvironment) {
-  auto s = resolve_otlp_settings({}, env({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
-                                          {"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"},
-                                          {"OTEL_EXPORTER_OTLP_TIMEOUT", "2500"},
-                                          {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
-                                          {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "Delta"},
-                                          {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
-                                           "explicit_bucket_histogram"}}));
+  auto s = resolve_otlp_settings(
+      {}, env({{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+               {"OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"},
+               {"OTEL_EXPORTER_OTLP_TIMEOUT", "2500"},
+               {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
+               {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "Delta"},
+               {"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "explicit_bucket_histogram"}}));
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(s->protocol, OtlpProtocol::HttpJson);
   EXPECT_EQ(s->compression, OtlpCompression::Gzip);
@@ -104,10 +104,11 @@ TEST(OtlpSettings, HeadersFromTheEnvironmentAreDecodedAndFlagsReplaceTheSameName
   auto s = resolve_otlp_settings(
       flags, env({{"OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Basic%20dXNlcjpwdw==, Api-Key = from-env"}}));
   ASSERT_TRUE(s.ok()) << s.error().message;
-  const OtlpHeaders expected = {{"Authorization", "Basic dXNlcjpwdw=="}, {"api-key", "from-flag"}, {"X-Team", "payments"}};
+  const OtlpHeaders expected = {
+      {"Authorization", "Basic dXNlcjpwdw=="}, {"api-key", "from-flag"}, {"X-Team", "payments"}};
   EXPECT_EQ(s->headers, expected);
-  auto specific = resolve_otlp_settings({}, env({{"OTEL_EXPORTER_OTLP_HEADERS", "a=1"},
-                                                 {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", "b=2"}}));
+  auto specific = resolve_otlp_settings(
+      {}, env({{"OTEL_EXPORTER_OTLP_HEADERS", "a=1"}, {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", "b=2"}}));
   EXPECT_EQ(specific->headers, (OtlpHeaders{{"b", "2"}}));
 }
 

@@ -15,9 +15,10 @@ namespace {
 
 TEST(ProcessResource, TheEntryAssemblyOfDotnetIsTheFirstDllArgument) {
   EXPECT_EQ(entry_point_name({"dotnet", "App.dll"}, "dotnet"), "App");
-  EXPECT_EQ(entry_point_name({"/usr/share/dotnet/dotnet", "exec", "--roll-forward", "Major", "/srv/Orders.Api.DLL", "x.dll"},
-                             "dotnet"),
-            "Orders.Api");
+  EXPECT_EQ(
+      entry_point_name({"/usr/share/dotnet/dotnet", "exec", "--roll-forward", "Major", "/srv/Orders.Api.DLL", "x.dll"},
+                       "dotnet"),
+      "Orders.Api");
   EXPECT_EQ(entry_point_name({"/srv/app/OrderService", "--port", "80"}, "OrderService"), "OrderService");
   EXPECT_EQ(entry_point_name({"dotnet", "run"}, "dotnet"), "dotnet");
   EXPECT_EQ(entry_point_name({}, "App"), "App");
@@ -30,8 +31,9 @@ TEST(ProcessResource, ServiceNameIsTheTargetsOwnElseUnknownServiceWithItsEntry) 
   EXPECT_EQ(r.executable_name, "dotnet");
   EXPECT_EQ(r.entry, "App");
   EXPECT_EQ(r.command_line, "dotnet App.dll");
-  ProcessResource from_attributes = process_resource_from(
-      std::string("OTEL_RESOURCE_ATTRIBUTES=service.name=billing,k=v\0", 50), true, {"dotnet", "App.dll"}, "", "dotnet");
+  ProcessResource from_attributes =
+      process_resource_from(std::string("OTEL_RESOURCE_ATTRIBUTES=service.name=billing,k=v\0", 50), true,
+                            {"dotnet", "App.dll"}, "", "dotnet");
   EXPECT_EQ(from_attributes.service_name(), "billing");
   ProcessResource unreadable = process_resource_from("", false, {"dotnet", "App.dll"}, "", "dotnet");
   EXPECT_EQ(unreadable.service_name(), "unknown_service:App");

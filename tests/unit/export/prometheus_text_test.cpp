@@ -150,32 +150,38 @@ TEST(PrometheusText, PublishesCountersPerMethodWithEscapedLabels) {
   EXPECT_NE(text.find("clrprobe_processes 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("clrprobe_up{pid=\"4242\",process=\"dotnet\",service=\"orders\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("clrprobe_up{pid=\"5000\",process=\"\",service=\"unknown_service\"} 0\n"), std::string::npos);
-  EXPECT_NE(text.find("clrprobe_calls_total{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::"
+  EXPECT_NE(text.find("clrprobe_calls_total{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector="
+                      "\"MyApp.Orders.*::"
                       "Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"} 12\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("clrprobe_exceptions_total{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp."
+  EXPECT_NE(text.find("clrprobe_exceptions_total{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\","
+                      "selector=\"MyApp."
                       "Orders.*::Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"} 2\n"),
             std::string::npos);
   EXPECT_NE(text.find("method=\"My\\\"App\\\\Odd::Line\\nBreak\"} 1\n"), std::string::npos) << text;
-  const std::string get = "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
-                          "method=\"MyApp.Orders.Store::GetById(int32)\"}";
+  const std::string get =
+      "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+      "method=\"MyApp.Orders.Store::GetById(int32)\"}";
   EXPECT_EQ(find_line(text, "clrprobe_cancelled_total" + get), "clrprobe_cancelled_total" + get + " 1") << text;
   EXPECT_EQ(find_line(text, "clrprobe_in_flight" + get), "clrprobe_in_flight" + get + " 4") << text;
   EXPECT_NE(text.find("# HELP clrprobe_cancelled_total "), std::string::npos);
   EXPECT_NE(text.find("# HELP clrprobe_in_flight "), std::string::npos);
-  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"4\",selector=\"Late!Late."
+  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"4\","
+                      "selector=\"Late!Late."
                       "Plugin::*\",state=\"pending\"} 0\n"),
             std::string::npos);
-  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*"
+  EXPECT_NE(text.find("clrprobe_probe_methods{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\","
+                      "selector=\"MyApp.Orders.*"
                       "::Get*\",state=\"active\"} 2\n"),
             std::string::npos);
 }
 
 TEST(PrometheusText, HistogramBucketsAreCumulativeSortedAndEndWithInfEqualToCount) {
   const std::string text = prometheus_text(sample_snapshot());
-  const std::string series = "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
-                             "method=\"MyApp.Orders.Store::GetById(int32)\"";
+  const std::string series =
+      "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+      "method=\"MyApp.Orders.Store::GetById(int32)\"";
   std::vector<std::pair<double, uint64_t>> buckets;
   for (const std::string& line : lines_of(text)) {
     const std::string prefix = "clrprobe_latency_seconds_bucket" + series + ",le=\"";
@@ -204,8 +210,9 @@ TEST(PrometheusText, OpenMetricsNamesCounterFamiliesWithoutTotalAddsCreatedAndEn
   PrometheusOptions om;
   om.openmetrics = true;
   const std::string text = prometheus_text(sample_snapshot(), om);
-  const std::string get = "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::"
-                          "Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"}";
+  const std::string get =
+      "{pid=\"4242\",process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::"
+      "Get*\",method=\"MyApp.Orders.Store::GetById(int32)\"}";
   EXPECT_NE(text.find("# TYPE clrprobe_calls counter\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("# TYPE clrprobe_calls_total"), std::string::npos) << text;
   EXPECT_EQ(find_line(text, "clrprobe_calls_total" + get), "clrprobe_calls_total" + get + " 12");
@@ -222,8 +229,9 @@ TEST(PrometheusText, OpenMetricsNamesCounterFamiliesWithoutTotalAddsCreatedAndEn
 }
 
 TEST(PrometheusText, OpenMetricsIsChosenByTheAcceptHeader) {
-  EXPECT_TRUE(accepts_openmetrics("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
-                                  "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
+  EXPECT_TRUE(
+      accepts_openmetrics("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                          "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
   EXPECT_FALSE(accepts_openmetrics("text/plain;version=0.0.4"));
   EXPECT_FALSE(accepts_openmetrics(""));
 }
@@ -239,8 +247,9 @@ TEST(PrometheusText, WithoutThePidLabelTheProcessesOfOneServiceAreSummed) {
   no_pid.openmetrics = true;
   const std::string text = prometheus_text(s, no_pid);
   EXPECT_EQ(text.find("pid="), std::string::npos) << text;
-  const std::string get = "{process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
-                          "method=\"MyApp.Orders.Store::GetById(int32)\"}";
+  const std::string get =
+      "{process=\"dotnet\",service=\"orders\",probe_id=\"3\",selector=\"MyApp.Orders.*::Get*\","
+      "method=\"MyApp.Orders.Store::GetById(int32)\"}";
   EXPECT_EQ(find_line(text, "clrprobe_calls_total" + get), "clrprobe_calls_total" + get + " 24") << text;
   EXPECT_EQ(find_line(text, "clrprobe_in_flight" + get), "clrprobe_in_flight" + get + " 8");
   EXPECT_EQ(find_line(text, "clrprobe_latency_seconds_count" + get), "clrprobe_latency_seconds_count" + get + " 20");
