@@ -4,37 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 
+#include "common/proc_files.h"
+
 namespace clrprobe::exporter {
 namespace {
-
-constexpr std::size_t kMaxProcFile = 256 * 1024;
-
-bool read_proc_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.clear();
-  char buffer[4096];
-  while (out.size() < kMaxProcFile && in.read(buffer, sizeof buffer).gcount() > 0) {
-    out.append(buffer, static_cast<std::size_t>(in.gcount()));
-  }
-  return !in.bad();
-}
-
-std::vector<std::string> split_nul(std::string_view block) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start < block.size()) {
-    std::size_t end = block.find('\0', start);
-    if (end == std::string_view::npos) end = block.size();
-    parts.emplace_back(block.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
 
 std::string basename_of(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -136,17 +112,13 @@ ProcessResource process_resource_from(std::string_view environ, bool environ_rea
                                       const std::string& comm) {
   ProcessResource r;
   r.environment_read = environ_readable;
-  for (const std::string& variable : split_nul(environ)) {
-    const auto eq = variable.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string_view name(variable.data(), eq);
-    const std::string_view value = std::string_view(variable).substr(eq + 1);
+  proc::for_each_environ_entry(environ, [&](std::string_view name, std::string_view value) {
     if (name == "OTEL_SERVICE_NAME") {
       r.otel_service_name = trim(value);
     } else if (name == "OTEL_RESOURCE_ATTRIBUTES") {
       r.otel_attributes = parse_resource_attributes(value);
     }
-  }
+  });
   r.executable_name = exe_path.empty() ? comm : basename_of(exe_path);
   // A deleted executable reads as "/path/App (deleted)".
   if (const auto tag = r.executable_name.find(" (deleted)"); tag != std::string::npos) r.executable_name.resize(tag);
@@ -156,24 +128,16 @@ ProcessResource process_resource_from(std::string_view environ, bool environ_rea
 }
 
 ProcessResource read_process_resource(pid_t pid) {
-  const std::string dir = "/proc/" + std::to_string(pid) + "/";
-  std::string environ;
-  const bool environ_readable = read_proc_file(dir + "environ", environ);
-  std::string cmdline;
-  read_proc_file(dir + "cmdline", cmdline);
-  std::string comm;
-  read_proc_file(dir + "comm", comm);
+  const auto environ = proc::read(pid, "environ");
+  const std::string cmdline = proc::read(pid, "cmdline").value_or("");
+  std::string comm = proc::read(pid, "comm").value_or("");
   while (!comm.empty() && comm.back() == '\n') comm.pop_back();
   std::string exe(4096, '\0');
-  const ssize_t n = ::readlink((dir + "exe").c_str(), exe.data(), exe.size() - 1);
+  const ssize_t n = ::readlink(proc::path(pid, "exe").c_str(), exe.data(), exe.size() - 1);
   exe.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return process_resource_from(environ, environ_readable, split_nul(cmdline), exe, comm);
+  return process_resource_from(environ.value_or(""), environ.has_value(), proc::split_cmdline(cmdline), exe, comm);
 }
 
-std::string boot_id() {
-  std::string id;
-  if (!read_proc_file("/proc/sys/kernel/random/boot_id", id)) return "";
-  return trim(id);
-}
+std::string boot_id() { return trim(proc::read_file("/proc/sys/kernel/random/boot_id").value_or("")); }
 
 }  // namespace clrprobe::exporter
