@@ -93,11 +93,22 @@ std::string AgentInBuildTree() {
          << r.exit_code << " " << r.error << " " << r.err << "; this test needs root (or CAP_SYS_ADMIN), as in CI";
 }
 
+// The container gets a private, empty /tmp: a build tree under /tmp (a checkout in /tmp)
+// would vanish from its view along with the test programs.
+::testing::AssertionResult BuildTreeOutsideTmp() {
+  const std::string exe = std::filesystem::weakly_canonical(ClrprobeExe()).string();
+  if (exe.rfind("/tmp/", 0) != 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the build tree (" << exe
+                                       << ") is under /tmp, which the namespace replaces with an empty tmpfs: "
+                                          "build outside /tmp to run these tests (CI does)";
+}
+
 class NamespaceAttach : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(LiveAppsBuilt());
     ASSERT_TRUE(ClrprobeBuilt());
+    ASSERT_TRUE(BuildTreeOutsideTmp());
     ASSERT_TRUE(CanCreateNamespaces());
     // The host's runtime directory rules must not apply to the container.
     session_.SetEnv("CLRPROBE_RUNTIME_DIR", std::nullopt);

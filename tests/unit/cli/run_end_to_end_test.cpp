@@ -47,10 +47,15 @@ class RunEndToEnd : public ::testing::Test {
     fs::create_directories(dir_);
     agent_ = dir_ / "libclrprobe.so";
     std::ofstream(agent_) << "stand-in agent";
-    env_["CLRPROBE_AGENT"] = agent_.string();
-    for (const char* name : {"CLRPROBE_REPORT", "CLRPROBE_LOG", "CLRPROBE_PROBES"}) {
-      env_[name] = std::nullopt;
+    // clrprobe starts from an environment without any CLRPROBE_/CORECLR_ variable of the
+    // test's own (CI sets some for the tests): only what each test gives it.
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string variable(*entry);
+      if (variable.rfind("CLRPROBE_", 0) == 0 || variable.rfind("CORECLR_", 0) == 0) {
+        env_[variable.substr(0, variable.find('='))] = std::nullopt;
+      }
     }
+    env_["CLRPROBE_AGENT"] = agent_.string();
   }
   void TearDown() override { fs::remove_all(dir_); }
 
