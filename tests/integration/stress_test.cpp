@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include "live_probes_support.h"
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
@@ -73,26 +74,16 @@ const std::vector<std::string>& Pool() {
   return pool;
 }
 
-// A target and the service counters whose sum its probe must report.
-struct Target {
-  const char* selector;
-  std::vector<std::string> keys;
-  bool throws = false;
-};
+using live_probes::Target;
 
+// The live-probe targets (live_probes_support.h), plus the method of the assembly the
+// service loads late.
 const std::vector<Target>& Targets() {
-  static const std::vector<Target> targets = {
-      {kPlainMethod, {kPlainMethod}},
-      {kInstanceMethod, {kInstanceMethod}},
-      {kInlinedMethod, {kInlinedMethod}},
-      {kGenericMethod, {kPickIntKey, kPickStringKey}},
-      {kThrowingMethod, {kThrowingMethod}, true},
-      {kAsyncMethod, {kAsyncMethod}},
-      {kSeriesMethods,
-       {"LiveService.Targets.Series::StepA", "LiveService.Targets.Series::StepB", "LiveService.Targets.Series::StepC"}},
-      {kPairMethods, {"LiveService.Targets.Pair::Left", "LiveService.Targets.Pair::Right"}},
-      {kLateMethod, {kLateKey}},
-  };
+  static const std::vector<Target> targets = [] {
+    std::vector<Target> all = live_probes::AllTargets();
+    all.push_back({kLateMethod, {kLateKey}});
+    return all;
+  }();
   return targets;
 }
 
