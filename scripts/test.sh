@@ -3,10 +3,19 @@
 # (unit tests and integration tests on the real .NET runtime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each phase says how long it took, so a slow CI run shows where the time went.
+phase_start=$SECONDS
+phase_done() {
+  echo "[test.sh] $1: $((SECONDS - phase_start)) s"
+  phase_start=$SECONDS
+}
 scripts/install-deps.sh
+phase_done "dependencies"
 # The lines this change touches follow .clang-format (untouched code is left as it is).
 scripts/check-format.sh
+phase_done "format check"
 scripts/build.sh
+phase_done "build"
 cd build
 # Integration tests are dropped by CMake (with a warning only) when no .NET SDK is found:
 # refuse to call that a pass. The floor is below today's count (120) so that removing a few
@@ -39,8 +48,10 @@ if [[ -n $skipped ]]; then
   fi
 fi
 (( ctest_status == 0 )) || exit "$ctest_status"
+phase_done "tests"
 # Hardening: fuzzing and sanitizer runs (fuzz/README.md), a few minutes.
 # CLRPROBE_HARDENING=0 skips them.
 if [[ ${CLRPROBE_HARDENING:-1} != 0 ]]; then
   ../scripts/hardening.sh
+  phase_done "hardening"
 fi

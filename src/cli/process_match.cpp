@@ -6,18 +6,10 @@
 
 #include "cli/process_info.h"
 #include "cli/process_scan.h"
+#include "common/proc_files.h"
 
 namespace clrprobe::cli {
 namespace {
-
-std::string file_name(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string describe_list(const std::vector<NamedProcess>& processes, std::size_t max = 20) {
   std::string out;
@@ -30,19 +22,11 @@ std::string describe_list(const std::vector<NamedProcess>& processes, std::size_
 
 }  // namespace
 
-std::string entry_assembly(const std::vector<std::string>& arguments) {
-  for (std::size_t i = 1; i < arguments.size(); ++i) {
-    const std::string base = file_name(arguments[i]);
-    if (ends_with(base, ".dll") || ends_with(base, ".exe")) return base.substr(0, base.size() - 4);
-  }
-  return "";
-}
-
 bool process_matches_name(const NamedProcess& process, const std::string& name) {
   if (name.empty()) return false;
   if (process.name == name) return true;
-  if (!process.arguments.empty() && file_name(process.arguments.front()) == name) return true;
-  return entry_assembly(process.arguments) == name;
+  if (!process.arguments.empty() && proc::file_name(process.arguments.front()) == name) return true;
+  return proc::entry_assembly(process.arguments) == name;
 }
 
 Result<pid_t> pick_process_by_name(const std::vector<NamedProcess>& candidates, const std::string& name) {

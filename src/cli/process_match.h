@@ -20,10 +20,6 @@ struct NamedProcess {
   std::string command;  // for messages
 };
 
-// The entry assembly of a dotnet host command line: the file name without
-// ".dll"/".exe" of the first argument naming one; "" when none.
-std::string entry_assembly(const std::vector<std::string>& arguments);
-
 // True when `name` is the process's comm, the file name of its program, or
 // its entry assembly.
 bool process_matches_name(const NamedProcess& process, const std::string& name);

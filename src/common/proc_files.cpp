@@ -192,6 +192,23 @@ std::string cmdline_text(std::string_view block) {
   return text;
 }
 
+std::string file_name(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string entry_assembly(const std::vector<std::string>& arguments) {
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string name = file_name(arguments[i]);
+    if (name.size() <= 4) continue;
+    const std::string_view extension = std::string_view(name).substr(name.size() - 4);
+    if (equals_ignoring_case(extension, ".dll") || equals_ignoring_case(extension, ".exe")) {
+      return name.substr(0, name.size() - 4);
+    }
+  }
+  return "";
+}
+
 std::string root(pid_t pid) { return path(pid, "root"); }
 
 std::optional<std::string> namespace_id(pid_t pid, std::string_view kind) {

@@ -64,6 +64,14 @@ std::optional<std::string> environ_value_ignoring_case(std::string_view block, s
 std::vector<std::string> split_cmdline(std::string_view block);
 // The arguments joined by spaces (control characters shown as spaces).
 std::string cmdline_text(std::string_view block);
+// The file name of a path (what follows the last '/').
+std::string file_name(std::string_view path);
+// The entry assembly of a dotnet host command line (`dotnet App.dll`,
+// `dotnet exec --roll-forward Major /srv/App.dll`): the file name, without
+// its extension, of the first argument after the program that names a .dll
+// or .exe (case-insensitive); "" when none does. The host's own options come
+// before the application, so the first such argument is the application.
+std::string entry_assembly(const std::vector<std::string>& arguments);
 
 // ---- paths and namespaces ----
 

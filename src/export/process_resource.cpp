@@ -12,11 +12,6 @@
 namespace clrprobe::exporter {
 namespace {
 
-std::string basename_of(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
 std::string trim(std::string_view s) {
   std::size_t b = 0;
   std::size_t e = s.size();
@@ -47,13 +42,6 @@ std::string percent_decode(std::string_view s) {
     out += s[i];
   }
   return out;
-}
-
-bool ends_with_dll(std::string_view arg) {
-  if (arg.size() < 5) return false;
-  std::string tail(arg.substr(arg.size() - 4));
-  std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return std::tolower(c); });
-  return tail == ".dll";
 }
 
 }  // namespace
@@ -93,16 +81,11 @@ ResourceAttributes parse_resource_attributes(std::string_view text) {
 }
 
 std::string entry_point_name(const std::vector<std::string>& argv, const std::string& executable_name) {
-  const std::string program = argv.empty() ? executable_name : basename_of(argv[0]);
+  const std::string program = argv.empty() ? executable_name : proc::file_name(argv[0]);
   if (program == "dotnet" || executable_name == "dotnet") {
-    // The host's own options come before the application; the first .dll
-    // argument is the entry assembly (`dotnet App.dll`, `dotnet exec App.dll`).
-    for (std::size_t i = 1; i < argv.size(); ++i) {
-      if (ends_with_dll(argv[i])) {
-        const std::string file = basename_of(argv[i]);
-        return file.substr(0, file.size() - 4);
-      }
-    }
+    // A framework-dependent app run by the host: name it after its entry
+    // assembly (an apphost is already named after it).
+    if (std::string entry = proc::entry_assembly(argv); !entry.empty()) return entry;
   }
   return program.empty() ? executable_name : program;
 }
@@ -119,7 +102,7 @@ ProcessResource process_resource_from(std::string_view environ, bool environ_rea
       r.otel_attributes = parse_resource_attributes(value);
     }
   });
-  r.executable_name = exe_path.empty() ? comm : basename_of(exe_path);
+  r.executable_name = exe_path.empty() ? comm : proc::file_name(exe_path);
   // A deleted executable reads as "/path/App (deleted)".
   if (const auto tag = r.executable_name.find(" (deleted)"); tag != std::string::npos) r.executable_name.resize(tag);
   r.entry = entry_point_name(argv, r.executable_name);

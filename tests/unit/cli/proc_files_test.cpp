@@ -75,5 +75,15 @@ TEST(ProcFiles, NamespaceIdsOfThisProcessAreReadable) {
   EXPECT_EQ(root(42), "/proc/42/root");
 }
 
+TEST(ProcFiles, EntryAssemblyIsTheFirstDllOrExeArgumentAfterTheProgram) {
+  EXPECT_EQ(entry_assembly({"dotnet", "Orders.dll"}), "Orders");
+  EXPECT_EQ(entry_assembly({"/usr/bin/dotnet", "exec", "/app/bin/Orders.Api.dll", "--port", "80"}), "Orders.Api");
+  EXPECT_EQ(entry_assembly({"dotnet", "exec", "/srv/Orders.Api.DLL", "x.dll"}), "Orders.Api");
+  EXPECT_EQ(entry_assembly({"dotnet", "Tool.exe"}), "Tool");
+  EXPECT_EQ(entry_assembly({"./Orders"}), "");
+  EXPECT_EQ(entry_assembly({"Orders.dll"}), "");  // the program itself is not an argument
+  EXPECT_EQ(entry_assembly({"dotnet", ".dll"}), "");
+}
+
 }  // namespace
 }  // namespace clrprobe::proc

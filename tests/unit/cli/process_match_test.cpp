@@ -15,13 +15,6 @@ NamedProcess process(pid_t pid, std::string comm, std::vector<std::string> args)
   return p;
 }
 
-TEST(ProcessMatch, EntryAssemblyIsTheFirstDllOrExeArgument) {
-  EXPECT_EQ(entry_assembly({"dotnet", "Orders.dll"}), "Orders");
-  EXPECT_EQ(entry_assembly({"/usr/bin/dotnet", "exec", "/app/bin/Orders.Api.dll", "--port", "80"}), "Orders.Api");
-  EXPECT_EQ(entry_assembly({"./Orders"}), "");
-  EXPECT_EQ(entry_assembly({"Orders.dll"}), "");  // the program itself is not an argument
-}
-
 TEST(ProcessMatch, MatchesCommProgramOrEntryAssembly) {
   EXPECT_TRUE(process_matches_name(process(1, "dotnet", {"dotnet", "Orders.dll"}), "Orders"));
   EXPECT_TRUE(process_matches_name(process(1, "Orders", {"/app/Orders"}), "Orders"));
