@@ -93,22 +93,31 @@ std::string AgentInBuildTree() {
          << r.exit_code << " " << r.error << " " << r.err << "; this test needs root (or CAP_SYS_ADMIN), as in CI";
 }
 
-// The container gets a private, empty /tmp: a build tree under /tmp (a checkout in /tmp)
-// would vanish from its view along with the test programs.
-::testing::AssertionResult BuildTreeOutsideTmp() {
-  const std::string exe = std::filesystem::weakly_canonical(ClrprobeExe()).string();
-  if (exe.rfind("/tmp/", 0) != 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the build tree (" << exe
-                                       << ") is under /tmp, which the namespace replaces with an empty tmpfs: "
-                                          "build outside /tmp to run these tests (CI does)";
+// The container gets a private, empty /tmp. A build tree under /tmp (a checkout in /tmp)
+// would vanish from its view along with the test programs, so the namespace keeps the
+// top directory of the tree visible: the old /tmp is bind-mounted on /mnt, the tmpfs
+// goes on /tmp, and that one directory is bind-mounted back (KEEP_UNDER_TMP; the
+// userns launcher does the same). Everything else of the host's /tmp stays hidden.
+std::string BuildTreeTopUnderTmp() {
+  const std::filesystem::path exe = std::filesystem::weakly_canonical(ClrprobeExe());
+  auto part = exe.begin();
+  if (exe.is_absolute() && ++part != exe.end() && *part == "tmp" && ++part != exe.end()) {
+    return "/tmp/" + part->string();
+  }
+  return "";
 }
+
+constexpr const char* kPrivateTmp =
+    "if [ -n \"$KEEP_UNDER_TMP\" ]; then "
+    "mount --rbind /tmp /mnt && mount -t tmpfs tmpfs /tmp && mkdir -p \"$KEEP_UNDER_TMP\" && "
+    "mount --rbind \"/mnt${KEEP_UNDER_TMP#/tmp}\" \"$KEEP_UNDER_TMP\" && umount -l /mnt; "
+    "else mount -t tmpfs tmpfs /tmp; fi";
 
 class NamespaceAttach : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(LiveAppsBuilt());
     ASSERT_TRUE(ClrprobeBuilt());
-    ASSERT_TRUE(BuildTreeOutsideTmp());
     ASSERT_TRUE(CanCreateNamespaces());
     // The host's runtime directory rules must not apply to the container.
     session_.SetEnv("CLRPROBE_RUNTIME_DIR", std::nullopt);
@@ -133,8 +142,9 @@ class NamespaceAttach : public ::testing::Test {
     options.env["CLRPROBE_RUNTIME_DIR"] = std::nullopt;
     options.env["TMPDIR"] = std::nullopt;
     // sh stays pid 1 (it reaps), so dotnet gets a small pid of its own, unlike its host pid.
+    options.env["KEEP_UNDER_TMP"] = BuildTreeTopUnderTmp();
     options.Wrap({"unshare", "--pid", "--mount", "--fork", "--mount-proc", "sh", "-c",
-                  "mount -t tmpfs tmpfs /tmp || exit 99; \"$@\"; exit $?", "sh"});
+                  std::string("{ ") + kPrivateTmp + "; } || exit 99; \"$@\"; exit $?", "sh"});
     return options;
   }
 

@@ -4,9 +4,12 @@
 // container without a container runtime or newuidmap. The launcher (root outside) writes
 // the id maps of its child, which waits for them before it gains its capabilities (an
 // exec before the maps exist would drop them). Used by namespace_attach_test.
+// KEEP_UNDER_TMP=/tmp/DIR keeps that one directory of the outer /tmp visible in the new
+// one (a build tree under /tmp), by way of a bind mount of the old /tmp on /mnt.
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,7 +65,16 @@ int main(int argc, char** argv) {
     }
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return fail("make / private");
     if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) return fail("mount /proc");
+    const char* keep = std::getenv("KEEP_UNDER_TMP");
+    const bool keeping = keep != nullptr && std::strncmp(keep, "/tmp/", 5) == 0;
+    if (keeping && ::mount("/tmp", "/mnt", nullptr, MS_BIND | MS_REC, nullptr) != 0) return fail("bind /tmp on /mnt");
     if (::mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") != 0) return fail("mount /tmp");
+    if (keeping) {
+      const std::string kept = std::string("/mnt") + (keep + 4);
+      if (::mkdir(keep, 0755) != 0) return fail("mkdir the kept directory");
+      if (::mount(kept.c_str(), keep, nullptr, MS_BIND | MS_REC, nullptr) != 0) return fail("bind the kept directory");
+      if (::umount2("/mnt", MNT_DETACH) != 0) return fail("unmount /mnt");
+    }
     ::execvp(argv[3], argv + 3);
     return fail(argv[3]);
   }
