@@ -18,14 +18,21 @@ namespace {
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+ProbeExpectation Exactly(const std::string& selector, int64_t calls) {
+  ProbeExpectation p;
+  p.selector = selector;
+  p.calls = calls;
+  return p;
+}
+
 TEST(StartupProbes, MethodJittedAfterItsModuleLoadedGetsItsProbeAtFirstJitAndCountsExactly) {
   ASSERT_TRUE(AppsBuilt());
   ASSERT_TRUE(ClrprobeBuilt());
   ProbeSession session;
   // get_Value is inlined into SumLoop's tier-1 and OSR bodies; SumLoop is promoted mid-run:
   // every one of those compilations must see the instrumented IL.
-  const std::vector<ProbeExpectation> probes = {ProbeExpectation{"Scenarios!Scenarios.Hot::get_Value", 40'000'000},
-                                                ProbeExpectation{"Scenarios!Scenarios.Hot::SumLoop", 40}};
+  const std::vector<ProbeExpectation> probes = {Exactly("Scenarios!Scenarios.Hot::get_Value", 40'000'000),
+                                                Exactly("Scenarios!Scenarios.Hot::SumLoop", 40)};
   ProcessResult plain = session.RunPlain(ScenarioCommand("inlining"));
   ProbedRun probed = session.RunProbed({probes[0].selector, probes[1].selector}, ScenarioCommand("inlining"));
   ExpectSameBehaviour(plain, probed.process);
@@ -42,7 +49,7 @@ TEST(StartupProbes, ReadyToRunCoreLibMethodIsStillCountedThroughReJit) {
   ASSERT_TRUE(AppsBuilt());
   ASSERT_TRUE(ClrprobeBuilt());
   ProbeSession session;
-  const ProbeExpectation append{"System.Private.CoreLib!System.Text.StringBuilder::AppendLine(string)", 75};
+  const ProbeExpectation append = Exactly("System.Private.CoreLib!System.Text.StringBuilder::AppendLine(string)", 75);
   ProcessResult plain = session.RunPlain(ScenarioCommand("r2r"));
   ProbedRun probed = session.RunProbed({append.selector}, ScenarioCommand("r2r"));
   ExpectSameBehaviour(plain, probed.process);
