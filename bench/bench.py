@@ -127,6 +127,20 @@ def allocation_estimate(bytes_per_call, types):
     return {"bytes": rnd(bytes_per_call, 2), "objects": rnd(sum(per_type.values()), 2), "types": per_type}
 
 
+def cpu_ms_precise(pid):
+    """CPU time of a live process in ms from the scheduler's per-thread nanosecond counters
+    (/proc/PID/task/*/schedstat, first field): a 10 ms tick is too coarse for a few ms added to a
+    start. Threads that already exited are not counted (the same for every mode compared)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
+
+
 def cpu_ms(pid):
     """user + system CPU time of a live process, from /proc (clock ticks)."""
     with open(f"/proc/{pid}/stat") as f:
@@ -728,7 +742,7 @@ class Bench:
                 if time.perf_counter() - t0 > 60:
                     raise RuntimeError("MinimalApi did not answer within 60 s")
                 time.sleep(0.001)
-            return (t1 - t0) * 1e3, cpu_ms(p.pid), rss_breakdown_kb(p.pid)
+            return (t1 - t0) * 1e3, cpu_ms_precise(p.pid), rss_breakdown_kb(p.pid)
         finally:
             p.terminate()
             p.wait()
@@ -815,9 +829,18 @@ class Bench:
                     api_rss[k].append(rss)
 
         def added(d):
-            base = median(d["no_agent"])
-            return {k: {"ms": rnd(median(v) - base, 2), "pct": rnd((median(v) / base - 1) * 100, 2)}
-                    for k, v in d.items() if k != "no_agent"}
+            """Each mode against the plain run of the same round (rounds interleaved): ms and pct are
+            medians of the per-round differences, `paired` their mean and 95 % interval."""
+            base = d["no_agent"]
+            out = {}
+            for k, v in d.items():
+                if k == "no_agent":
+                    continue
+                diffs = [x - b for x, b in zip(v, base)]
+                pcts = [(x / b - 1) * 100 for x, b in zip(v, base) if b]
+                out[k] = {"ms": rnd(median(diffs), 2), "pct": rnd(median(pcts), 2), "paired": paired(diffs),
+                          "paired_pct": paired(pcts)}
+            return out
 
         self.results["startup_ms"] = {
             "hello": {k: rnd(median(v), 2) for k, v in hello.items()},
@@ -834,16 +857,80 @@ class Bench:
             "how": "own loop, modes interleaved, first round discarded; agent loaded through the "
                    "environment `clrprobe run` sets (CORECLR_*), so the CLI's own exec is not included "
                    "(it is measured apart as clrprobe_run_wrapper_true: `clrprobe run -- /bin/true`)",
-            "cpu": "user+system CPU time of the process (hello: wait4 rusage; minimal API: "
-                   "/proc/PID/stat at the first 200, 10 ms ticks): less sensitive to a busy machine",
+            "cpu": "user+system CPU time of the process (hello: wait4 rusage; minimal API: the sum of "
+                   "/proc/PID/task/*/schedstat at the first 200, ns): less sensitive to a busy machine",
+            "added": "paired: each mode minus the plain run of the same round, median over rounds",
             "hello_samples_ms": {k: [rnd(x, 2) for x in v] for k, v in hello.items()},
             "minimal_api_samples_ms": {k: [rnd(x, 2) for x in v] for k, v in api.items()},
             "probes_hello": hello_probes, "probes_minimal_api": api_probes,
         })
+        self.cli_start()
         mem = self.results.setdefault("memory_kb", {})
         mem["minimal_api_after_first_200"] = {
             k: {key: median([r.get(key) for r in v]) for key in ("VmRSS", "RssAnon", "RssFile")}
             for k, v in api_rss.items()}
+
+    def spawn_ms(self, argv):
+        """Wall time of one run of argv (output discarded), in ms; raises when it fails."""
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, env=self.base_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rc = p.wait()
+        dt = (time.perf_counter() - t0) * 1e3
+        if rc != 0:
+            raise RuntimeError(f"{' '.join(argv)} exited {rc}")
+        return dt
+
+    def cli_start(self):
+        """CLI start (issue 12 part 5): each command minus /bin/true run next to it, order
+        alternating. --version many times; list/stats/add --dry-run against a live process with
+        the agent (CallBench, no probe), fewer times (each is a socket round trip)."""
+        n_version = 60 if self.quick else 200
+        n_live = 10 if self.quick else 30
+        true_bin = shutil.which("true") or "/bin/true"
+        log(f"cli: --version x{n_version}, list/stats/add x{n_live} against a live process")
+
+        def measure(argv, n):
+            diffs, own, base = [], [], []
+            for i in range(n + 1):
+                pair = [argv, [true_bin]] if i % 2 else [[true_bin], argv]
+                a, b = (self.spawn_ms(x) for x in pair)
+                cmd_ms, true_ms = (a, b) if i % 2 else (b, a)
+                if i > 0:  # the first round warms the page cache
+                    diffs.append(cmd_ms - true_ms)
+                    own.append(cmd_ms)
+                    base.append(true_ms)
+            return diffs, own, base
+
+        out, detail = {}, {}
+        diffs, own, base = measure([self.cli, "--version"], n_version)
+        out["version_added"] = rnd(median(diffs), 2)
+        detail["version"] = {"paired_added": paired(diffs), "clrprobe_ms": rnd(median(own), 2),
+                             "true_ms": rnd(median(base), 2)}
+        proc = self.start_callbench(True, "cli-target")
+        try:
+            pid = str(proc.pid)
+            for _ in range(200):
+                if self.clrprobe("list", "-p", pid, check=False).returncode == 0:
+                    break
+                time.sleep(0.05)
+            for name, argv in (("list", [self.cli, "list", "-p", pid]),
+                               ("stats", [self.cli, "stats", "-p", pid]),
+                               ("add_dry_run", [self.cli, "add", "-p", pid, "CallBench!CallBench.Target::Work", "--dry-run"])):
+                try:
+                    diffs, own, base = measure(argv, n_live)
+                except RuntimeError as e:
+                    self.notes.append(f"cli: {name} not measured: {e}")
+                    continue
+                out[f"{name}_added"] = rnd(median(diffs), 2)
+                detail[name] = {"paired_added": paired(diffs), "clrprobe_ms": rnd(median(own), 2)}
+        finally:
+            proc.kill()
+            self.cleanup_runtime_files(proc.pid)
+        detail["how"] = ("each command minus /bin/true run next to it (order alternating, first round "
+                         "discarded), wall time of fork+exec+wait from Python; *_added are medians of the "
+                         "per-round differences")
+        out["detail"] = detail
+        self.results["cli_ms"] = out
 
     def memory(self):
         budget_one = 45 if self.quick else 90
@@ -1116,6 +1203,30 @@ def report_rows(r):
                              f"{fmt(v, 1)} vs {fmt(base, 1)} ms ({ms:+.1f} ms, {pct:+.1f} %); "
                              f"CPU {fmt(c, 0)} vs {fmt(cbase, 0)} ms ({c - cbase:+.0f} ms)",
                              "≤ 5 % or ≤ 10 ms added", shown))
+    if su and "hello_cpu_added" in su:
+        # Issue 12 part 4, from the paired differences (each mode minus the plain run of its round).
+        def added_row(label, key, mode, field, limit, unit):
+            a = (su.get(key) or {}).get(mode)
+            if not a or a.get(field) is None:
+                return
+            v = a[field]
+            rows.append(("start-up", label, f"{v:+.2f} {unit}", f"≤ {limit} {unit}",
+                         "below resolution" if v < 0 else verdict(v <= limit)))
+        added_row("hello world CPU added, agent without probes", "hello_cpu_added", "agent_no_probe", "ms", 3, "ms")
+        added_row("hello world CPU added, 10 startup probes", "hello_cpu_added", "agent_10_probes", "ms", 5, "ms")
+        added_row("minimal API CPU to first 200 added, agent without probes", "minimal_api_cpu_added",
+                  "agent_no_probe", "pct", 5, "%")
+        added_row("minimal API wall to first 200 added, agent without probes", "minimal_api_added",
+                  "agent_no_probe", "pct", 5, "%")
+    cli = r.get("cli_ms")
+    if cli and cli.get("version_added") is not None:
+        rows.append(("CLI start", "`clrprobe --version` minus /bin/true", f"{cli['version_added']:+.2f} ms", "≤ 5 ms",
+                     verdict(cli["version_added"] <= 5)))
+        for name, label in (("list_added", "`clrprobe list -p PID`"), ("stats_added", "`clrprobe stats -p PID`"),
+                            ("add_dry_run_added", "`clrprobe add -p PID ... --dry-run`")):
+            if cli.get(name) is not None:
+                rows.append(("CLI start", f"{label} minus /bin/true (includes the agent round trip)",
+                             f"{cli[name]:+.2f} ms", "", ""))
     mem = r.get("memory_kb")
     if mem:
         if "agent_rss_callbench" in mem:

@@ -75,7 +75,10 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   }
 
   ::mkdir(config_.stats_dir.c_str(), 0700);
-  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()), config_.stats_slots);
+  // The TSC calibration (~10 ms) runs on a thread of its own: the runtime's
+  // start does not wait for it, and a region adopts it at its first slot.
+  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()), config_.stats_slots,
+                                           stats::ClockChoice::Background);
   if (!region) {
     CLRPROBE_LOG_ERROR("cannot create stats region: {}", region.error().describe());
     return E_FAIL;
@@ -95,6 +98,8 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   service_ = std::make_unique<ProbeService>(modules_, registry_, *controller_, *region_,
                                             config_.stats_dir + "/" + probes_file_name(::getpid()),
                                             config_.module_wait_ms);
+  first_jit_ = std::make_unique<FirstJitInstaller>(info_.get(), *instrumenter_, registry_);
+  service_->set_first_jit_installer(first_jit_.get());
   parse_startup_probes();
   if (attaching) catalog_loaded_modules();
   if (!config_.probes_file.empty()) {
@@ -136,6 +141,7 @@ std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
   module->dynamic = (flags & COR_PRF_MODULE_DYNAMIC) != 0;
   module->collectible = (flags & COR_PRF_MODULE_COLLECTIBLE) != 0;
   module->resource_only = (flags & COR_PRF_MODULE_RESOURCE) != 0;
+  module->ready_to_run = (flags & COR_PRF_MODULE_NGEN) != 0;
 
   std::u16string assembly_name(512, u'\0');
   AppDomainID domain = 0;
@@ -155,7 +161,8 @@ void Agent::module_loaded(ModuleID id, HRESULT status) {
   auto module = describe_module(id);
   if (!module) return;
   modules_.add(module);
-  CLRPROBE_LOG_DEBUG("module loaded: {} ({})", module->assembly_name, module->path);
+  CLRPROBE_LOG_DEBUG("module loaded: {} ({}{})", module->assembly_name, module->path,
+                     module->ready_to_run ? ", ReadyToRun" : "");
   service_->on_module_loaded(module);
 }
 
@@ -199,6 +206,10 @@ void Agent::start_control_server() {
 }
 
 void Agent::module_unloading(ModuleID id) { modules_.remove(id); }
+
+void Agent::jit_started(FunctionID function) {
+  if (first_jit_) first_jit_->on_jit_started(function);
+}
 
 HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorProfilerFunctionControl* control) {
   auto code = registry_.rewritten(MethodKey{module, method});

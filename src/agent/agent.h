@@ -8,6 +8,7 @@
 
 #include "abi/abi.h"
 #include "agent/config.h"
+#include "agent/first_jit_installer.h"
 #include "agent/instrumenter.h"
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
@@ -34,6 +35,7 @@ class Agent {
                           size_t attach_data_size = 0);
   void module_loaded(abi::ModuleID module, abi::HRESULT status);
   void module_unloading(abi::ModuleID module);
+  void jit_started(abi::FunctionID function);
   abi::HRESULT get_rejit_parameters(abi::ModuleID module, abi::mdMethodDef method,
                                     abi::ICorProfilerFunctionControl* control);
   void rejit_error(abi::ModuleID module, abi::mdMethodDef method, abi::HRESULT status);
@@ -52,6 +54,7 @@ class Agent {
   std::unique_ptr<stats::StatsRegion> region_;
   std::unique_ptr<Instrumenter> instrumenter_;
   std::unique_ptr<RejitController> controller_;
+  std::unique_ptr<FirstJitInstaller> first_jit_;
   std::unique_ptr<ProbeService> service_;
   std::unique_ptr<control::ControlServer> control_server_;
   std::unique_ptr<ProbesFileWatcher> probes_file_watcher_;

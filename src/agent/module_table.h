@@ -43,6 +43,9 @@ struct ModuleInfo {
   bool dynamic = false;       // Reflection.Emit: cannot be instrumented
   bool collectible = false;   // collectible ALC: refused
   bool resource_only = false;
+  // ReadyToRun (precompiled) code: a new IL body set before the first call
+  // would not be used, so probes here go through ReJIT (first_jit_installer.h).
+  bool ready_to_run = false;
 
   // The metadata interfaces, opened on first use rather than at module load:
   // opening every module's metadata costs start-up time and memory, and

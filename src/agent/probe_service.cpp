@@ -119,6 +119,9 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
       to_instrument.push_back(key);
     }
   }
+  if (!to_instrument.empty() && first_jit_ != nullptr && FirstJitInstaller::eligible(*module)) {
+    to_instrument = first_jit_->install(*module, std::move(to_instrument));
+  }
   if (!to_instrument.empty()) {
     CLRPROBE_LOG_INFO("{}: {} methods to instrument", module->assembly_name, to_instrument.size());
     auto done = controller_.request_rejit(std::move(to_instrument));

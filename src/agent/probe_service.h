@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/catalog.h"
+#include "agent/first_jit_installer.h"
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
 #include "agent/rejit_controller.h"
@@ -48,6 +49,9 @@ class ProbeService {
   void set_probes_file_status(std::string path, std::string error);
 
   void write_probes_file() const;
+  // Methods matched while their module loads get their probe at first JIT
+  // when `installer` can (first_jit_installer.h); else, or without one, ReJIT.
+  void set_first_jit_installer(FirstJitInstaller* installer) { first_jit_ = installer; }
 
  private:
   nlohmann::json final_figures(uint32_t id) const;
@@ -60,6 +64,7 @@ class ProbeService {
   stats::StatsRegion& region_;
   std::string probes_file_;
   unsigned module_wait_ms_;
+  FirstJitInstaller* first_jit_ = nullptr;
   std::mutex operations_mutex_;  // one control operation at a time
   mutable std::mutex write_mutex_;  // one writer of the probes file at a time
   mutable std::mutex file_mutex_;

@@ -110,6 +110,13 @@ HRESULT ProfilerCallback::ReJITError(ModuleID module, mdMethodDef method, Functi
   });
 }
 
+HRESULT ProfilerCallback::JITCompilationStarted(FunctionID function, BOOL) {
+  return guarded("JITCompilationStarted", S_OK, [&] {
+    if (agent_) agent_->jit_started(function);
+    return S_OK;
+  });
+}
+
 // Out parameters of callbacks we do not act on still get the neutral answer:
 // inline as the JIT decided, use ReadyToRun code, load as a full profiler.
 HRESULT ProfilerCallback::JITInlining(FunctionID, FunctionID, BOOL* should_inline) {
@@ -146,7 +153,6 @@ HRESULT ProfilerCallback::ClassLoadFinished(ClassID classId, HRESULT hrStatus) {
 HRESULT ProfilerCallback::ClassUnloadStarted(ClassID classId) { return S_OK; }
 HRESULT ProfilerCallback::ClassUnloadFinished(ClassID classId, HRESULT hrStatus) { return S_OK; }
 HRESULT ProfilerCallback::FunctionUnloadStarted(FunctionID functionId) { return S_OK; }
-HRESULT ProfilerCallback::JITCompilationStarted(FunctionID functionId, BOOL fIsSafeToBlock) { return S_OK; }
 HRESULT ProfilerCallback::JITCompilationFinished(FunctionID functionId, HRESULT hrStatus, BOOL fIsSafeToBlock) { return S_OK; }
 HRESULT ProfilerCallback::JITCachedFunctionSearchFinished(FunctionID functionId, COR_PRF_JIT_CACHE result) { return S_OK; }
 HRESULT ProfilerCallback::JITFunctionPitched(FunctionID functionId) { return S_OK; }

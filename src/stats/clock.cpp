@@ -4,10 +4,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 namespace clrprobe::stats {
 namespace {
@@ -64,9 +69,21 @@ ClockPair sample_pair() noexcept {
   return best;
 }
 
+// How long the calibration measures: 10 ms, or CLRPROBE_CLOCK_CALIBRATION_MS
+// (tests lengthen it to add a probe while it still runs).
+int64_t calibration_span_ns() noexcept {
+  const char* v = std::getenv("CLRPROBE_CLOCK_CALIBRATION_MS");
+  if (v != nullptr) {
+    char* end = nullptr;
+    const long ms = std::strtol(v, &end, 10);
+    if (end != v && *end == '\0' && ms >= 1 && ms <= 10'000) return int64_t{ms} * 1'000'000;
+  }
+  return 10'000'000;
+}
+
 double measure_ticks_per_ns() noexcept {
   const ClockPair start = sample_pair();
-  const int64_t target = start.mono_ns + 10'000'000;  // 10 ms
+  const int64_t target = start.mono_ns + calibration_span_ns();
   for (;;) {
     int64_t now = monotonic_ns();
     if (now >= target) break;
@@ -99,7 +116,72 @@ bool env_forces_monotonic() noexcept {
   return v != nullptr && std::strcmp(v, "monotonic") == 0;
 }
 
+// The one Auto calibration of the process, made at most once, on a
+// background thread (start_clock_calibration) or by the first caller of
+// calibrate_clock. Allocated once and never freed: a background calibration
+// may still be running while static destructors run at exit.
+struct CalibrationState {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool started = false;
+  bool done = false;
+  ClockCalibration result;
+};
+
+CalibrationState& calibration_state() noexcept {
+  static CalibrationState* state = new CalibrationState();
+  return *state;
+}
+
+void publish_calibration(ClockCalibration calibration) noexcept {
+  CalibrationState& s = calibration_state();
+  {
+    std::lock_guard lock(s.mutex);
+    s.result = calibration;
+    s.done = true;
+  }
+  s.finished.notify_all();
+}
+
+ClockCalibration auto_calibration() noexcept {
+  CalibrationState& s = calibration_state();
+  std::unique_lock lock(s.mutex);
+  if (!s.started) {
+    s.started = true;
+    lock.unlock();
+    publish_calibration(detect_best_clock());
+    lock.lock();
+  }
+  s.finished.wait(lock, [&] { return s.done; });
+  return s.result;
+}
+
 }  // namespace
+
+void start_clock_calibration() noexcept {
+  if (env_forces_monotonic()) return;
+  CalibrationState& s = calibration_state();
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.started) return;
+    s.started = true;
+  }
+  try {
+    std::thread([] {
+      ::pthread_setname_np(::pthread_self(), "clrprobe-clock");
+      publish_calibration(detect_best_clock());
+    }).detach();
+  } catch (...) {
+    // No thread to be had: calibrate here, as without the background start.
+    publish_calibration(detect_best_clock());
+  }
+}
+
+bool clock_calibration_finished() noexcept {
+  CalibrationState& s = calibration_state();
+  std::lock_guard lock(s.mutex);
+  return s.done;
+}
 
 bool cpuinfo_has_invariant_tsc(std::string_view cpuinfo) noexcept {
   size_t pos = 0;
@@ -127,8 +209,7 @@ int64_t monotonic_ns() noexcept {
 ClockCalibration calibrate_clock(ClockChoice choice) noexcept {
   if (choice == ClockChoice::ForceMonotonic || env_forces_monotonic())
     return {ClockKind::Monotonic, 1.0};
-  static const ClockCalibration cached = detect_best_clock();  // thread-safe once
-  return cached;
+  return auto_calibration();  // calibrated once per process, then cached
 }
 
 }  // namespace clrprobe::stats

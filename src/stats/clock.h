@@ -18,7 +18,10 @@ enum class ClockKind : uint32_t {
   Tsc = 1,        // rdtsc, ticks_per_ns from calibration
 };
 
-enum class ClockChoice { Auto, ForceMonotonic };
+// Background: Auto, but calibrated on a background thread (see
+// start_clock_calibration); a StatsRegion created so starts on the monotonic
+// clock and adopts the calibration before it hands out its first slot.
+enum class ClockChoice { Auto, ForceMonotonic, Background };
 
 struct ClockCalibration {
   ClockKind kind = ClockKind::Monotonic;
@@ -33,6 +36,18 @@ bool cpuinfo_has_invariant_tsc(std::string_view cpuinfo) noexcept;
 // time Auto is requested; later calls return the cached result). The
 // environment variable CLRPROBE_CLOCK=monotonic forces the fallback.
 ClockCalibration calibrate_clock(ClockChoice choice = ClockChoice::Auto) noexcept;
+
+// Starts the Auto calibration on a background thread (once per process) and
+// returns at once, so the agent's load does not wait ~10 ms for it. A later
+// calibrate_clock() waits for that thread instead of calibrating again. No
+// thread when CLRPROBE_CLOCK=monotonic, or when one cannot be started (then
+// calibrate_clock() calibrates on its caller's thread, as without this call).
+// CLRPROBE_CLOCK_CALIBRATION_MS (1..10000, default 10) sets how long the
+// calibration measures: tests lengthen it to add probes before it finishes.
+void start_clock_calibration() noexcept;
+
+// The Auto calibration if it has finished; never waits, never calibrates.
+bool clock_calibration_finished() noexcept;
 
 // CLOCK_MONOTONIC in ns. Kept out of line so its timespec (and the stack
 // protector that comes with it) stays off the TSC hit path.

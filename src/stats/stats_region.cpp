@@ -78,6 +78,15 @@ Status allocate_range(int fd, uint64_t offset, uint64_t length) {
   return {};
 }
 
+// The clock a region starts with. Background: the calibration if it has
+// finished, else the monotonic clock until the first slot (adopt_calibration).
+ClockCalibration initial_clock(ClockChoice choice) {
+  if (choice != ClockChoice::Background) return calibrate_clock(choice);
+  start_clock_calibration();
+  if (clock_calibration_finished()) return calibrate_clock(ClockChoice::Auto);
+  return ClockCalibration{ClockKind::Monotonic, 1.0};
+}
+
 }  // namespace
 
 StatsRegion::StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity,
@@ -92,6 +101,24 @@ StatsRegion::StatsRegion(Mapping mapping, int fd, std::string path, uint32_t cap
   hit_.clock = clock.kind;
 }
 
+// Before the first slot nothing has been timed, so the header and the hit
+// functions can still change clocks: every tick in the region is then of the
+// one clock its header names. Caller holds mutex_.
+void StatsRegion::adopt_calibration() {
+  clock_pending_ = false;
+  const ClockCalibration clock = calibrate_clock(ClockChoice::Auto);  // waits for the background thread
+  if (clock.kind == clock_.kind && clock.ticks_per_ns == clock_.ticks_per_ns) return;
+  clock_ = clock;
+  hit_.clock = clock.kind;  // read only after a slot below slot_limit, published later
+  RegionHeader& h = header();
+  // From monotonic (1.0) to TSC: the flag first, so that a reader of this
+  // region (no slots yet) sees a valid header at every step.
+  std::atomic_ref<uint32_t>(h.flags).store(
+      clock.kind == ClockKind::Tsc ? (h.flags | kHeaderFlagTsc) : (h.flags & ~kHeaderFlagTsc),
+      std::memory_order_release);
+  std::atomic_ref<double>(h.ticks_per_ns).store(clock.ticks_per_ns, std::memory_order_release);
+}
+
 Result<std::unique_ptr<StatsRegion>> StatsRegion::finish(Mapping mapping, int fd,
                                                          std::string path, uint32_t capacity,
                                                          ClockCalibration clock) {
@@ -104,7 +131,7 @@ Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path
                                                          uint32_t capacity, ClockChoice choice) {
   if (auto ok = check_capacity(capacity); !ok) return ok.error();
   if (path.empty()) return make_error(Reason::InvalidInput, "empty stats region path");
-  const ClockCalibration clock = calibrate_clock(choice);
+  const ClockCalibration clock = initial_clock(choice);
   const RegionGeometry g = region_geometry(capacity, kStripeCount);
 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
@@ -126,20 +153,24 @@ Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path
   write_header(mapping.data(), capacity, clock, g);
   if (::rename(tmp.c_str(), path.c_str()) != 0)
     return fail("cannot rename " + tmp + " to " + path, errno);
-  return finish(std::move(mapping), fd, path, capacity, clock);
+  auto made = finish(std::move(mapping), fd, path, capacity, clock);
+  if (made) (*made)->clock_pending_ = choice == ClockChoice::Background;
+  return made;
 }
 
 Result<std::unique_ptr<StatsRegion>> StatsRegion::create_anonymous(uint32_t capacity,
                                                                    ClockChoice choice) {
   if (auto ok = check_capacity(capacity); !ok) return ok.error();
-  const ClockCalibration clock = calibrate_clock(choice);
+  const ClockCalibration clock = initial_clock(choice);
   const RegionGeometry g = region_geometry(capacity, kStripeCount);
   void* addr = ::mmap(nullptr, g.total_size, PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (addr == MAP_FAILED) return errno_error("cannot map anonymous stats region", errno);
   Mapping mapping(addr, g.total_size);
   write_header(mapping.data(), capacity, clock, g);
-  return finish(std::move(mapping), -1, std::string(), capacity, clock);
+  auto made = finish(std::move(mapping), -1, std::string(), capacity, clock);
+  if (made) (*made)->clock_pending_ = choice == ClockChoice::Background;
+  return made;
 }
 
 StatsRegion::~StatsRegion() {
@@ -166,6 +197,7 @@ std::span<const std::byte> StatsRegion::bytes() const noexcept {
 
 Result<int32_t> StatsRegion::allocate_slot(std::string_view name, std::string_view module) {
   std::lock_guard lock(mutex_);
+  if (clock_pending_) adopt_calibration();
   const uint32_t slot = slots_used();
   if (slot >= capacity_)
     return make_error(Reason::Unsupported,

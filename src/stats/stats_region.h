@@ -61,6 +61,8 @@ class StatsRegion {
   const std::string& path() const noexcept { return path_; }  // empty if anonymous
   uint32_t capacity() const noexcept { return capacity_; }
   uint32_t slots_used() const noexcept;
+  // The clock its ticks are in. With ClockChoice::Background it may change
+  // (monotonic to TSC) until the first slot is allocated, never after.
   ClockCalibration clock() const noexcept { return clock_; }
 
  private:
@@ -71,6 +73,7 @@ class StatsRegion {
   RegionHeader& header() const noexcept;
   SlotMeta& meta(uint32_t slot) const noexcept;
   Status set_state(int32_t slot, SlotState from, SlotState to);
+  void adopt_calibration();
 
   HitTarget hit_;  // first: what the hit functions read
   Mapping mapping_;
@@ -78,6 +81,7 @@ class StatsRegion {
   std::string path_;
   uint32_t capacity_ = 0;
   ClockCalibration clock_{};
+  bool clock_pending_ = false;  // Background: calibration not adopted yet (guarded by mutex_)
   RegionGeometry geometry_{};
   std::mutex mutex_;  // serialises slot allocation and state edits (never the hit path)
 };

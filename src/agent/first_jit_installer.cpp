@@ -1,0 +1,93 @@
+#include "agent/first_jit_installer.h"
+
+#include <cstring>
+
+#include "agent/hresult_error.h"
+#include "agent/instrumenter.h"
+#include "agent/log.h"
+#include "agent/probe_registry.h"
+
+namespace clrprobe::agent {
+
+using namespace clrprobe::abi;
+
+FirstJitInstaller::FirstJitInstaller(ICorProfilerInfo10* info, Instrumenter& instrumenter, ProbeRegistry& registry)
+    : info_(info), instrumenter_(instrumenter), registry_(registry) {}
+
+bool FirstJitInstaller::eligible(const ModuleInfo& module) {
+  return !module.ready_to_run && !module.dynamic && !module.collectible && !module.resource_only;
+}
+
+std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std::vector<MethodKey> methods) {
+  std::vector<MethodKey> for_rejit;
+  ComPtr<IMethodMalloc> allocator;
+  HRESULT hr = info_->GetILFunctionBodyAllocator(module.id, allocator.put());
+  if (hr < 0 || !allocator) {
+    CLRPROBE_LOG_WARN("{}: no IL allocator ({}): probes go through ReJIT", module.assembly_name, hresult_text(hr));
+    return methods;
+  }
+  size_t installed = 0;
+  for (const MethodKey& key : methods) {
+    if (!instrumenter_.prepare(key)) continue;  // refused: recorded with its reason
+    auto code = registry_.rewritten(key);
+    if (!code || code->il.empty()) {
+      for_rejit.push_back(key);
+      continue;
+    }
+    // The runtime keeps this memory (it is never freed): the body of the
+    // method for the life of the module.
+    void* body = allocator->Alloc(static_cast<ULONG>(code->il.size()));
+    if (body == nullptr) {
+      for_rejit.push_back(key);
+      continue;
+    }
+    std::memcpy(body, code->il.data(), code->il.size());
+    {
+      // Registered before the runtime can JIT it with the new body.
+      std::lock_guard lock(mutex_);
+      awaiting_jit_[key] = code;
+      awaiting_count_.store(awaiting_jit_.size(), std::memory_order_relaxed);
+    }
+    hr = info_->SetILFunctionBody(key.module, key.token, static_cast<LPCBYTE>(body));
+    if (hr < 0) {
+      CLRPROBE_LOG_WARN("SetILFunctionBody({:#x}) failed: {}: ReJIT instead", key.token, hresult_text(hr));
+      std::lock_guard lock(mutex_);
+      awaiting_jit_.erase(key);
+      awaiting_count_.store(awaiting_jit_.size(), std::memory_order_relaxed);
+      for_rejit.push_back(key);
+      continue;
+    }
+    ++installed;
+  }
+  if (installed > 0) {
+    CLRPROBE_LOG_INFO("{}: {} methods get their probe at first JIT", module.assembly_name, installed);
+  }
+  return for_rejit;
+}
+
+void FirstJitInstaller::on_jit_started(FunctionID function) {
+  if (awaiting_count_.load(std::memory_order_relaxed) == 0) return;
+  ClassID klass = 0;
+  ModuleID module = 0;
+  mdToken token = 0;
+  if (info_->GetFunctionInfo(function, &klass, &module, &token) < 0) return;
+  std::shared_ptr<const RewrittenCode> code;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = awaiting_jit_.find(MethodKey{module, token});
+    if (it == awaiting_jit_.end()) return;
+    code = std::move(it->second);
+    // The map is kept per method definition: every instantiation shares it.
+    awaiting_jit_.erase(it);
+    awaiting_count_.store(awaiting_jit_.size(), std::memory_order_relaxed);
+  }
+  std::vector<COR_IL_MAP> map;
+  map.reserve(code->il_map.size());
+  for (const auto& e : code->il_map) map.push_back(COR_IL_MAP{e.old_offset, e.new_offset, e.accurate ? 1 : 0});
+  if (map.empty()) return;
+  // The runtime copies the entries. Without the map the probe still counts.
+  HRESULT hr = info_->SetILInstrumentedCodeMap(function, 1, static_cast<ULONG>(map.size()), map.data());
+  if (hr < 0) CLRPROBE_LOG_WARN("SetILInstrumentedCodeMap for {:#x} failed: {}", token, hresult_text(hr));
+}
+
+}  // namespace clrprobe::agent

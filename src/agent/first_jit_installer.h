@@ -1,0 +1,58 @@
+// Probes matched while their module loads get their instrumented IL as the
+// method's own IL body (ICorProfilerInfo::SetILFunctionBody) inside
+// ModuleLoadFinished: the runtime compiles the probe in at the method's first
+// JIT. No ReJIT request and no wait for one, and the method keeps its normal
+// tiering (a ReJIT version is compiled fully optimised at once), which is what
+// start-up probes cost before (BENCHMARKS.md).
+//
+// Only for modules whose code is all JIT-compiled: a ReadyToRun method
+// would run its precompiled code and never see the new IL, so those keep the
+// ReJIT path (which replaces precompiled code too). Nothing of a module runs
+// before its ModuleLoadFinished returns, so no call can miss the probe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "abi/abi.h"
+#include "agent/method_key.h"
+#include "agent/module_table.h"
+
+namespace clrprobe::agent {
+
+class Instrumenter;
+class ProbeRegistry;
+struct RewrittenCode;
+
+class FirstJitInstaller {
+ public:
+  FirstJitInstaller(abi::ICorProfilerInfo10* info, Instrumenter& instrumenter, ProbeRegistry& registry);
+
+  // Whether methods of this module can get their probe at first JIT.
+  static bool eligible(const ModuleInfo& module);
+
+  // Called inside `module`'s ModuleLoadFinished: prepares each method and
+  // installs its instrumented IL. Returns the methods to hand to the ReJIT
+  // path instead (the runtime refused the IL body); refused methods are
+  // recorded by the instrumenter and dropped.
+  std::vector<MethodKey> install(const ModuleInfo& module, std::vector<MethodKey> methods);
+
+  // From JITCompilationStarted: the first JIT of an installed method gets its
+  // IL map (stack traces and line numbers stay on the original offsets).
+  // One relaxed load when no installed method awaits its first JIT.
+  void on_jit_started(abi::FunctionID function);
+
+ private:
+  abi::ICorProfilerInfo10* info_;
+  Instrumenter& instrumenter_;
+  ProbeRegistry& registry_;
+  std::mutex mutex_;
+  // Installed methods not yet JIT-compiled, with the code whose map they need.
+  std::unordered_map<MethodKey, std::shared_ptr<const RewrittenCode>, MethodKeyHash> awaiting_jit_;
+  std::atomic<size_t> awaiting_count_{0};
+};
+
+}  // namespace clrprobe::agent
