@@ -228,6 +228,12 @@ int main(int argc, char** argv) {
   // Before issue 13, `run -p` was --probe; -p is the process id everywhere now.
   std::vector<std::string> run_old_p;
   run_cmd->add_option("-p", run_old_p)->group("")->allow_extra_args(false);
+  run_cmd
+      ->add_option("--kind", run.kind,
+                   "How the probes measure: full (default), count (calls only) or sampled (latency of 1 call in N)")
+      ->type_name("KIND");
+  run_cmd->add_option("--sample", run.sample, "With --kind sampled: time one call in N per thread (default: 64)")
+      ->type_name("N");
   run_cmd->add_option("-r,--report", run.report_path,
                       "Write the JSON report to FILE when the program exits")
       ->type_name("FILE");
@@ -261,13 +267,21 @@ int main(int argc, char** argv) {
 
   AddOptions add;
   CLI::App* add_cmd = app.add_subcommand("add", "Add a probe to a running process");
-  const char* add_usage = "clrprobe add (-p PID | -n NAME) SELECTOR [--dry-run] [--max-methods N] [--json]";
+  const char* add_usage =
+      "clrprobe add (-p PID | -n NAME) SELECTOR [--kind count|sampled|full] [--sample N] [--dry-run] "
+      "[--max-methods N] [--json]";
   formatter->set_usage(add_cmd, add_usage);
   TargetSelection add_target;
   add_target_options(add_cmd, add_target, add_usage);
   // Checked after -p (resolve_target): `add -p X::Y` is a missing pid, not a missing selector.
   add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")->type_name("");
   add_cmd->add_flag("--dry-run", add.dry_run, "Show what would be probed; change nothing");
+  add_cmd
+      ->add_option("--kind", add.kind,
+                   "How the probe measures: full (default), count (calls only) or sampled (latency of 1 call in N)")
+      ->type_name("KIND");
+  add_cmd->add_option("--sample", add.sample, "With --kind sampled: time one call in N per thread (default: 64)")
+      ->type_name("N");
   add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
       ->type_name("N")
       ->check(CLI::Range(1, 1'000'000));
@@ -286,7 +300,7 @@ int main(int argc, char** argv) {
 
   RemoveOptions remove;
   CLI::App* remove_cmd = app.add_subcommand("remove", "Remove one probe, or all, from a running process");
-  const char* remove_usage = "clrprobe remove (-p PID | -n NAME) (ID | --all) [--json]";
+  const char* remove_usage = "clrprobe remove (-p PID | -n NAME) (ID | --all) [--revert] [--json]";
   formatter->set_usage(remove_cmd, remove_usage);
   TargetSelection remove_target;
   add_target_options(remove_cmd, remove_target, remove_usage);
@@ -294,6 +308,8 @@ int main(int argc, char** argv) {
       remove_cmd->add_option("ID", remove.id, "Probe id (see 'clrprobe list')")->type_name("")->check(CLI::PositiveNumber);
   CLI::Option* remove_all = remove_cmd->add_flag("--all", remove.all, "Remove every probe");
   remove_all->excludes(remove_id);
+  remove_cmd->add_flag("--revert", remove.revert,
+                       "Give the methods their original code back (ReJIT) instead of disarming them");
   remove_cmd->add_flag("--json", remove.json, "Print the agent's reply as JSON");
   remove_cmd->footer(kRemoveFooter);
 
