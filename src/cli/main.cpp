@@ -125,11 +125,15 @@ The selector is checked before anything is sent (exit 2 if it is malformed).
 The agent instruments the matching methods at once (ReJIT); a selector naming an
 assembly that is not loaded yet becomes a pending probe, applied when it loads.
 More matches than --max-methods (default 100) fail without changing anything.
+--kind count counts calls only (no clock, no exceptions); --kind sampled counts
+calls and exceptions exactly and times one call in --sample N (default 64) per
+thread. A kind may also end the selector: 'MyApp.*::Get* kind=count'.
 
 Examples:
   clrprobe add -p 4242 'MyApp.Orders.*::Get*'
   clrprobe add -p 4242 'MyApp!MyApp.Store::Save(MyApp.Order,bool)'
-  clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500)";
+  clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500
+  clrprobe add -p 4242 'MyApp.Orders.*::*' --kind sampled --sample 100)";
 
 constexpr const char* kListFooter = R"(
 Asks the agent for its probes: id, state (active, pending, removed), the methods
@@ -140,12 +144,16 @@ Examples:
   clrprobe list -p 4242 --json)";
 
 constexpr const char* kRemoveFooter = R"(
-Restores the original code of the methods no other probe uses. A removed probe
-stays listed (state removed) with its final figures.
+Disarms the methods no other probe uses: their instrumented code stays, its hooks
+switched off (no call); adding a probe of the same kind again re-arms them with
+no ReJIT. --revert gives them their original code back instead (also for the
+disarmed methods of a probe removed before). A removed probe stays listed
+(state removed) with its final figures.
 
 Examples:
   clrprobe remove -p 4242 3
-  clrprobe remove -p 4242 --all)";
+  clrprobe remove -p 4242 --all
+  clrprobe remove -p 4242 3 --revert)";
 
 constexpr const char* kStatsFooter = R"(
 Reads <pid>.probes.json and the stats region <pid>.stats from the runtime

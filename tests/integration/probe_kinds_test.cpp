@@ -175,8 +175,9 @@ TEST_F(LiveProbes, RemoveDisarmsAndReAddReArmsWithoutReJitUnderLoad) {
     auto after = service.Pause();
     ASSERT_TRUE(after);
     const nlohmann::json list = ListReply(session, pid);
+    const nlohmann::json probes = list.value("probes", nlohmann::json::array());
     const nlohmann::json* removed = nullptr;
-    for (const auto& p : list.value("probes", nlohmann::json::array())) {
+    for (const auto& p : probes) {
       if (p.value("id", int64_t{0}) == id) removed = &p;
     }
     ASSERT_NE(removed, nullptr) << list.dump(2);
