@@ -430,6 +430,19 @@ class Bench:
                 self.notes.append("count_probe: `clrprobe add --help` offers no count-only mode "
                                   "(--count-only / --kind): not measured (null).")
 
+            # A sampled probe (calls and exceptions exact, one call in 64 timed per thread).
+            if re.search(r"--sample\b", help_text):
+                before = b.calls_made.get("plain", 0)
+                probe = self.add_probe(b.pid, "CallBench!CallBench.Target::Work", "--kind", "sampled",
+                                       "--sample", "64")
+                b.measure("plain", 1, 500)
+                stage("sampled_probe")
+                checks["sampled_probe"] = probe_check(b, probe["id"], before)
+                self.remove_probe(b.pid, probe["id"])
+                b.measure("plain", 1, 300)
+            else:
+                self.notes.append("sampled_probe: `clrprobe add --help` offers no --sample: not measured (null).")
+
             before_b, before_g = b.calls_made.get("plain", 0), g.calls_made.get("plain", 0)
             probe = self.add_probe(b.pid, "CallBench!CallBench.Target::Work")
             probe_g = self.add_probe(g.pid, "CallBench!CallBench.Target::Work")
@@ -453,7 +466,7 @@ class Bench:
             self.cleanup_runtime_files(b.pid)
             self.cleanup_runtime_files(g.pid)
 
-        variants = ("agent_no_probe", "count_probe", "full_probe", "after_remove", "manual_otel",
+        variants = ("agent_no_probe", "count_probe", "sampled_probe", "full_probe", "after_remove", "manual_otel",
                     "full_probe_gc_transition", "calli_gc_transition", "calli_suppress_gc_transition")
 
         def table(threads):

@@ -113,12 +113,14 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
 
 void Agent::parse_startup_probes() {
   if (config_.probes.empty()) return;
-  auto selectors = selector::parse_selector_list(config_.probes);
-  if (!selectors) {
-    CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", selectors.error().describe());
+  auto declared = selector::parse_declared_list(config_.probes);  // "SELECTOR [kind=K] [sample=N]";...
+  if (!declared) {
+    CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", declared.error().describe());
     return;
   }
-  for (auto& sel : *selectors) service_->add_declared(std::move(sel), ProbeSource::Startup);
+  for (auto& probe : *declared) {
+    service_->add_declared(std::move(probe.selector), ProbeSource::Startup, probe.kind);
+  }
 }
 
 std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {

@@ -4,6 +4,8 @@
 
 #include <type_traits>
 
+#include "selector/probe_kind.h"
+
 namespace clrprobe::agent {
 
 namespace {
@@ -21,11 +23,14 @@ nlohmann::json handle_control_request(ProbeService& service, const control::Requ
         } else if constexpr (std::is_same_v<T, control::ListRequest>) {
           return control::ok_response(service.list());
         } else if constexpr (std::is_same_v<T, control::AddRequest>) {
-          auto probe = service.add(r.selector, r.dry_run, static_cast<uint32_t>(r.max_methods));
+          selector::KindSpec kind;
+          if (auto parsed = selector::parse_probe_kind(r.kind)) kind.kind = *parsed;  // checked by parse_request
+          kind.sample = static_cast<uint32_t>(r.sample);
+          auto probe = service.add(r.selector, r.dry_run, static_cast<uint32_t>(r.max_methods), kind);
           if (!probe) return control::error_response(probe.error());
           return control::ok_response({{"probe", *probe}});
         } else {
-          auto removed = service.remove(r.all ? std::nullopt : std::optional<uint32_t>(r.id));
+          auto removed = service.remove(r.all ? std::nullopt : std::optional<uint32_t>(r.id), r.revert);
           if (!removed) return control::error_response(removed.error());
           return control::ok_response({{"removed", *removed}});
         }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "agent/arm_flags.h"
 #include "agent/call_site_effects.h"
 #include "agent/hook_signatures.h"
 #include "agent/hresult_error.h"
@@ -25,23 +26,32 @@ Instrumenter::Instrumenter(ICorProfilerInfo10* info, ModuleTable& modules, Probe
 bool Instrumenter::prepare(const MethodKey& key) {
   auto method = registry_.method(key);
   if (!method) return false;
-  if (method->state == MethodState::Instrumented) return true;
+  if (method->state == MethodState::Instrumented && method->kind.kind == method->wanted.kind) return true;
   if (method->state == MethodState::Failed) return false;
+  // Else new, or instrumented with another kind: (re)written for the kind
+  // its probes want, in the same slot.
+  const selector::KindSpec kind = method->wanted;
 
   auto module = modules_.find(key.module);
   if (!module) {
     fail(key, "not_found: module was unloaded");
     return false;
   }
-  auto slot = region_->allocate_slot(method->display_name, method->assembly);
+  const bool new_slot = method->slot < 0;
+  Result<int32_t> slot = method->slot;
+  if (new_slot) slot = region_->allocate_slot(method->display_name, method->assembly);
   if (!slot) {
     fail(key, slot.error().describe(), /*permanent=*/false);
     return false;
   }
   ProbeCoverage coverage;
-  auto rewritten = rewrite(*module, key, *slot, &coverage);
+  if (kind.kind == selector::ProbeKind::Count) {
+    coverage.shape = il::ProbeShape::CountOnly;
+    coverage.count_only_reason = "count probe";
+  }
+  auto rewritten = rewrite(*module, key, *slot, kind, &coverage);
   if (!rewritten) {
-    (void)region_->retire_slot(*slot);  // best effort: the slot just stays unused
+    if (new_slot) (void)region_->retire_slot(*slot);  // best effort: the slot just stays unused
     fail(key, rewritten.error().describe());
     return false;
   }
@@ -51,8 +61,14 @@ bool Instrumenter::prepare(const MethodKey& key) {
                      method->display_name, *slot, rewritten->body.size(), stats.branches_widened,
                      stats.unknown_call_sites,
                      coverage.shape == il::ProbeShape::CountOnly ? ", count only: " + coverage.count_only_reason : "");
+  // Count-only code (a count probe, or tail calls) has no latency; sampled
+  // code latency for one call in N: readers show in-flight as unknown.
+  const stats::SlotKind slot_kind = coverage.shape == il::ProbeShape::CountOnly ? stats::SlotKind::Count
+                                    : kind.kind == selector::ProbeKind::Sampled ? stats::SlotKind::Sampled
+                                                                                : stats::SlotKind::Full;
+  (void)region_->set_slot_kind(*slot, slot_kind);
   registry_.mark_instrumented(key, *slot, RewrittenCode{std::move(rewritten->body), std::move(rewritten->il_map)},
-                              std::move(coverage));
+                              std::move(coverage), kind);
   return true;
 }
 
@@ -84,7 +100,7 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
 }
 
 Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
-                                                  ProbeCoverage* coverage) {
+                                                  const selector::KindSpec& kind, ProbeCoverage* coverage) {
   module.open_metadata();
   if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
 
@@ -110,7 +126,7 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
 
   // `tail.` calls cannot sit in a try: such a method is counted at entry
   // only, its tail calls kept (the CountOnly shape, rewriter.h).
-  if (il::has_tail_calls(*decoded)) {
+  if (coverage->shape == il::ProbeShape::Timed && il::has_tail_calls(*decoded)) {
     coverage->shape = il::ProbeShape::CountOnly;
     coverage->count_only_reason = "tail calls";
   }
@@ -152,7 +168,10 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   input.method_sig = props->signature;
   input.locals_sig = locals_sig;
   input.hooks.slot = slot;
-  input.hooks.enter_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_enter);
+  input.hooks.enter_fn = kind.kind == selector::ProbeKind::Sampled
+                             ? reinterpret_cast<uint64_t>(&clrprobe_hit_enter_sampled)
+                             : reinterpret_cast<uint64_t>(&clrprobe_hit_enter);
+  input.hooks.arm_flag = reinterpret_cast<uint64_t>(arm_flag_address(slot));
   input.hooks.leave_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_leave);
   input.hooks.exception_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_exception);
   input.hooks.enter_sig_token = tokens->enter;

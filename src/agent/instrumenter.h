@@ -28,9 +28,12 @@ class Instrumenter {
   // True when the method has (now or already) cached instrumented IL.
   bool prepare(const MethodKey& key);
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
+  // Its ReJIT was requested: the rewritten code is (about to be) in the runtime.
+  void requested(const MethodKey& key) { registry_.mark_in_runtime(key); }
 
  private:
-  Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot, ProbeCoverage* coverage);
+  Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
+                                      const selector::KindSpec& kind, ProbeCoverage* coverage);
   Result<HookSignatureTokens> hook_tokens(ModuleInfo& module);
 
   abi::ICorProfilerInfo10* info_;

@@ -41,6 +41,7 @@ nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, 
           {"exceptions", sum.exceptions},
           {"cancelled", sum.cancelled},
           {"in_flight", sum.in_flight},
+          {"timed_calls", sum.completed},
           {"latency_ns", {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}}}};
 }
 
@@ -56,7 +57,13 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   const bool removed = probe.state == ProbeState::Removed && !complete;
   std::vector<std::string> count_only;  // "name (reason)"
   std::vector<std::string> self_recursive;
+  std::vector<std::string> sampled;  // "name (1 in N)"
   size_t shown = 0;
+  size_t disarmed = 0;
+  for (const auto& pm : probe.methods) {
+    auto method = registry.method(pm.key);
+    if (method && instrumentation_of(*method) == Instrumentation::Disarmed) ++disarmed;
+  }
   for (const auto& pm : probe.methods) {
     if (removed && shown == kListedWhenRemoved) break;
     ++shown;
@@ -65,6 +72,8 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
     const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty() &&
                                method->coverage.shape == il::ProbeShape::Timed;
     nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", to_completion}};
+    entry["kind"] = selector::probe_kind_name(method->kind.kind);
+    entry["instrumentation"] = instrumentation_name(instrumentation_of(*method));
     if (method->measure != MethodMeasure::Call) entry["measures"] = method_measure_name(method->measure);
     const ProbeCoverage& coverage = method->coverage;
     if (coverage.shape == il::ProbeShape::CountOnly) {
@@ -72,6 +81,12 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
       entry["measures"] = "calls only (" + coverage.count_only_reason + ")";
       entry["timed"] = false;
       count_only.push_back(method->display_name + " (" + coverage.count_only_reason + ")");
+    } else if (method->kind.kind == selector::ProbeKind::Sampled) {
+      // Calls and exceptions exact, latency of one call in N: calls in flight unknown.
+      entry["measures"] = "calls and exceptions, latency sampled (1 in " + std::to_string(method->kind.sample) + ")";
+      entry["timed"] = false;
+      entry["sample"] = method->kind.sample;
+      sampled.push_back(method->display_name + " (1 in " + std::to_string(method->kind.sample) + ")");
     }
     if (coverage.self_tail_calls != 0) {
       entry["self_tail_calls"] = coverage.self_tail_calls;
@@ -103,7 +118,11 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   }
   if (!count_only.empty()) {
     note_once("calls only, latency and exceptions not measured: " + name_some(count_only) +
-              " (counted at entry; their tail calls are kept)");
+              (probe.kind.kind == selector::ProbeKind::Count ? " (counted at entry)"
+                                                             : " (counted at entry; their tail calls are kept)"));
+  }
+  if (!sampled.empty()) {
+    note_once("latency sampled, calls and exceptions exact, calls in flight not known: " + name_some(sampled));
   }
   if (!self_recursive.empty()) {
     note_once(
@@ -119,10 +138,13 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   nlohmann::json object = {{"id", probe.id},
                            {"selector", probe.selector_text},
                            {"state", probe_state_name(probe.state)},
+                           {"kind", selector::probe_kind_name(probe.kind.kind)},
                            {"source", probe_source_name(probe.source)},
                            {"methods", std::move(methods)},
                            {"refused", std::move(refused)}};
   object["methods_total"] = probe.methods.size();
+  if (probe.kind.kind == selector::ProbeKind::Sampled) object["sample"] = probe.kind.sample;
+  object["disarmed"] = disarmed;
   if (probe.added_unix_ns != 0) object["added_unix_ns"] = probe.added_unix_ns;
   object["refused_total"] = probe.refused.size();
   if (probe.state == ProbeState::Pending && !probe.methods.empty()) {

@@ -4,9 +4,20 @@
 
 #include <algorithm>
 
+#include "agent/arm_flags.h"
+#include "stats/hit_path.h"
+
 namespace clrprobe::agent {
 
 namespace {
+
+// The richer of two kinds; two sampled kinds: the smaller N.
+selector::KindSpec richer(const selector::KindSpec& a, const selector::KindSpec& b) {
+  if (a.kind != b.kind) return a.kind > b.kind ? a : b;
+  selector::KindSpec out = a;
+  out.sample = std::min(a.sample, b.sample);
+  return out;
+}
 
 bool has_method(const Probe& probe, const MethodKey& key) {
   return std::any_of(probe.methods.begin(), probe.methods.end(), [&](const ProbeMethod& m) { return m.key == key; });
@@ -14,13 +25,21 @@ bool has_method(const Probe& probe, const MethodKey& key) {
 
 }  // namespace
 
-uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state, ProbeSource source) {
+Instrumentation instrumentation_of(const InstrumentedMethod& method) {
+  if (method.state != MethodState::Instrumented) return Instrumentation::Pending;
+  if (!method.in_runtime) return method.probe_count > 0 ? Instrumentation::Pending : Instrumentation::Reverted;
+  return method.probe_count > 0 ? Instrumentation::Armed : Instrumentation::Disarmed;
+}
+
+uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state, ProbeSource source,
+                                  selector::KindSpec kind) {
   std::lock_guard lock(mutex_);
   std::string text = selector.text();
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
   const uint64_t added = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
-  probes_.push_back(Probe{next_id_++, std::move(text), std::move(selector), state, source, {}, {}, nullptr, added});
+  probes_.push_back(
+      Probe{next_id_++, std::move(text), std::move(selector), state, source, {}, {}, nullptr, added, kind});
   return probes_.back().id;
 }
 
@@ -76,7 +95,22 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
     entry.baseline_cancelled = counts.cancelled;
   }
   probe->methods.push_back(entry);
-  return method.probe_count++ == 0;
+  const bool first = method.probe_count++ == 0;
+  method.wanted = first ? probe->kind : richer(method.wanted, probe->kind);
+  const bool instrumented = method.state == MethodState::Instrumented;
+  if (instrumented && method.kind.kind == selector::ProbeKind::Sampled &&
+      method.wanted.kind == selector::ProbeKind::Sampled && method.kind.sample != method.wanted.sample) {
+    method.kind.sample = method.wanted.sample;  // a rate is data, not code: no ReJIT
+    stats::set_sample_rate(method.slot, method.wanted.sample);
+  }
+  if (!instrumented || !method.in_runtime) {
+    // New, reverted, or its ReJIT already under way (a second probe: nothing more to do).
+    if (method.slot >= 0) set_armed(method.slot, true);
+    return first;
+  }
+  if (method.wanted.kind != method.kind.kind) return true;  // another shape: rewrite and ReJIT
+  set_armed(method.slot, true);                             // re-armed in place: no ReJIT
+  return false;
 }
 
 void ProbeRegistry::activate(uint32_t probe_id) {
@@ -112,17 +146,49 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   }
 }
 
-void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage) {
+void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage,
+                                      selector::KindSpec kind) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
+  it->second.kind = kind;
+  if (kind.kind == selector::ProbeKind::Sampled) stats::set_sample_rate(slot, kind.sample);
+  set_armed(slot, it->second.probe_count > 0);
   it->second.slot = slot;
   it->second.coverage = std::move(coverage);
   it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
   it->second.state = MethodState::Instrumented;
 }
 
-std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, nlohmann::json final_figures) {
+void ProbeRegistry::mark_in_runtime(const MethodKey& key) {
+  std::lock_guard lock(mutex_);
+  auto it = methods_.find(key);
+  if (it != methods_.end() && it->second.state == MethodState::Instrumented) it->second.in_runtime = true;
+}
+
+std::vector<MethodKey> ProbeRegistry::take_disarmed(std::optional<uint32_t> id) {
+  std::lock_guard lock(mutex_);
+  std::vector<MethodKey> keys;
+  auto take = [&](InstrumentedMethod& m) {
+    if (m.probe_count == 0 && m.in_runtime && m.state == MethodState::Instrumented) {
+      m.in_runtime = false;
+      keys.push_back(m.key);
+    }
+  };
+  if (!id) {
+    for (auto& [key, method] : methods_) take(method);
+    return keys;
+  }
+  if (Probe* probe = find_locked(*id)) {
+    for (const auto& pm : probe->methods) {
+      if (auto it = methods_.find(pm.key); it != methods_.end()) take(it->second);
+    }
+  }
+  return keys;
+}
+
+std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, nlohmann::json final_figures,
+                                                                  bool revert) {
   std::lock_guard lock(mutex_);
   Probe* probe = find_locked(id);
   if (probe == nullptr || probe->state == ProbeState::Removed) return std::nullopt;
@@ -132,9 +198,22 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
   for (const auto& pm : probe->methods) {
     auto it = methods_.find(pm.key);
     if (it == methods_.end() || it->second.probe_count == 0) continue;
-    if (--it->second.probe_count == 0 && it->second.state == MethodState::Instrumented) unused.push_back(pm.key);
+    InstrumentedMethod& method = it->second;
+    if (--method.probe_count != 0) continue;
+    if (method.slot >= 0) set_armed(method.slot, false);
+    if (revert && method.state == MethodState::Instrumented && method.in_runtime) {
+      method.in_runtime = false;
+      unused.push_back(pm.key);
+    }
   }
   return unused;
+}
+
+void ProbeRegistry::set_final_figures(uint32_t id, nlohmann::json final_figures) {
+  std::lock_guard lock(mutex_);
+  if (Probe* probe = find_locked(id); probe != nullptr && probe->state == ProbeState::Removed) {
+    probe->final_figures = std::move(final_figures);
+  }
 }
 
 void ProbeRegistry::discard_probe(uint32_t id) {
@@ -143,7 +222,9 @@ void ProbeRegistry::discard_probe(uint32_t id) {
   if (it == probes_.end()) return;
   for (const auto& pm : it->methods) {
     auto m = methods_.find(pm.key);
-    if (m != methods_.end() && m->second.probe_count > 0) --m->second.probe_count;
+    if (m != methods_.end() && m->second.probe_count > 0 && --m->second.probe_count == 0 && m->second.slot >= 0) {
+      set_armed(m->second.slot, false);
+    }
   }
   probes_.erase(it);
 }

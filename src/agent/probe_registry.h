@@ -2,8 +2,17 @@
 // (instrumented methods, each with a stats slot and its rewritten IL).
 // Several probes on one method share one rewrite and one slot; a probe's
 // figures are the sum of its methods' slots since it attached (baseline).
-// The instrumented IL of a method is kept after its last probe is removed,
-// so re-adding a probe reuses it (the runtime never frees old code anyway).
+// The instrumented IL of a method stays in the runtime after its last probe
+// is removed, disarmed (its arm flag, arm_flags.h, switched off: no hook
+// runs); a probe added again re-arms it with no ReJIT. `remove --revert`
+// gives the original code back instead (the IL stays cached for a re-add).
+//
+// Kinds (selector/probe_kind.h): a method runs the richest kind its probes
+// asked for (count < sampled < full; sampled with the smallest N). Adding a
+// probe of a richer kind than the method's code rewrites it (a ReJIT); a
+// probe of a poorer kind shares the richer code. Removing a probe never
+// changes a method's code; the first probe added to a disarmed method sets
+// its kind again (a ReJIT when that kind differs).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +31,7 @@
 #include "agent/method_key.h"
 #include "il/il_map.h"
 #include "il/rewriter.h"
+#include "selector/probe_kind.h"
 #include "selector/selector.h"
 
 namespace clrprobe::agent {
@@ -60,6 +70,7 @@ struct Probe {
   std::vector<RefusedMethod> refused;
   nlohmann::json final_figures;  // set when removed
   uint64_t added_unix_ns = 0;    // CLOCK_REALTIME when added: where its cumulative figures start
+  selector::KindSpec kind;       // what it asked for (its methods may run a richer kind)
 };
 
 enum class MethodState { Preparing, Instrumented, Failed };
@@ -95,8 +106,21 @@ struct InstrumentedMethod {
   // Cached: re-adding a probe reuses it. Shared so that copies of this
   // record (reports, lists) do not copy the IL.
   std::shared_ptr<const RewrittenCode> rewritten;
-  uint32_t probe_count = 0;           // probes attached now; 0 = reverted
+  uint32_t probe_count = 0;   // probes attached now; 0 = disarmed or reverted
+  selector::KindSpec kind;    // what `rewritten` was made for
+  selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
+  bool in_runtime = false;    // `rewritten` was handed to a ReJIT and not reverted since
 };
+
+// A method's instrumentation as `list` shows it.
+enum class Instrumentation { Pending, Armed, Disarmed, Reverted };
+constexpr const char* instrumentation_name(Instrumentation i) {
+  return i == Instrumentation::Pending    ? "pending"
+         : i == Instrumentation::Armed    ? "armed"
+         : i == Instrumentation::Disarmed ? "disarmed"
+                                          : "reverted";
+}
+Instrumentation instrumentation_of(const InstrumentedMethod& method);
 
 // A slot's counters, read for baselines (in_flight is a gauge: no baseline).
 struct SlotCounts {
@@ -111,7 +135,7 @@ class ProbeRegistry {
   explicit ProbeRegistry(SlotCounter slot_counter = {}) : slot_counter_(std::move(slot_counter)) {}
   void set_slot_counter(SlotCounter counter) { slot_counter_ = std::move(counter); }
 
-  uint32_t add_probe(selector::Selector selector, ProbeState state, ProbeSource source);
+  uint32_t add_probe(selector::Selector selector, ProbeState state, ProbeSource source, selector::KindSpec kind = {});
   std::vector<Probe> probes() const;  // a copy, for reports
   std::optional<Probe> probe(uint32_t id) const;
   // (id, selector) of every probe not removed: copied so callers may match
@@ -119,7 +143,9 @@ class ProbeRegistry {
   std::vector<std::pair<uint32_t, selector::Selector>> active_selectors() const;
 
   // Record that probe `probe_id` matched `key`. Returns true when the method
-  // must be (re-)instrumented: new to the registry, or reverted before.
+  // needs a ReJIT: new to the registry, reverted before, or asked for a
+  // different kind than its code has. A disarmed method of the same kind is
+  // re-armed here, with no ReJIT.
   bool attach(uint32_t probe_id, const MethodKey& key, const std::string& display_name,
               const std::string& assembly, MethodMeasure measure);
   // The ReJIT of the probe's methods has been requested: every call from now on is counted,
@@ -134,11 +160,22 @@ class ProbeRegistry {
   // A task-returning method whose task cannot be tracked: measured to its
   // synchronous return, for `reason`.
   void set_task_fallback(const MethodKey& key, const std::string& reason);
-  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage = {});
+  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage = {},
+                         selector::KindSpec kind = {});
+  // The ReJIT of the method's rewritten code was requested.
+  void mark_in_runtime(const MethodKey& key);
 
-  // Marks the probe removed with its final figures; returns the methods no
-  // probe uses any more (to revert). NotFound / already removed: nullopt.
-  std::optional<std::vector<MethodKey>> remove_probe(uint32_t id, nlohmann::json final_figures);
+  // Marks the probe removed with its final figures and disarms the methods no
+  // probe uses any more. With `revert`, returns those methods (to revert,
+  // now marked not in the runtime); else an empty list. NotFound / already
+  // removed: nullopt.
+  std::optional<std::vector<MethodKey>> remove_probe(uint32_t id, nlohmann::json final_figures, bool revert = false);
+  // The disarmed methods of probe `id` (every probe's when nullopt), marked
+  // not in the runtime: for `remove --revert` of probes already removed.
+  std::vector<MethodKey> take_disarmed(std::optional<uint32_t> id);
+  // Freezes a removed probe's figures (read after its methods were disarmed,
+  // so no call counted after the freeze belongs to it).
+  void set_final_figures(uint32_t id, nlohmann::json final_figures);
 
   // Forgets a probe that never took effect (every method refused), so a
   // failed `add` changes nothing.

@@ -57,11 +57,11 @@ ProbeService::ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitC
       probes_file_(std::move(probes_file)),
       module_wait_ms_(module_wait_ms) {}
 
-uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource source) {
+uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind) {
   std::lock_guard lock(operations_mutex_);
   Resolution found = resolve(modules_, selector);
   std::string text = selector.text();
-  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending, source);
+  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending, source, kind);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
   }
@@ -134,7 +134,8 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
   if (changed) write_probes_file();
 }
 
-Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool dry_run, uint32_t max_methods) {
+Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool dry_run, uint32_t max_methods,
+                                         selector::KindSpec kind) {
   auto parsed = selector::Selector::parse(selector_text);
   if (!parsed) return parsed.error();
   std::lock_guard lock(operations_mutex_);
@@ -168,11 +169,15 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
     for (const auto& match : found.refused) {
       refused.push_back({{"method", match.display_name}, {"reason", match.refusal->describe()}});
     }
-    return nlohmann::json{{"id", 0},       {"selector", parsed->text()}, {"state", pending ? "pending" : "dry_run"},
-                          {"methods", methods}, {"refused", refused}};
+    return nlohmann::json{{"id", 0},
+                          {"selector", parsed->text()},
+                          {"state", pending ? "pending" : "dry_run"},
+                          {"kind", selector::probe_kind_name(kind.kind)},
+                          {"methods", methods},
+                          {"refused", refused}};
   }
 
-  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending, ProbeSource::Control);
+  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending, ProbeSource::Control, kind);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
   }
@@ -201,24 +206,27 @@ nlohmann::json ProbeService::final_figures(uint32_t id) const {
   return probe_figures(*probe, registry_, reader ? &*reader : nullptr);
 }
 
-Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id) {
+Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id, bool revert) {
   std::lock_guard lock(operations_mutex_);
   std::vector<uint32_t> ids;
+  std::vector<MethodKey> to_revert;
+  if (revert) to_revert = registry_.take_disarmed(id);  // probes removed before: their disarmed methods
   if (id) {
     auto probe = registry_.probe(*id);
     if (!probe) return make_error(Reason::NotFound, fmt::format("no probe with id {}", *id));
-    if (probe->state == ProbeState::Removed) {
+    if (probe->state == ProbeState::Removed && !revert) {
       return make_error(Reason::NotFound, fmt::format("probe {} is already removed", *id));
     }
-    ids.push_back(*id);
+    if (probe->state != ProbeState::Removed) ids.push_back(*id);
   } else {
     for (const auto& probe : registry_.probes()) {
       if (probe.state != ProbeState::Removed) ids.push_back(probe.id);
     }
   }
-  std::vector<MethodKey> to_revert;
   for (uint32_t each : ids) {
-    auto unused = registry_.remove_probe(each, final_figures(each));
+    // Disarmed first, then frozen: the final figures are the probe's calls.
+    auto unused = registry_.remove_probe(each, nullptr, revert);
+    registry_.set_final_figures(each, final_figures(each));
     if (unused) to_revert.insert(to_revert.end(), unused->begin(), unused->end());
     CLRPROBE_LOG_INFO("probe {} removed", each);
   }
@@ -233,11 +241,15 @@ Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id) {
 nlohmann::json ProbeService::list() const {
   nlohmann::json probes = nlohmann::json::array();
   for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
-  nlohmann::json result = {{"pid", ::getpid()},
-                           {"agent", {{"version", build_version()},
-                                      {"commit", build_commit()},
-                                      {"protocol", control::kProtocolVersion}}},
-                           {"probes", std::move(probes)}};
+  const RejitController::Counts rejit = controller_.counts();
+  nlohmann::json result = {
+      {"pid", ::getpid()},
+      {"agent", {{"version", build_version()}, {"commit", build_commit()}, {"protocol", control::kProtocolVersion}}},
+      {"rejit",
+       {{"requests", rejit.rejit_requests},
+        {"methods", rejit.rejit_methods},
+        {"reverted_methods", rejit.reverted_methods}}},
+      {"probes", std::move(probes)}};
   std::lock_guard lock(file_mutex_);
   if (!watched_file_.empty()) {
     result["probes_file"] = {{"path", watched_file_},

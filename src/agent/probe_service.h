@@ -35,15 +35,20 @@ class ProbeService {
   // A declared probe (CLRPROBE_PROBES or the probes file): no method cap, and
   // pending rather than an error when nothing matches yet. Matches in the
   // modules loaded so far are instrumented right away.
-  uint32_t add_declared(selector::Selector selector, ProbeSource source);
+  uint32_t add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind = {});
   // From ModuleLoadFinished: instruments what current probes match in the
   // module, waiting (bounded) until the request is made.
   void on_module_loaded(const std::shared_ptr<ModuleInfo>& module);
 
   // Control operations. `add` returns the probe object (id 0 for a dry run).
-  Result<nlohmann::json> add(const std::string& selector_text, bool dry_run, uint32_t max_methods);
-  // nullopt: remove all. Returns the removed ids.
-  Result<std::vector<uint32_t>> remove(std::optional<uint32_t> id);
+  Result<nlohmann::json> add(const std::string& selector_text, bool dry_run, uint32_t max_methods,
+                             selector::KindSpec kind = {});
+  // nullopt: remove all. Returns the removed ids. The methods no probe uses
+  // any more are disarmed (their code stays; a re-add re-arms it); with
+  // `revert` they get their original code back (ReJIT), and so do the
+  // disarmed methods of the probe `id` when it was removed before (of every
+  // probe with nullopt).
+  Result<std::vector<uint32_t>> remove(std::optional<uint32_t> id, bool revert = false);
   nlohmann::json list() const;
   // What `list` reports about the watched probes file (error empty: valid).
   void set_probes_file_status(std::string path, std::string error);

@@ -20,11 +20,11 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-Result<std::vector<selector::Selector>> parse_probes_file(std::string_view content) {
+Result<std::vector<selector::DeclaredProbe>> parse_probes_file(std::string_view content) {
   if (content.size() > kMaxFileBytes) {
     return make_error(Reason::InvalidInput, fmt::format("probes file is larger than {} bytes", kMaxFileBytes));
   }
-  std::vector<selector::Selector> selectors;
+  std::vector<selector::DeclaredProbe> selectors;
   std::set<std::string, std::less<>> seen;
   size_t line_number = 0;
   while (!content.empty()) {
@@ -33,7 +33,7 @@ Result<std::vector<selector::Selector>> parse_probes_file(std::string_view conte
     std::string_view line = trim(content.substr(0, end));
     content = end == std::string_view::npos ? std::string_view{} : content.substr(end + 1);
     if (line.empty() || line.front() == '#') continue;
-    auto parsed = selector::Selector::parse(line);
+    auto parsed = selector::parse_declared_probe(line);
     if (!parsed) {
       return make_error(Reason::InvalidInput, fmt::format("line {}: {}", line_number, parsed.error().message));
     }

@@ -1,6 +1,7 @@
 // The probes file (CLRPROBE_PROBES_FILE, `clrprobe run --probes-file`): one
-// selector per line; blank lines and lines starting with '#' are ignored;
-// duplicates count once. Config management distributes it (e.g. a
+// probe per line, "SELECTOR [kind=count|sampled|full] [sample=N]"
+// (selector/probe_kind.h); blank lines and lines starting with '#' are
+// ignored; duplicates count once. Changing a line's kind replaces its probe. Config management distributes it (e.g. a
 // Kubernetes ConfigMap mounted as a file) and the agent applies edits live.
 #pragma once
 
@@ -8,11 +9,11 @@
 #include <vector>
 
 #include "common/result.h"
-#include "selector/selector.h"
+#include "selector/probe_kind.h"
 
 namespace clrprobe::agent {
 
 // All or nothing: the first bad line fails the file ("line N: ...").
-Result<std::vector<selector::Selector>> parse_probes_file(std::string_view content);
+Result<std::vector<selector::DeclaredProbe>> parse_probes_file(std::string_view content);
 
 }  // namespace clrprobe::agent

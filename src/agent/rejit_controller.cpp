@@ -38,6 +38,11 @@ void RejitController::stop() {
   queue_.clear();
 }
 
+RejitController::Counts RejitController::counts() const {
+  return Counts{rejit_requests_.load(std::memory_order_relaxed), rejit_methods_.load(std::memory_order_relaxed),
+                reverted_methods_.load(std::memory_order_relaxed)};
+}
+
 std::shared_ptr<Completion> RejitController::request_rejit(std::vector<MethodKey> methods) {
   return post(JobKind::Rejit, std::move(methods));
 }
@@ -106,6 +111,9 @@ void RejitController::process_rejit(Job& job) {
     }
     return;
   }
+  for (size_t i = 0; i < methods.size(); ++i) instrumenter_.requested(MethodKey{modules[i], methods[i]});
+  rejit_requests_.fetch_add(1, std::memory_order_relaxed);
+  rejit_methods_.fetch_add(methods.size(), std::memory_order_relaxed);
   CLRPROBE_LOG_INFO("requested ReJIT of {} methods", methods.size());
 }
 
@@ -133,6 +141,7 @@ void RejitController::process_revert(Job& job) {
       CLRPROBE_LOG_WARN("revert of method {:#x} failed: hr={}", methods[i], hresult_text(status[i]));
     }
   }
+  reverted_methods_.fetch_add(methods.size(), std::memory_order_relaxed);
   CLRPROBE_LOG_INFO("reverted {} methods", methods.size());
 }
 

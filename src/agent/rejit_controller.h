@@ -4,6 +4,7 @@
 // bounded, for it to complete.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -38,6 +39,15 @@ class RejitController {
   // Their instrumented IL stays cached for a later re-add.
   std::shared_ptr<Completion> request_revert(std::vector<MethodKey> methods);
 
+  // What was asked of the runtime so far (`list` reports it: a re-armed
+  // probe must not add to it).
+  struct Counts {
+    uint64_t rejit_requests = 0;  // RequestReJITWithInliners calls that succeeded
+    uint64_t rejit_methods = 0;   // methods in them
+    uint64_t reverted_methods = 0;
+  };
+  Counts counts() const;
+
  private:
   enum class JobKind { Rejit, Revert };
   struct Job {
@@ -57,6 +67,9 @@ class RejitController {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::thread thread_;
+  std::atomic<uint64_t> rejit_requests_{0};
+  std::atomic<uint64_t> rejit_methods_{0};
+  std::atomic<uint64_t> reverted_methods_{0};
 };
 
 }  // namespace clrprobe::agent

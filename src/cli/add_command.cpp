@@ -7,7 +7,7 @@
 #include "cli/attach.h"
 #include "cli/console.h"
 #include "cli/exit_codes.h"
-#include "selector/selector.h"
+#include "selector/probe_kind.h"
 
 namespace clrprobe::cli {
 namespace {
@@ -46,12 +46,29 @@ std::string format_added_probe(const figures::ProbeEntry& probe, bool dry_run) {
 }
 
 int add_command(const AddOptions& options) {
-  auto parsed = selector::Selector::parse(options.selector);
+  // SELECTOR may end in kind=/sample= words (as in a probes file), or the
+  // kind comes from --kind/--sample: not both.
+  auto parsed = selector::parse_declared_probe(options.selector);
   if (!parsed) {
     complain("add: invalid selector: {}", parsed.error().message);
     return kExitUsage;
   }
-  nlohmann::json request = {{"op", "add"}, {"selector", parsed->text()}, {"dry_run", options.dry_run}};
+  selector::KindSpec kind = parsed->kind;
+  if (options.kind || options.sample) {
+    if (parsed->kind_given) {
+      complain("add: the selector already says its kind; drop --kind/--sample or the kind= words");
+      return kExitUsage;
+    }
+    auto spec = selector::make_kind_spec(options.kind, options.sample);
+    if (!spec) {
+      complain("add: {}", spec.error().message);
+      return kExitUsage;
+    }
+    kind = *spec;
+  }
+  nlohmann::json request = {{"op", "add"}, {"selector", parsed->selector.text()}, {"dry_run", options.dry_run}};
+  if (kind.kind != selector::ProbeKind::Full) request["kind"] = selector::probe_kind_name(kind.kind);
+  if (kind.kind == selector::ProbeKind::Sampled) request["sample"] = kind.sample;
   if (options.max_methods) request["max_methods"] = *options.max_methods;
 
   // A process without the agent gets it first (attach), unless this is a

@@ -16,6 +16,8 @@ struct AddOptions {
   bool dry_run = false;
   std::optional<int> max_methods;  // the agent's default (100) when absent
   bool json = false;
+  std::optional<std::string> kind;  // --kind
+  std::optional<int64_t> sample;    // --sample
 };
 
 int add_command(const AddOptions& options);

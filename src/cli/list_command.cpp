@@ -26,7 +26,10 @@ std::string format_probe_list(pid_t pid, const std::vector<figures::ProbeEntry>&
     std::vector<std::string> notes;
     const std::size_t limit = max_methods.value_or(probe.methods.size());
     for (std::size_t i = 0; i < probe.methods.size() && i < limit; ++i) {
-      notes.push_back(probe.methods[i].name + (probe.methods[i].async ? "  (async)" : ""));
+      const auto& m = probe.methods[i];
+      notes.push_back(
+          m.name + (m.async ? "  (async)" : "") +
+          (m.instrumentation == "disarmed" || m.instrumentation == "reverted" ? "  (" + m.instrumentation + ")" : ""));
     }
     if (probe.methods.size() > limit) {
       const std::size_t more = probe.methods.size() - limit;
@@ -36,8 +39,17 @@ std::string format_probe_list(pid_t pid, const std::vector<figures::ProbeEntry>&
       notes.push_back("refused: " + r.method + (r.reason.empty() ? "" : " (" + r.reason + ")"));
     }
     if (!probe.note.empty()) notes.push_back("note: " + probe.note);
+    if (probe.disarmed != 0) {
+      notes.push_back(
+          fmt::format("{} method{} disarmed: code kept, hooks off (re-adding re-arms; remove --revert "
+                      "restores the original code)",
+                      probe.disarmed, probe.disarmed == 1 ? "" : "s"));
+    }
+    std::string selector = probe.selector;
+    if (probe.kind == "count") selector += "  [count]";
+    if (probe.kind == "sampled") selector += fmt::format("  [sampled 1/{}]", probe.sample);
     table.add_row({std::to_string(probe.id), probe.state, std::to_string(probe.methods.size()),
-                   std::to_string(probe.refused.size()), probe.selector},
+                   std::to_string(probe.refused.size()), selector},
                   std::move(notes));
   }
   return out + table.render(max_width);

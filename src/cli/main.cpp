@@ -125,11 +125,15 @@ The selector is checked before anything is sent (exit 2 if it is malformed).
 The agent instruments the matching methods at once (ReJIT); a selector naming an
 assembly that is not loaded yet becomes a pending probe, applied when it loads.
 More matches than --max-methods (default 100) fail without changing anything.
+--kind count counts calls only (no clock, no exceptions); --kind sampled counts
+calls and exceptions exactly and times one call in --sample N (default 64) per
+thread. A kind may also end the selector: 'MyApp.*::Get* kind=count'.
 
 Examples:
   clrprobe add -p 4242 'MyApp.Orders.*::Get*'
   clrprobe add -p 4242 'MyApp!MyApp.Store::Save(MyApp.Order,bool)'
-  clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500)";
+  clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500
+  clrprobe add -p 4242 'MyApp.Orders.*::*' --kind sampled --sample 100)";
 
 constexpr const char* kListFooter = R"(
 Asks the agent for its probes: id, state (active, pending, removed), the methods
@@ -140,12 +144,16 @@ Examples:
   clrprobe list -p 4242 --json)";
 
 constexpr const char* kRemoveFooter = R"(
-Restores the original code of the methods no other probe uses. A removed probe
-stays listed (state removed) with its final figures.
+Disarms the methods no other probe uses: their instrumented code stays, its hooks
+switched off (no call); adding a probe of the same kind again re-arms them with
+no ReJIT. --revert gives them their original code back instead (also for the
+disarmed methods of a probe removed before). A removed probe stays listed
+(state removed) with its final figures.
 
 Examples:
   clrprobe remove -p 4242 3
-  clrprobe remove -p 4242 --all)";
+  clrprobe remove -p 4242 --all
+  clrprobe remove -p 4242 3 --revert)";
 
 constexpr const char* kStatsFooter = R"(
 Reads <pid>.probes.json and the stats region <pid>.stats from the runtime
@@ -228,6 +236,12 @@ int main(int argc, char** argv) {
   // Before issue 13, `run -p` was --probe; -p is the process id everywhere now.
   std::vector<std::string> run_old_p;
   run_cmd->add_option("-p", run_old_p)->group("")->allow_extra_args(false);
+  run_cmd
+      ->add_option("--kind", run.kind,
+                   "How the probes measure: full (default), count (calls only) or sampled (latency of 1 call in N)")
+      ->type_name("KIND");
+  run_cmd->add_option("--sample", run.sample, "With --kind sampled: time one call in N per thread (default: 64)")
+      ->type_name("N");
   run_cmd->add_option("-r,--report", run.report_path,
                       "Write the JSON report to FILE when the program exits")
       ->type_name("FILE");
@@ -261,13 +275,21 @@ int main(int argc, char** argv) {
 
   AddOptions add;
   CLI::App* add_cmd = app.add_subcommand("add", "Add a probe to a running process");
-  const char* add_usage = "clrprobe add (-p PID | -n NAME) SELECTOR [--dry-run] [--max-methods N] [--json]";
+  const char* add_usage =
+      "clrprobe add (-p PID | -n NAME) SELECTOR [--kind count|sampled|full] [--sample N] [--dry-run] "
+      "[--max-methods N] [--json]";
   formatter->set_usage(add_cmd, add_usage);
   TargetSelection add_target;
   add_target_options(add_cmd, add_target, add_usage);
   // Checked after -p (resolve_target): `add -p X::Y` is a missing pid, not a missing selector.
   add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")->type_name("");
   add_cmd->add_flag("--dry-run", add.dry_run, "Show what would be probed; change nothing");
+  add_cmd
+      ->add_option("--kind", add.kind,
+                   "How the probe measures: full (default), count (calls only) or sampled (latency of 1 call in N)")
+      ->type_name("KIND");
+  add_cmd->add_option("--sample", add.sample, "With --kind sampled: time one call in N per thread (default: 64)")
+      ->type_name("N");
   add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
       ->type_name("N")
       ->check(CLI::Range(1, 1'000'000));
@@ -286,7 +308,7 @@ int main(int argc, char** argv) {
 
   RemoveOptions remove;
   CLI::App* remove_cmd = app.add_subcommand("remove", "Remove one probe, or all, from a running process");
-  const char* remove_usage = "clrprobe remove (-p PID | -n NAME) (ID | --all) [--json]";
+  const char* remove_usage = "clrprobe remove (-p PID | -n NAME) (ID | --all) [--revert] [--json]";
   formatter->set_usage(remove_cmd, remove_usage);
   TargetSelection remove_target;
   add_target_options(remove_cmd, remove_target, remove_usage);
@@ -294,6 +316,8 @@ int main(int argc, char** argv) {
       remove_cmd->add_option("ID", remove.id, "Probe id (see 'clrprobe list')")->type_name("")->check(CLI::PositiveNumber);
   CLI::Option* remove_all = remove_cmd->add_flag("--all", remove.all, "Remove every probe");
   remove_all->excludes(remove_id);
+  remove_cmd->add_flag("--revert", remove.revert,
+                       "Give the methods their original code back (ReJIT) instead of disarming them");
   remove_cmd->add_flag("--json", remove.json, "Print the agent's reply as JSON");
   remove_cmd->footer(kRemoveFooter);
 

@@ -27,6 +27,7 @@ int remove_command(const RemoveOptions& options) {
   } else {
     request["id"] = *options.id;
   }
+  if (options.revert) request["revert"] = true;
   auto response = request_agent(options.pid, request);
   if (!response) {
     complain("{}", response.error().message);

@@ -12,6 +12,7 @@ struct RemoveOptions {
   pid_t pid = 0;
   std::optional<int64_t> id;
   bool all = false;
+  bool revert = false;  // --revert
   bool json = false;
 };
 

@@ -18,7 +18,7 @@
 #include "cli/exit_codes.h"
 #include "cli/profiler_env.h"
 #include "cli/report_table.h"
-#include "selector/selector.h"
+#include "selector/probe_kind.h"
 
 namespace clrprobe::cli {
 namespace fs = std::filesystem;
@@ -96,9 +96,18 @@ int run_command(const RunOptions& options) {
   }
 
   // 1. Selectors: all valid, or nothing runs.
-  std::vector<selector::Selector> selectors;
+  std::optional<selector::KindSpec> run_kind;  // --kind/--sample: for probes without their own kind=
+  if (options.kind || options.sample) {
+    auto spec = selector::make_kind_spec(options.kind, options.sample);
+    if (!spec) {
+      complain("run: {}", spec.error().message);
+      return kExitUsage;
+    }
+    run_kind = *spec;
+  }
+  std::vector<selector::DeclaredProbe> selectors;
   for (const std::string& probe : options.probes) {
-    auto parsed = selector::parse_selector_list(probe);
+    auto parsed = selector::parse_declared_list(probe);
     if (!parsed) {
       complain("--probe '{}': {}", probe, parsed.error().message);
       return kExitUsage;
@@ -107,7 +116,10 @@ int run_command(const RunOptions& options) {
       complain("--probe '{}': empty selector", probe);
       return kExitUsage;
     }
-    for (auto& s : *parsed) selectors.push_back(std::move(s));
+    for (auto& s : *parsed) {
+      if (run_kind && !s.kind_given) s.kind = *run_kind;
+      selectors.push_back(std::move(s));
+    }
   }
 
   // 2. The agent.
@@ -124,7 +136,7 @@ int run_command(const RunOptions& options) {
   // 3. Output files.
   ProfilerSettings settings;
   settings.agent_path = agent->string();
-  settings.probes = selector::join_selector_texts(selectors);
+  settings.probes = selector::join_declared_texts(selectors);
   if (options.report_path) {
     auto path = output_path(*options.report_path, "--report");
     if (!path) {

@@ -2,6 +2,7 @@
 // probes, wait for it, optionally print the report it leaves behind.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ struct RunOptions {
   std::optional<std::string> agent_path;   // --agent
   bool table = false;                      // --table: print the report when the program exits
   bool all_methods = false;                // --all-methods (with --table)
+  std::optional<std::string> kind;         // --kind: for the --probe selectors without a kind= of their own
+  std::optional<int64_t> sample;           // --sample
   std::vector<std::string> command;        // COMMAND [ARGS...]
 };
 

@@ -51,6 +51,20 @@ Result<Request> parse_add(const json& m) {
     if (!n) return n.error();
     add.max_methods = *n;
   }
+  const json* kind = field(m, "kind");
+  if (kind != nullptr && !kind->is_null()) {
+    if (!kind->is_string()) return invalid("\"kind\" must be a string");
+    add.kind = kind->get<std::string>();
+    if (add.kind != "full" && add.kind != "count" && add.kind != "sampled") {
+      return invalid("\"kind\" must be \"full\", \"count\" or \"sampled\"");
+    }
+  }
+  if (const json* sample = field(m, "sample"); sample != nullptr && !sample->is_null()) {
+    if (add.kind != "sampled") return invalid("\"sample\" needs \"kind\": \"sampled\"");
+    auto n = integer_in_range(*sample, "sample", 1, 1'000'000);
+    if (!n) return n.error();
+    add.sample = *n;
+  }
   return Request{std::move(add)};
 }
 
@@ -61,6 +75,10 @@ Result<Request> parse_remove(const json& m) {
   if (all != nullptr && all->is_null()) all = nullptr;
   if (id != nullptr && all != nullptr) return invalid("remove takes \"id\" or \"all\", not both");
   RemoveRequest remove;
+  if (const json* revert = field(m, "revert"); revert != nullptr && !revert->is_null()) {
+    if (!revert->is_boolean()) return invalid("\"revert\" must be true or false");
+    remove.revert = revert->get<bool>();
+  }
   if (id != nullptr) {
     auto n = integer_in_range(*id, "id", 1, std::numeric_limits<uint32_t>::max());
     if (!n) return n.error();
@@ -109,12 +127,15 @@ json to_json(const Request& request) {
     j["selector"] = add->selector;
     j["dry_run"] = add->dry_run;
     j["max_methods"] = add->max_methods;
+    if (add->kind != "full") j["kind"] = add->kind;
+    if (add->kind == "sampled") j["sample"] = add->sample;
   } else if (const auto* remove = std::get_if<RemoveRequest>(&request)) {
     if (remove->all) {
       j["all"] = true;
     } else {
       j["id"] = remove->id;
     }
+    if (remove->revert) j["revert"] = true;
   }
   return j;
 }

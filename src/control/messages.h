@@ -37,11 +37,14 @@ struct AddRequest {
   std::string selector;  // non-empty, ≤ kMaxSelectorLength bytes; syntax is the agent's to check
   bool dry_run = false;
   int64_t max_methods = kDefaultMaxMethods;  // 1..kMaxMaxMethods
+  std::string kind = "full";                 // "full", "count" or "sampled"
+  int64_t sample = 64;                       // sampled: 1..1,000,000 (only with kind sampled)
 };
 // Exactly one of: a probe id (1..UINT32_MAX), or all == true.
 struct RemoveRequest {
   uint32_t id = 0;  // 0 when all
   bool all = false;
+  bool revert = false;  // give the original code back instead of disarming
 };
 
 using Request = std::variant<PingRequest, AddRequest, RemoveRequest, ListRequest>;

@@ -98,6 +98,8 @@ nlohmann::json probe_report_json(const ProbeEntry& probe, const ProbeFigures& fi
   entry["exceptions"] = figures.exceptions;
   entry["cancelled"] = figures.cancelled;
   entry["in_flight"] = figures.in_flight;
+  // Calls with a latency (all finished calls of a full probe; the sample of a sampled one).
+  if (!figures.frozen_latency) entry["timed_calls"] = figures.completed;
   entry["latency_ns"] = {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}};
   return entry;
 }
@@ -110,6 +112,7 @@ nlohmann::json figures_json(const ProbeFigures& figures) {
           {"exceptions", figures.exceptions},
           {"cancelled", figures.cancelled},
           {"in_flight", figures.in_flight},
+          {"timed_calls", figures.completed},
           {"latency_ns", {{"p50", latency.p50}, {"p90", latency.p90}, {"p99", latency.p99}, {"max", latency.max}}}};
 }
 

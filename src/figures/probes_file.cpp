@@ -61,6 +61,8 @@ Result<MethodRef> parse_method(const json& entry, const std::string& where) {
     method.timed = timed->get<bool>();
   }
   method.measures = text_or(entry, "measures", "");
+  method.kind = text_or(entry, "kind", "");
+  method.instrumentation = text_or(entry, "instrumentation", "");
   if (const json* sites = member(entry, "self_tail_calls")) method.self_tail_calls = as_count(*sites).value_or(0);
   if (const json* baseline = member(entry, "baseline")) {
     if (!baseline->is_object()) return invalid(where + ": baseline is not an object");
@@ -133,6 +135,9 @@ Result<ProbeEntry> parse_probe_object(const json& object) {
     }
   }
   probe.note = text_or(object, "note", "");
+  probe.kind = text_or(object, "kind", "full");
+  if (const json* sample = member(object, "sample")) probe.sample = as_count(*sample).value_or(0);
+  if (const json* disarmed = member(object, "disarmed")) probe.disarmed = as_count(*disarmed).value_or(0);
   if (const json* added = member(object, "added_unix_ns")) probe.added_unix_ns = as_count(*added).value_or(0);
   probe.final_figures = parse_final(object);
   return probe;
@@ -180,6 +185,8 @@ json probe_object_json(const ProbeEntry& probe) {
     json entry = {{"name", m.name}, {"slot", m.slot}, {"async", m.async}};
     if (!m.measures.empty()) entry["measures"] = m.measures;
     if (!m.timed) entry["timed"] = false;
+    if (!m.kind.empty()) entry["kind"] = m.kind;
+    if (!m.instrumentation.empty()) entry["instrumentation"] = m.instrumentation;
     if (m.self_tail_calls != 0) entry["self_tail_calls"] = m.self_tail_calls;
     if (m.baseline_calls != 0 || m.baseline_exceptions != 0 || m.baseline_cancelled != 0) {
       entry["baseline"] = {
@@ -195,6 +202,9 @@ json probe_object_json(const ProbeEntry& probe) {
                  {"methods", std::move(methods)},
                  {"refused", std::move(refused)}};
   if (!probe.note.empty()) object["note"] = probe.note;
+  if (probe.kind != "full") object["kind"] = probe.kind;
+  if (probe.sample != 0) object["sample"] = probe.sample;
+  if (probe.disarmed != 0) object["disarmed"] = probe.disarmed;
   if (probe.added_unix_ns != 0) object["added_unix_ns"] = probe.added_unix_ns;
   if (probe.final_figures) {
     const FinalFigures& f = *probe.final_figures;

@@ -40,6 +40,10 @@ struct MethodRef {
   // exceptions): such a slot has no calls in flight.
   bool timed = true;
   std::string measures;          // the agent's label when not a plain call, e.g. "calls only (tail calls)"
+  std::string kind;              // "full", "count", "sampled" (the method's code); empty from older agents
+  // "armed", "disarmed" (its probes removed: code kept, hooks off),
+  // "reverted" (original code back), "pending"; empty from older agents.
+  std::string instrumentation;
   uint64_t self_tail_calls = 0;  // self-recursive calls in tail position run inside a full probe's try
   // The slot's counters when this probe attached: a method shared with an
   // earlier probe counts, for this probe, from the probe's own start.
@@ -60,6 +64,9 @@ struct ProbeEntry {
   std::vector<MethodRef> methods;
   std::vector<RefusedMethod> refused;
   std::string note;
+  std::string kind = "full";  // what the probe asked for: "full", "count", "sampled"
+  uint64_t sample = 0;        // sampled: one call in `sample` timed per thread
+  uint64_t disarmed = 0;      // its methods now disarmed
   std::optional<FinalFigures> final_figures;
   // When the probe was added (CLOCK_REALTIME ns): the start of its
   // cumulative figures. 0 when the agent did not write it (older agents).

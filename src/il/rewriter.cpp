@@ -90,15 +90,40 @@ struct Draft {
 void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks, const TaskCompletion& task,
                      uint16_t start_local, std::optional<uint16_t> result_local) {
   auto& code = *out;
+  const bool guarded = hooks.arm_flag != 0;
   if (task.kind == TaskCompletion::Kind::None || !result_local) {
+    uint32_t skip_leave = 0;
+    if (guarded) {
+      // START 0 (disarmed) or 1 (counted, not timed): leave has nothing to do.
+      code.push_back(load_local(start_local));
+      code.push_back(op(Opcode::Ldc_I4_2));
+      code.push_back(op(Opcode::Conv_I8));
+      skip_leave = static_cast<uint32_t>(code.size());
+      code.push_back(op(Opcode::Blt_Un_S));
+    }
     code.push_back(op(Opcode::Ldc_I4, hooks.slot));
     code.push_back(load_local(start_local));
     append_native_call(&code, hooks.leave_fn, hooks.leave_sig_token);
+    if (guarded) code[skip_leave].target = static_cast<uint32_t>(code.size());
     if (result_local) code.push_back(load_local(*result_local));
     code.push_back(op(Opcode::Ret));
     return;
   }
   const uint16_t result = *result_local;
+  // Disarmed (START 0): the task is returned untouched, no tracking. An
+  // untimed sampled call (START 1) is still tracked, for its outcome.
+  uint32_t skip_tracking = 0;
+  if (guarded) {
+    code.push_back(load_local(start_local));
+    skip_tracking = static_cast<uint32_t>(code.size());
+    code.push_back(op(Opcode::Brfalse_S));
+  }
+  const auto plain_return = [&] {
+    if (!guarded) return;
+    code[skip_tracking].target = static_cast<uint32_t>(code.size());
+    code.push_back(load_local(result));
+    code.push_back(op(Opcode::Ret));
+  };
   auto track = [&] {
     code.push_back(op(Opcode::Ldc_I4, hooks.slot));
     code.push_back(load_local(start_local));
@@ -109,6 +134,7 @@ void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks
     track();
     code.push_back(load_local(result));
     code.push_back(op(Opcode::Ret));
+    plain_return();
     return;
   }
   code.push_back(load_local_address(result));
@@ -133,6 +159,17 @@ void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks
   append_native_call(&code, task.complete_fn, task.complete_sig_token);
   code.push_back(load_local(result));
   code.push_back(op(Opcode::Ret));
+  plain_return();
+}
+
+// `ldc.i8 flag; conv.i; ldind.u1; brfalse <target set by the caller>`: the
+// arm flag read with a plain load. Returns the branch's draft index.
+uint32_t append_arm_check(std::vector<DraftInstruction>* code, uint64_t arm_flag) {
+  code->push_back(op(Opcode::Ldc_I8, static_cast<int64_t>(arm_flag)));
+  code->push_back(op(Opcode::Conv_I));
+  code->push_back(op(Opcode::Ldind_U1));
+  code->push_back(op(Opcode::Brfalse_S));
+  return static_cast<uint32_t>(code->size() - 1);
 }
 
 // Copies the original instructions into d->code (branch and switch targets
@@ -186,10 +223,20 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;  // (draft index, original index)
   std::vector<uint32_t> leave_to_epilogue;                   // draft indices
 
+  uint32_t skip_enter = 0;
+  if (hooks.arm_flag != 0) {
+    // START = 0 while disarmed: the decision is taken once, here, so a flag
+    // flipped mid-call leaves the call either fully measured or not at all.
+    code.push_back(op(Opcode::Ldc_I4_0));
+    code.push_back(op(Opcode::Conv_I8));
+    code.push_back(store_local(start_local));
+    skip_enter = append_arm_check(&code, hooks.arm_flag);
+  }
   code.push_back(op(Opcode::Ldc_I4, hooks.slot));
   append_native_call(&code, hooks.enter_fn, hooks.enter_sig_token);
   code.push_back(store_local(start_local));
   d.try_start = static_cast<uint32_t>(code.size());
+  if (hooks.arm_flag != 0) code[skip_enter].target = d.try_start;
 
   if (Status s =
           copy_original(body, /*returns_to_epilogue=*/true, result_local, &d, &branch_fixups, &leave_to_epilogue);
@@ -199,9 +246,16 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   d.handler_start = static_cast<uint32_t>(code.size());
   d.first_of_original.push_back(d.handler_start);
 
+  uint32_t skip_exception = 0;
+  if (hooks.arm_flag != 0) {  // disarmed at entry: nothing to count
+    code.push_back(load_local(start_local));
+    skip_exception = static_cast<uint32_t>(code.size());
+    code.push_back(op(Opcode::Brfalse_S));
+  }
   code.push_back(op(Opcode::Ldc_I4, hooks.slot));
   code.push_back(load_local(start_local));
   append_native_call(&code, hooks.exception_fn, hooks.leave_sig_token);
+  if (hooks.arm_flag != 0) code[skip_exception].target = static_cast<uint32_t>(code.size());
   code.push_back(op(Opcode::Endfinally));  // endfault has the same encoding
 
   d.epilogue_start = static_cast<uint32_t>(code.size());
@@ -216,8 +270,11 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
 // try_start, handler_start and epilogue_start all mark the end of the code.
 Result<Draft> build_count_only_draft(const MethodBody& body, const ProbeHooks& hooks) {
   Draft d;
+  uint32_t skip_count = 0;
+  if (hooks.arm_flag != 0) skip_count = append_arm_check(&d.code, hooks.arm_flag);
   d.code.push_back(op(Opcode::Ldc_I4, hooks.slot));
   append_native_call(&d.code, hooks.count_fn, hooks.count_sig_token);
+  if (hooks.arm_flag != 0) d.code[skip_count].target = static_cast<uint32_t>(d.code.size());
   std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;
   if (Status s = copy_original(body, /*returns_to_epilogue=*/false, std::nullopt, &d, &branch_fixups, nullptr); !s) {
     return s.error();

@@ -30,6 +30,21 @@
 //
 // The fault handler counts the exception and lets it propagate unchanged.
 //
+// Arm flag (ProbeHooks::arm_flag != 0): the hooks run only while the byte at
+// that address is non-zero (a removed probe disarms its methods without a
+// ReJIT). It is read once per call with a plain load, no call:
+//   Timed:      ldc.i4.0; conv.i8; stloc START
+//               ldc.i8 flag; conv.i; ldind.u1; brfalse TRY
+//               <enter as above>; stloc START
+//       TRY:    .try { ... } fault { ldloc START; brfalse END; <exception>; END: endfault }
+//       EPILOGUE (no task): ldloc START; ldc.i4.2; conv.i8; blt.un SKIP; <leave>; SKIP: [ldloc RESULT]; ret
+//       EPILOGUE (task):    ldloc START; brfalse PLAIN; <as above>; PLAIN: ldloc RESULT; ret
+//     START 0 means "not counted" (disarmed at entry: a flag flipped
+//     mid-call leaves the call fully measured or not at all), START 1
+//     "counted, not timed" (a sampled enter's untimed call: leave has nothing
+//     to do, the exception and a task's outcome are still counted).
+//   CountOnly:  ldc.i8 flag; conv.i; ldind.u1; brfalse ORIGINAL; <count>; ORIGINAL: ...
+//
 // Methods returning a task (RewriteInput::task, see task_return.h) get an
 // epilogue that measures to the task's completion instead of calling leave:
 //   Task / Task<T>:
@@ -117,6 +132,9 @@ struct ProbeHooks {
   // CountOnly only (the Timed hooks above are then unused):
   uint64_t count_fn = 0;         // void count(int32 slot)
   uint32_t count_sig_token = 0;  // StandAloneSig: unmanaged cdecl void(int32)
+  // Address of the slot's arm flag (one byte, never freed), or 0 for no
+  // guard. See "Arm flag" at the top of this file.
+  uint64_t arm_flag = 0;
 };
 
 // How the epilogue treats a returned task (see the shapes above).

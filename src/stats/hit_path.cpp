@@ -63,7 +63,38 @@ __attribute__((always_inline)) inline void record_completion(const HitTarget* t,
   raise_max(c.max_ticks, elapsed, shared);
 }
 
+// A sampled call that was counted but not timed (start == kCountedUntimed):
+// only its outcome is counted, no latency.
+__attribute__((always_inline)) inline void record_outcome_only(const HitTarget* t, int32_t slot,
+                                                               Outcome outcome) noexcept {
+  if (outcome == Outcome::Returned) return;
+  const uint32_t stripe = current_stripe();
+  const bool shared = stripe == kSharedStripe;
+  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
+  bump(outcome == Outcome::Exception ? c.exceptions : c.cancelled, shared);
+}
+
+// Sampled probes: one countdown per thread, shared by the sampled methods the
+// thread calls, clamped to each method's rate (so a method with rate 1 is
+// timed on every call). 0 = not started.
+thread_local constinit uint32_t t_sample_countdown __attribute__((tls_model("initial-exec"))) = 0;
+
+// Rates per slot (0 reads as the default): static, zero pages until a slot
+// is given a rate, never freed.
+std::atomic<uint32_t> g_sample_rate[kMaxSlotCapacity];
+
 }  // namespace
+
+void set_sample_rate(int32_t slot, uint32_t rate) noexcept {
+  if (slot < 0 || static_cast<uint32_t>(slot) >= kMaxSlotCapacity) return;
+  g_sample_rate[slot].store(rate, std::memory_order_relaxed);
+}
+
+uint32_t sample_rate(int32_t slot) noexcept {
+  if (slot < 0 || static_cast<uint32_t>(slot) >= kMaxSlotCapacity) return kDefaultSampleRate;
+  const uint32_t rate = g_sample_rate[slot].load(std::memory_order_relaxed);
+  return rate == 0 ? kDefaultSampleRate : rate;
+}
 
 void set_hit_target(const HitTarget* target) noexcept {
   g_target.store(target, std::memory_order_release);
@@ -83,8 +114,23 @@ extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
   return read_ticks(t->clock);
 }
 
+extern "C" int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept {
+  const HitTarget* t = target_for(slot);
+  if (t == nullptr) return 0;
+  count_call(t, slot);
+  const uint32_t rate = g_sample_rate[static_cast<uint32_t>(slot)].load(std::memory_order_relaxed);
+  uint32_t left = t_sample_countdown;
+  if (left == 0 || left > rate) left = rate == 0 ? kDefaultSampleRate : rate;
+  if (__builtin_expect(--left != 0, 1)) {
+    t_sample_countdown = left;
+    return kCountedUntimed;
+  }
+  t_sample_countdown = 0;  // restarts at the rate on the next call
+  return read_ticks(t->clock);
+}
+
 extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
-  if (start == 0) return;
+  if (static_cast<uint64_t>(start) <= kCountedUntimed) return;
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
   record_completion(t, slot, start, Outcome::Returned);
@@ -94,6 +140,7 @@ extern "C" void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept {
   if (start == 0) return;
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
+  if (start == kCountedUntimed) return record_outcome_only(t, slot, Outcome::Exception);
   record_completion(t, slot, start, Outcome::Exception);
 }
 
@@ -102,6 +149,7 @@ extern "C" void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succe
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
   const Outcome outcome = succeeded != 0 ? Outcome::Returned : cancelled != 0 ? Outcome::Cancelled : Outcome::Exception;
+  if (start == kCountedUntimed) return record_outcome_only(t, slot, outcome);
   record_completion(t, slot, start, outcome);
 }
 

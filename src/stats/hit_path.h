@@ -8,6 +8,7 @@
 //   clrprobe_hit_exception(slot, start);          // in the fault/catch handler
 //   clrprobe_hit_complete(slot, start, ok, cancelled)  // a returned task finished
 //   clrprobe_hit_count(slot);                     // entry of a count-only probe
+//   int64_t start = clrprobe_hit_enter_sampled(slot);  // entry of a sampled probe
 //
 // A count-only probe (il::ProbeShape::CountOnly: methods with `tail.` calls)
 // calls clrprobe_hit_count alone: it counts the call as enter does, on the
@@ -20,6 +21,14 @@
 // succeeded != 0 ran to completion, else cancelled != 0 was cancelled, else
 // faulted (counted as an exception). Every outcome records the latency, so
 // `calls - Σbuckets` is the number of calls in flight.
+//
+// A sampled probe (`--kind sampled`) enters through clrprobe_hit_enter_sampled:
+// it counts every call like enter, but reads the clock on one call in N per
+// thread (N = sample_rate(slot)) and returns kCountedUntimed (1) on the
+// others. leave does nothing for such a call; exception and complete count
+// its outcome (exception, cancelled) without a latency. So a sampled slot has
+// exact calls, exceptions and cancellations, and latency from the sample:
+// readers must not take calls - Σbuckets for calls in flight (SlotMeta::kind).
 //
 // enter returns 0 when it did not count the call; leave/exception ignore a 0
 // start, so a call is either fully measured or not at all (a region installed
@@ -38,6 +47,7 @@ void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept;
 void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept;
 void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succeeded, int32_t cancelled) noexcept;
 void clrprobe_hit_count(int32_t slot) noexcept;
+int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept;
 }
 
 namespace clrprobe::stats {
@@ -48,6 +58,16 @@ struct HitTarget {
   std::atomic<uint32_t> slot_limit{0};   // slots below this were allocated
   ClockKind clock = ClockKind::Monotonic;
 };
+
+// What a sampled enter returns for a call it counted without timing it.
+inline constexpr int64_t kCountedUntimed = 1;
+inline constexpr uint32_t kDefaultSampleRate = 64;
+
+// The rate of a sampled slot: its calls are timed one in `rate` per thread
+// (1 = every call). Set before the slot's sampled code can run; a later
+// change needs no ReJIT.
+void set_sample_rate(int32_t slot, uint32_t rate) noexcept;
+uint32_t sample_rate(int32_t slot) noexcept;
 
 // Publishes (or with nullptr withdraws) the target of the hit functions.
 // Withdrawing does not wait for calls in flight: memory behind a withdrawn

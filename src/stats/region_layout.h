@@ -60,6 +60,11 @@ static_assert(offsetof(RegionHeader, slots_used) == 104);
 
 enum class SlotState : uint32_t { Free = 0, Active = 1, Retired = 2 };
 
+// How a slot's method is probed (SlotMeta::kind). Only a Full slot has
+// calls - Σbuckets = calls in flight: a Count slot has no latency, a Sampled
+// slot latency for one call in N.
+enum class SlotKind : uint32_t { Full = 0, Count = 1, Sampled = 2 };
+
 inline constexpr size_t kSlotNameBytes = 360;    // display name, NUL-terminated
 inline constexpr size_t kSlotModuleBytes = 128;  // module/assembly, NUL-terminated
 
@@ -68,7 +73,8 @@ struct SlotMeta {
   uint32_t state;       // SlotState, atomic
   uint32_t name_len;
   uint32_t module_len;
-  uint64_t reserved;
+  uint32_t kind;  // SlotKind: how the slot's method is probed (was reserved, 0 in older regions)
+  uint32_t reserved;
   char name[kSlotNameBytes];      // e.g. "Ns.Type::Method(int32)"
   char module[kSlotModuleBytes];  // e.g. "MyApp.dll"
 };

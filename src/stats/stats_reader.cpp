@@ -173,6 +173,8 @@ Result<SlotInfo> StatsReader::slot_info(int32_t slot) const {
     if (copy.state > static_cast<uint32_t>(SlotState::Retired))
       return invalid("slot " + std::to_string(slot) + " has state " + std::to_string(copy.state));
     info.state = static_cast<SlotState>(copy.state);
+    info.kind =
+        copy.kind <= static_cast<uint32_t>(SlotKind::Sampled) ? static_cast<SlotKind>(copy.kind) : SlotKind::Full;
     info.name.assign(copy.name, ::strnlen(copy.name, std::min<size_t>(copy.name_len, sizeof(copy.name))));
     info.module.assign(copy.module,
                        ::strnlen(copy.module, std::min<size_t>(copy.module_len, sizeof(copy.module))));

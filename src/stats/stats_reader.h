@@ -38,6 +38,7 @@ struct SlotInfo {
   int32_t slot = -1;
   SlotState state = SlotState::Free;
   uint32_t generation = 0;  // even; grows by 2 with every metadata change
+  SlotKind kind = SlotKind::Full;  // Count/Sampled: calls in flight are not known
   std::string name;
   std::string module;
 };
@@ -50,7 +51,9 @@ struct SlotSnapshot {
   uint64_t completed = 0;   // finished, any outcome (= histogram.total())
   // Calls started and not finished (async calls whose task is pending, calls
   // on a stack right now). Counters are read one after another, so clamp.
-  uint64_t in_flight() const { return calls > completed ? calls - completed : 0; }
+  // Only a Full slot times every call: for the others it is unknown (0).
+  uint64_t in_flight() const { return info.kind == SlotKind::Full && calls > completed ? calls - completed : 0; }
+  bool in_flight_known() const { return info.kind == SlotKind::Full; }
   Histogram histogram;      // latencies in ticks
   uint64_t max_ticks = 0;
   double max_ns = 0.0;

@@ -252,6 +252,19 @@ Status StatsRegion::reactivate_slot(int32_t slot) {
   return set_state(slot, SlotState::Retired, SlotState::Active);
 }
 
+Status StatsRegion::set_slot_kind(int32_t slot, SlotKind kind) {
+  std::lock_guard lock(mutex_);
+  if (slot < 0 || static_cast<uint32_t>(slot) >= slots_used())
+    return make_error(Reason::NotFound, "no allocated stats slot " + std::to_string(slot));
+  SlotMeta& m = meta(static_cast<uint32_t>(slot));
+  SlotMeta value;
+  std::memcpy(&value, &m, sizeof(value));
+  if (value.kind == static_cast<uint32_t>(kind)) return {};
+  value.kind = static_cast<uint32_t>(kind);
+  publish_slot_meta(m, value);
+  return {};
+}
+
 void StatsRegion::install_global(StatsRegion* region) noexcept {
   g_region.store(region, std::memory_order_release);
   set_hit_target(region != nullptr ? &region->hit_ : nullptr);

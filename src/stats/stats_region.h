@@ -52,6 +52,9 @@ class StatsRegion {
   Status retire_slot(int32_t slot);
   // Marks a Retired slot Active again (a probe re-added with cached IL).
   Status reactivate_slot(int32_t slot);
+  // Records how the slot's method is probed (readers show in-flight and
+  // latency accordingly).
+  Status set_slot_kind(int32_t slot, SlotKind kind);
 
   // Makes `region` (or nothing, with nullptr) the target of the hit functions.
   static void install_global(StatsRegion* region) noexcept;

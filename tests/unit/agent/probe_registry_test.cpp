@@ -50,7 +50,7 @@ TEST(ProbeRegistry, OnlyTheFirstProbeOfAMethodAsksForItsInstrumentation) {
   EXPECT_EQ(registry.method(kAdd)->probe_count, 2u);
 }
 
-TEST(ProbeRegistry, RemovingTheLastProbeOfAnInstrumentedMethodHandsItBackForRevert) {
+TEST(ProbeRegistry, RemovingTheLastProbeWithRevertHandsTheMethodBackForRevert) {
   ProbeRegistry registry;
   const uint32_t first = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
   const uint32_t second = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
@@ -59,16 +59,76 @@ TEST(ProbeRegistry, RemovingTheLastProbeOfAnInstrumentedMethodHandsItBackForReve
   registry.attach(second, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call);
   registry.mark_instrumented(kAdd, 0, some_code());
   registry.mark_instrumented(kRemove, 1, some_code());
+  registry.mark_in_runtime(kAdd);
+  registry.mark_in_runtime(kRemove);
 
-  auto unused = registry.remove_probe(first, nlohmann::json::object());
+  auto unused = registry.remove_probe(first, nlohmann::json::object(), /*revert=*/true);
   ASSERT_TRUE(unused.has_value());
   EXPECT_EQ(*unused, std::vector<MethodKey>{kRemove});  // Add is still probed by `second`
   EXPECT_EQ(registry.probe(first)->state, ProbeState::Removed);
-  auto last = registry.remove_probe(second, nlohmann::json::object());
+  EXPECT_EQ(instrumentation_of(*registry.method(kRemove)), Instrumentation::Reverted);
+  auto last = registry.remove_probe(second, nlohmann::json::object(), /*revert=*/true);
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(*last, std::vector<MethodKey>{kAdd});
-  // The rewritten code stays cached for a later probe.
+  // The rewritten code stays cached for a later probe, which needs a ReJIT to install it again.
   EXPECT_NE(registry.rewritten(kAdd), nullptr);
+  const uint32_t again = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_TRUE(registry.attach(again, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+}
+
+TEST(ProbeRegistry, RemovingTheLastProbeDisarmsTheMethodAndAReAddOfTheSameKindReArmsItWithoutReJit) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  ASSERT_TRUE(registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  registry.mark_instrumented(kAdd, 0, some_code());
+  registry.mark_in_runtime(kAdd);
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Armed);
+
+  auto unused = registry.remove_probe(first, nlohmann::json::object());
+  ASSERT_TRUE(unused.has_value());
+  EXPECT_TRUE(unused->empty()) << "nothing to revert: the code stays, disarmed";
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Disarmed);
+
+  const uint32_t again = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_FALSE(registry.attach(again, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Armed);
+
+  // remove --revert of a probe removed before: its disarmed methods are handed back.
+  ASSERT_TRUE(registry.remove_probe(again, nlohmann::json::object()).has_value());
+  EXPECT_EQ(registry.take_disarmed(first), std::vector<MethodKey>{kAdd});
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Reverted);
+  EXPECT_TRUE(registry.take_disarmed(std::nullopt).empty());
+}
+
+TEST(ProbeRegistry, AMethodRunsTheRichestKindItsProbesAskForAndAKindChangeNeedsAReJit) {
+  ProbeRegistry registry;
+  selector::KindSpec count{selector::ProbeKind::Count, 64};
+  selector::KindSpec sampled{selector::ProbeKind::Sampled, 16};
+  const uint32_t c = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control, count);
+  ASSERT_TRUE(registry.attach(c, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_EQ(registry.method(kAdd)->wanted.kind, selector::ProbeKind::Count);
+  registry.mark_instrumented(kAdd, 0, some_code(), {}, count);
+  registry.mark_in_runtime(kAdd);
+
+  // A richer kind on top: new code (a ReJIT).
+  const uint32_t s = registry.add_probe(sel("Shop.*::Add"), ProbeState::Active, ProbeSource::Control, sampled);
+  EXPECT_TRUE(registry.attach(s, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_EQ(registry.method(kAdd)->wanted.kind, selector::ProbeKind::Sampled);
+  registry.mark_instrumented(kAdd, 0, some_code(), {}, sampled);
+  registry.mark_in_runtime(kAdd);
+  // A poorer kind shares the richer code; a smaller sample rate is taken without a ReJIT.
+  const uint32_t c2 = registry.add_probe(sel("Shop.Cart::A*"), ProbeState::Active, ProbeSource::Control, count);
+  EXPECT_FALSE(registry.attach(c2, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  const uint32_t s2 = registry.add_probe(sel("Shop.Cart::Ad*"), ProbeState::Active, ProbeSource::Control,
+                                         selector::KindSpec{selector::ProbeKind::Sampled, 4});
+  EXPECT_FALSE(registry.attach(s2, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_EQ(registry.method(kAdd)->kind.sample, 4u);
+
+  // Every probe removed, then a count probe again: the code is sampled, so a ReJIT.
+  for (uint32_t id : {c, s, c2, s2}) ASSERT_TRUE(registry.remove_probe(id, nullptr).has_value());
+  const uint32_t c3 = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control, count);
+  EXPECT_TRUE(registry.attach(c3, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_EQ(registry.method(kAdd)->wanted.kind, selector::ProbeKind::Count);
 }
 
 TEST(ProbeRegistry, RemovingAProbeTwiceOrAnUnknownIdReturnsNothing) {

@@ -7,7 +7,7 @@
 namespace clrprobe::agent {
 namespace {
 
-std::vector<std::string> texts(const std::vector<selector::Selector>& selectors) {
+std::vector<std::string> texts(const std::vector<selector::DeclaredProbe>& selectors) {
   std::vector<std::string> out;
   for (const auto& s : selectors) out.push_back(s.text());
   return out;
@@ -65,6 +65,38 @@ TEST(ProbesFileFormat, MoreThanTenThousandDistinctProbesAreRefused) {
   auto over = parse_probes_file(ten_thousand + "N.T::Extra\n");
   ASSERT_FALSE(over.ok());
   EXPECT_NE(over.error().message.find("more than 10000 probes"), std::string::npos) << over.error().message;
+}
+
+TEST(ProbesFileFormat, AKindSuffixGivesTheProbeItsKindAndSampleRate) {
+  auto parsed = parse_probes_file(
+      "Shop.Cart::Add kind=count\nShop.Cart::Remove kind=sampled sample=16\n"
+      "Shop.Cart::Clear sample=8 kind=sampled\nShop.Cart::List\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+  ASSERT_EQ(parsed->size(), 4u);
+  EXPECT_EQ((*parsed)[0].kind.kind, selector::ProbeKind::Count);
+  EXPECT_EQ((*parsed)[1].kind.kind, selector::ProbeKind::Sampled);
+  EXPECT_EQ((*parsed)[1].kind.sample, 16u);
+  EXPECT_EQ((*parsed)[2].kind.sample, 8u);
+  EXPECT_EQ((*parsed)[3].kind.kind, selector::ProbeKind::Full);
+  EXPECT_EQ(texts(*parsed),
+            (std::vector<std::string>{"Shop.Cart::Add kind=count", "Shop.Cart::Remove kind=sampled sample=16",
+                                      "Shop.Cart::Clear kind=sampled sample=8", "Shop.Cart::List"}));
+}
+
+TEST(ProbesFileFormat, TheSameSelectorWithAnotherKindIsAnotherProbe) {
+  auto parsed = parse_probes_file("A.B::C\nA.B::C kind=count\nA.B::C kind=count\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+  EXPECT_EQ(texts(*parsed), (std::vector<std::string>{"A.B::C", "A.B::C kind=count"}));
+}
+
+TEST(ProbesFileFormat, ABadKindOrSampleFailsTheFileNamingTheLine) {
+  for (const char* bad :
+       {"A.B::C kind=fast", "A.B::C kind=sampled sample=0", "A.B::C kind=sampled sample=x",
+        "A.B::C kind=count sample=4", "A.B::C kind=count kind=full", "A.B::C sample=-3 kind=sampled"}) {
+    auto parsed = parse_probes_file(std::string("X.Y::Z\n") + bad + "\n");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.error().message.find("line 2"), std::string::npos) << parsed.error().message;
+  }
 }
 
 }  // namespace

@@ -45,8 +45,27 @@ TEST_F(CommandsTest, AddWithoutPidIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err,
             "clrprobe add: which process? give -p PID or -n NAME (usage: clrprobe add (-p PID | -n NAME) SELECTOR "
-            "[--dry-run] [--max-methods N] [--json])\n");
+            "[--kind count|sampled|full] [--sample N] [--dry-run] [--max-methods N] [--json])\n");
   EXPECT_TRUE(r.out.empty());
+}
+
+// A bad --kind / --sample (or kind= word) is refused before anything runs.
+TEST_F(CommandsTest, RunRefusesABadKindOrSampleAndRunsNothing) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--probe", "A::B", "--kind", "fast"},
+      {"--probe", "A::B", "--kind", "sampled", "--sample", "0"},
+      {"--probe", "A::B", "--kind", "count", "--sample", "4"},
+      {"--probe", "A::B kind=sampled sample=x"},
+  };
+  for (const auto& options : bad) {
+    std::vector<std::string> args{"run"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--", "sh", "-c", "touch " + dir.file("ran")});
+    CliRun r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_TRUE(contains(r.err, "kind") || contains(r.err, "sample")) << r.err;
+    EXPECT_FALSE(path_exists(dir.file("ran")));
+  }
 }
 
 // -p is the process id in every command (issue 13); `run -p SELECTOR` says so and runs nothing.

@@ -44,6 +44,33 @@ TEST(Messages, AddWithAllFields) {
   EXPECT_TRUE(parse(R"({"op":"add","selector":"x","max_methods":1})").ok());
 }
 
+TEST(Messages, AddKindAndSampleAreReadAndDefaultToFull) {
+  const auto& full = std::get<AddRequest>(*parse(R"({"op":"add","selector":"A::B"})"));
+  EXPECT_EQ(full.kind, "full");
+  auto sampled = parse(R"({"op":"add","selector":"A::B","kind":"sampled","sample":1})");
+  ASSERT_TRUE(sampled.ok()) << sampled.error().describe();
+  EXPECT_EQ(std::get<AddRequest>(*sampled).kind, "sampled");
+  EXPECT_EQ(std::get<AddRequest>(*sampled).sample, 1);
+  EXPECT_EQ(std::get<AddRequest>(*parse(R"({"op":"add","selector":"A::B","kind":"count"})")).kind, "count");
+}
+
+TEST(Messages, AddRefusesAnUnknownKindAndABadOrMisplacedSample) {
+  expect_invalid(R"({"op":"add","selector":"A::B","kind":"fast"})", "kind");
+  expect_invalid(R"({"op":"add","selector":"A::B","kind":3})", "kind");
+  expect_invalid(R"({"op":"add","selector":"A::B","kind":"sampled","sample":0})", "sample");
+  expect_invalid(R"({"op":"add","selector":"A::B","kind":"sampled","sample":1000001})", "sample");
+  expect_invalid(R"({"op":"add","selector":"A::B","kind":"count","sample":4})", "sample");
+  expect_invalid(R"({"op":"add","selector":"A::B","sample":4})", "sample");
+}
+
+TEST(Messages, RemoveRevertMustBeBool) {
+  auto revert = parse(R"({"op":"remove","id":3,"revert":true})");
+  ASSERT_TRUE(revert.ok());
+  EXPECT_TRUE(std::get<RemoveRequest>(*revert).revert);
+  EXPECT_FALSE(std::get<RemoveRequest>(*parse(R"({"op":"remove","id":3})")).revert);
+  expect_invalid(R"({"op":"remove","id":3,"revert":"yes"})", "revert");
+}
+
 TEST(Messages, AddSelectorMustBeNonEmptyBoundedString) {
   expect_invalid(R"({"op":"add"})", "selector");
   expect_invalid(R"({"op":"add","selector":""})", "empty");
@@ -121,8 +148,14 @@ TEST(Messages, UnknownOpIsQuotedButTruncated) {
 }
 
 TEST(Messages, ToJsonRoundTrips) {
-  const Request requests[] = {PingRequest{}, ListRequest{}, AddRequest{"A::B", true, 5}, RemoveRequest{9, false},
-                              RemoveRequest{0, true}};
+  const Request requests[] = {PingRequest{},
+                              ListRequest{},
+                              AddRequest{"A::B", true, 5},
+                              AddRequest{"A::B", false, 5, "sampled", 16},
+                              AddRequest{"A::B", false, 5, "count", 64},
+                              RemoveRequest{9, false},
+                              RemoveRequest{0, true},
+                              RemoveRequest{9, false, true}};
   for (const auto& request : requests) {
     auto back = parse_request(to_json(request));
     ASSERT_TRUE(back.ok()) << to_json(request).dump();

@@ -27,6 +27,17 @@ class Interp {
   Interp(const MethodBody& body, std::vector<int64_t> args, ProbeHooks hooks = {})
       : body_(body), args_(std::move(args)), hooks_(hooks), locals_(70000, 0), clauses_(body.eh_clauses()) {}
 
+  // The byte at hooks.arm_flag as the code reads it (ldind.u1).
+  Interp& armed(bool on) {
+    armed_ = on;
+    return *this;
+  }
+  // What the enter hook returns (1: a sampled enter's "counted, not timed").
+  Interp& enter_returns(int64_t start) {
+    enter_result_ = start;
+    return *this;
+  }
+
   Outcome run() {
     Signal s = exec(0, {});
     Outcome o;
@@ -161,14 +172,20 @@ class Interp {
             } else if (fn == hooks_.enter_fn) {
               if (pop() != hooks_.slot) throw std::runtime_error("slot");
               hooks_called_.push_back("enter");
-              stack.push_back(1000);
+              stack.push_back(enter_result_);
             } else if (fn == hooks_.leave_fn || fn == hooks_.exception_fn) {
-              if (pop() != 1000) throw std::runtime_error("start");
+              if (pop() != enter_result_) throw std::runtime_error("start");
               if (pop() != hooks_.slot) throw std::runtime_error("slot");
               hooks_called_.push_back(fn == hooks_.leave_fn ? "leave" : "exception");
             } else {
               throw std::runtime_error("unknown calli target");
             }
+            break;
+          }
+          case Opcode::Ldind_U1: {
+            const uint64_t address = static_cast<uint64_t>(pop());
+            if (address != hooks_.arm_flag || address == 0) throw std::runtime_error("ldind.u1 of an unknown address");
+            stack.push_back(armed_ ? 1 : 0);
             break;
           }
           case Opcode::Ret:
@@ -208,6 +225,8 @@ class Interp {
   std::vector<int64_t> locals_;
   std::vector<EhClause> clauses_;
   std::vector<std::string> hooks_called_;
+  bool armed_ = true;
+  int64_t enter_result_ = 1000;
 };
 
 }  // namespace clrprobe::il::test
