@@ -74,8 +74,7 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
     return E_FAIL;
   }
 
-  ::mkdir(config_.stats_dir.c_str(), 0700);
-  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()), config_.stats_slots);
+  auto region = create_stats_region();
   if (!region) {
     CLRPROBE_LOG_ERROR("cannot create stats region: {}", region.error().describe());
     return E_FAIL;
@@ -104,6 +103,23 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   start_control_server();
   CLRPROBE_LOG_INFO("agent ready");
   return S_OK;
+}
+
+Result<std::unique_ptr<stats::StatsRegion>> Agent::create_stats_region() {
+  auto create_in = [&](const std::string& dir) {
+    ::mkdir(dir.c_str(), 0700);
+    return stats::StatsRegion::create(dir + "/" + stats_file_name(::getpid()), config_.stats_slots);
+  };
+  auto region = create_in(config_.stats_dir);
+  if (region) return region;
+  // The default directory in /dev/shm may be unusable (full, not writable):
+  // readers look in the /tmp fallback too (runtime_dir_candidates).
+  const auto candidates = runtime_dir_candidates(::geteuid());
+  if (candidates.size() < 2 || config_.stats_dir != candidates.front()) return region;
+  CLRPROBE_LOG_WARN("cannot create stats region in {}: {}; using {}", config_.stats_dir, region.error().describe(),
+                    candidates[1]);
+  config_.stats_dir = candidates[1];
+  return create_in(config_.stats_dir);
 }
 
 void Agent::parse_startup_probes() {

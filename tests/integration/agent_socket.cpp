@@ -1,5 +1,7 @@
 #include "agent_socket.h"
 
+#include "common/runtime_paths.h"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -30,7 +32,7 @@ uint64_t GetLe(const std::string& in, size_t offset, int bytes) {
 
 std::string AgentRuntimeDir() {
   if (const char* dir = std::getenv("CLRPROBE_RUNTIME_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return "/tmp/clrprobe-" + std::to_string(::geteuid());
+  return runtime_dir_for_uid(::geteuid());
 }
 
 std::string AgentSocketPath(pid_t pid, const std::string& runtime_dir) {
