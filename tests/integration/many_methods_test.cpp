@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "common/runtime_paths.h"
+#include "agent_socket.h"
 #include "probe_session.h"
 #include "report.h"
 #include "test_paths.h"
@@ -40,7 +40,7 @@ TEST(ManyMethods, AHundredThousandProbedMethodsFitTheDefaultRegionAndChangeNoOut
   session.SetEnv("CLRPROBE_STATS_SLOTS", std::nullopt);  // the default capacity
   // A private runtime directory where regions live by default (a tmpfs when /dev/shm is one),
   // with a short path (the control socket's path has at most 107 bytes).
-  std::string runtime_dir = runtime_base_dir() + "/clrprobe-many-XXXXXX";
+  std::string runtime_dir = DefaultRuntimeBase() + "/clrprobe-many-XXXXXX";
   ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
   struct RemoveDir {
     std::string path;
@@ -87,7 +87,7 @@ TEST(ManyMethods, AHundredThousandProbedMethodsFitTheDefaultRegionAndChangeNoOut
   // What the file holds: metadata and names of 100,001 slots plus the counters and histograms
   // of the 1,002 called ones (layout v1 allocated 64.5 KiB per slot: 6.5 GB).
   struct stat st {};
-  ASSERT_EQ(::stat((runtime_dir + "/" + stats_file_name(static_cast<pid_t>(probed.report->pid))).c_str(), &st), 0);
+  ASSERT_EQ(::stat((runtime_dir + "/" + std::to_string(probed.report->pid) + ".stats").c_str(), &st), 0);
   const uint64_t used = static_cast<uint64_t>(st.st_blocks) * 512;
   std::cout << "[ many ] stats file: " << st.st_size << " bytes mapped, " << used << " bytes used\n";
   EXPECT_LT(used, uint64_t{64} << 20);
