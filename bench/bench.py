@@ -1005,6 +1005,55 @@ class Bench:
             n = mem[key]["cycles"]
             if n < want:
                 self.notes.append(f"memory: {key} ran {n} cycles (time budget), not {want}")
+        self.memory_per_probed_method(mem)
+
+    def memory_per_probed_method(self, mem):
+        """RSS of CallBench with its 10,000 Bench.Wide methods probed (three of them called), minus
+        the same process with the agent and no probe, per method; both measured after `clrprobe stats`
+        has read the figures (so the stats region counts as the process and its readers see it)."""
+        methods, selector = 10000, "CallBench!Bench.Wide::*"
+        log(f"memory: {methods} probed methods, most never called")
+
+        def run(probed):
+            d = self.start_callbench(True, "callbench-wide" + ("-probed" if probed else ""))
+            check = {}
+            try:
+                d.cmd("wide 1")  # JIT the three callers' targets in both runs
+                if probed:
+                    probe = self.add_probe(d.pid, selector, "--max-methods", str(methods))
+                    deadline = time.time() + 120
+                    entry = {}
+                    while time.time() < deadline:  # until the instrumented code runs
+                        d.cmd("wide 1")
+                        st = self.probe_stats(d.pid)
+                        entry = next((p for p in st["probes"] if p["id"] == probe["id"]), {})
+                        if entry.get("calls", 0) > 0:
+                            break
+                        time.sleep(0.2)
+                    before = entry.get("calls", 0)
+                d.cmd("wide 100")
+                # Without a probe there is nothing to read (no probes file): the same command anyway.
+                st = self.probe_stats(d.pid) if probed else self.clrprobe("stats", "-p", str(d.pid), check=False)
+                if probed:
+                    entry = next((p for p in st["probes"] if p["id"] == probe["id"]), {})
+                    check = {"methods": len(entry.get("methods", [])), "calls_made": 300,
+                             "calls_counted": entry.get("calls", 0) - before}
+                    check["ok"] = check["methods"] == methods and check["calls_counted"] == 300
+                time.sleep(1.0)
+                return rss_breakdown_kb(d.pid), check, st
+            finally:
+                d.quit()
+                self.cleanup_runtime_files(d.pid)
+
+        plain, _, _ = run(False)
+        probed, check, _ = run(True)
+        per_method = (probed["VmRSS"] - plain["VmRSS"]) / methods
+        mem["probed_methods_10000"] = {"no_probe": plain, "probed": probed, "check": check,
+                                       "per_method_kb": {k: rnd((probed[k] - plain[k]) / methods, 3)
+                                                         for k in plain if k in probed}}
+        mem["per_probed_method"] = rnd(per_method, 3)
+        if not check.get("ok"):
+            self.notes.append(f"memory: the 10,000-method probe did not count as expected: {check}")
 
     def wrk(self, port, seconds):
         r = subprocess.run(["wrk", "-t2", "-c2", f"-d{seconds}s", "--latency",
@@ -1253,6 +1302,14 @@ def report_rows(r):
                 rows.append(("memory", label, f"{fmt(c['growth_per_cycle_kb'], 2)} KB/cycle over {c['cycles']} cycles "
                              f"({c['growth_kb']:+.0f} KB in {c['seconds']} s; anon {fmt(c['anon_growth_per_cycle_kb'], 2)}, "
                              f"code (shmem) {fmt(c['shmem_growth_per_cycle_kb'], 2)} KB/cycle)", "", ""))
+        pm = mem.get("probed_methods_10000")
+        if pm and mem.get("per_probed_method") is not None:
+            k = pm["per_method_kb"]
+            ok = mem["per_probed_method"] <= 1.0
+            rows.append(("memory", "RSS per probed method (10,000 probed, 3 called, after `stats`)",
+                         f"{fmt(mem['per_probed_method'], 3)} KB (anon {fmt(k.get('RssAnon'), 3)}, "
+                         f"file {fmt(k.get('RssFile'), 3)}, shmem {fmt(k.get('RssShmem'), 3)} KB)", "≤ 1 KB",
+                         verdict(ok) if pm["check"].get("ok") else f"probe failed ({pm['check']})"))
     ld = r.get("load")
     if ld:
         for mode, label in (("no_agent", "no agent"), ("agent_no_probe", "agent, no probe"),

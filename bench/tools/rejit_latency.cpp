@@ -85,7 +85,7 @@ class CallCounters {
     if (!reader) fail("cannot open stats region " + path);
     capacity_ = reader->info().slot_capacity;
     stripes_ = reader->info().stripe_count;
-    const RegionGeometry g = region_geometry(capacity_, stripes_);
+    const RegionGeometry g = region_geometry(capacity_, stripes_, reader->info().histogram_blocks);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) fail("cannot open " + path);
     size_ = g.total_size;
@@ -93,7 +93,9 @@ class CallCounters {
     ::close(fd);
     if (base_ == MAP_FAILED) fail("cannot map " + path);
     header_ = reinterpret_cast<const RegionHeader*>(base_);
-    counters_ = reinterpret_cast<const StripeCounters*>(base_ + g.counters_offset);
+    masks_ = reinterpret_cast<const uint32_t*>(base_ + g.stripe_masks_offset);
+    hot_ = base_ + g.hot_offset;
+    hot_stride_ = g.hot_stripe_stride;
   }
   ~CallCounters() { ::munmap(const_cast<std::byte*>(base_), size_); }
 
@@ -103,9 +105,12 @@ class CallCounters {
   }
   uint64_t calls(uint32_t slot) const {
     uint64_t sum = 0;
-    const StripeCounters* s = counters_ + uint64_t{slot} * stripes_;
-    for (uint32_t i = 0; i < stripes_; ++i)
-      sum += std::atomic_ref<const uint64_t>(s[i].calls).load(std::memory_order_relaxed);
+    const uint32_t mask = std::atomic_ref<const uint32_t>(masks_[slot]).load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < stripes_; ++i) {
+      if ((mask & (1u << i)) == 0) continue;  // this stripe never counted the slot
+      const auto& c = reinterpret_cast<const HotCounters*>(hot_ + i * hot_stride_)[slot];
+      sum += std::atomic_ref<const uint64_t>(c.calls).load(std::memory_order_relaxed);
+    }
     return sum;
   }
   uint32_t capacity() const { return capacity_; }
@@ -114,7 +119,9 @@ class CallCounters {
   const std::byte* base_ = nullptr;
   size_t size_ = 0;
   const RegionHeader* header_ = nullptr;
-  const StripeCounters* counters_ = nullptr;
+  const uint32_t* masks_ = nullptr;
+  const std::byte* hot_ = nullptr;
+  uint64_t hot_stride_ = 0;
   uint32_t capacity_ = 0, stripes_ = 0;
 };
 

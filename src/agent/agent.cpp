@@ -3,6 +3,7 @@
 #include "common/build_info.h"
 
 #include <sys/stat.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -74,11 +75,7 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
     return E_FAIL;
   }
 
-  ::mkdir(config_.stats_dir.c_str(), 0700);
-  // The TSC calibration (~10 ms) runs on a thread of its own: the runtime's
-  // start does not wait for it, and a region adopts it at its first slot.
-  auto region = stats::StatsRegion::create(config_.stats_dir + "/" + stats_file_name(::getpid()), config_.stats_slots,
-                                           stats::ClockChoice::Background);
+  auto region = create_stats_region();
   if (!region) {
     CLRPROBE_LOG_ERROR("cannot create stats region: {}", region.error().describe());
     return E_FAIL;
@@ -109,6 +106,26 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   start_control_server();
   CLRPROBE_LOG_INFO("agent ready");
   return S_OK;
+}
+
+Result<std::unique_ptr<stats::StatsRegion>> Agent::create_stats_region() {
+  auto create_in = [&](const std::string& dir) {
+    ::mkdir(dir.c_str(), 0700);
+    // The TSC calibration (~10 ms) runs on a thread of its own: the runtime's
+    // start does not wait for it, and a region adopts it at its first slot.
+    return stats::StatsRegion::create(dir + "/" + stats_file_name(::getpid()), config_.stats_slots,
+                                      stats::ClockChoice::Background);
+  };
+  auto region = create_in(config_.stats_dir);
+  if (region) return region;
+  // The default directory in /dev/shm may be unusable (full, not writable):
+  // readers look in the /tmp fallback too (runtime_dir_candidates).
+  const auto candidates = runtime_dir_candidates(::geteuid());
+  if (candidates.size() < 2 || config_.stats_dir != candidates.front()) return region;
+  CLRPROBE_LOG_WARN("cannot create stats region in {}: {}; using {}", config_.stats_dir, region.error().describe(),
+                    candidates[1]);
+  config_.stats_dir = candidates[1];
+  return create_in(config_.stats_dir);
 }
 
 void Agent::parse_startup_probes() {
@@ -194,6 +211,10 @@ void Agent::catalog_loaded_modules() {
 void Agent::start_control_server() {
   control::ServerOptions options;
   options.log = [](std::string_view line) { CLRPROBE_LOG_WARN("control: {}", line); };
+  // A request about many methods builds large transient JSON; glibc keeps
+  // freed memory mapped, so without a trim the host's RSS would keep the peak
+  // (about 1 KB per probed method for an add of 10,000 methods).
+  options.after_connection = [] { ::malloc_trim(0); };
   auto server = control::ControlServer::start(
       config_.stats_dir + "/" + socket_file_name(::getpid()),
       [service = service_.get()](const control::Request& request) { return handle_control_request(*service, request); },

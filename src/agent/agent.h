@@ -15,6 +15,8 @@
 #include "agent/probe_service.h"
 #include "agent/probes_file_watcher.h"
 #include "agent/rejit_controller.h"
+#include "common/result.h"
+#include "stats/stats_region.h"
 
 namespace clrprobe::stats {
 class StatsRegion;
@@ -45,6 +47,8 @@ class Agent {
   std::shared_ptr<ModuleInfo> describe_module(abi::ModuleID module);
   void catalog_loaded_modules();
   void parse_startup_probes();
+  // In config_.stats_dir, else (default directory unusable) in the /tmp fallback.
+  Result<std::unique_ptr<stats::StatsRegion>> create_stats_region();
   void start_control_server();
 
   abi::ComPtr<abi::ICorProfilerInfo10> info_;

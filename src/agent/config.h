@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/region_layout.h"
+
 namespace clrprobe::agent {
 
 struct AgentConfig {
@@ -18,8 +20,9 @@ struct AgentConfig {
   // requested, so that first calls are already instrumented.
   unsigned module_wait_ms = 5000;
   // CLRPROBE_STATS_SLOTS: methods one process can probe in its lifetime
-  // (slots are never reused, so removed probes keep their figures).
-  uint32_t stats_slots = 4096;
+  // (slots are never reused, so removed probes keep their figures). Unused
+  // capacity costs address space only.
+  uint32_t stats_slots = stats::kDefaultSlotCapacity;
 
   static AgentConfig from_environment();
 };

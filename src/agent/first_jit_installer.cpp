@@ -42,6 +42,7 @@ std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std:
       continue;
     }
     std::memcpy(body, code->il.data(), code->il.size());
+    instrumenter_.keep_original_body(key);
     {
       // Registered before the runtime can JIT it with the new body.
       std::lock_guard lock(mutex_);

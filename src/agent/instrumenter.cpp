@@ -99,16 +99,34 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
   return tokens;
 }
 
+Result<std::span<const uint8_t>> Instrumenter::original_body(const MethodKey& key) {
+  {
+    std::lock_guard lock(original_bodies_mutex_);
+    if (auto it = original_bodies_.find(key); it != original_bodies_.end()) return it->second;
+  }
+  LPCBYTE header = nullptr;
+  ULONG body_size = 0;
+  const HRESULT hr = info_->GetILFunctionBody(key.module, key.token, &header, &body_size);
+  if (hr < 0 || header == nullptr) return hresult_error("GetILFunctionBody", hr);
+  return std::span<const uint8_t>(header, body_size);
+}
+
+void Instrumenter::keep_original_body(const MethodKey& key) {
+  auto body = original_body(key);
+  if (!body) return;
+  std::lock_guard lock(original_bodies_mutex_);
+  original_bodies_.emplace(key, *body);
+}
+
 Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
                                                   const selector::KindSpec& kind, ProbeCoverage* coverage) {
   module.open_metadata();
   if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
 
-  LPCBYTE header = nullptr;
-  ULONG body_size = 0;
-  HRESULT hr = info_->GetILFunctionBody(key.module, key.token, &header, &body_size);
-  if (hr < 0 || header == nullptr) return hresult_error("GetILFunctionBody", hr);
-  std::span<const uint8_t> body(header, body_size);
+  auto original = original_body(key);
+  if (!original) return original.error();
+  const std::span<const uint8_t> body = *original;
+  HRESULT hr = S_OK;
 
   auto props = method_props(module.import.get(), key.token);
   if (!props) return props.error();

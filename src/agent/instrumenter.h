@@ -4,7 +4,10 @@
 // method uninstrumented with a recorded reason.
 #pragma once
 
+#include <mutex>
+#include <span>
 #include <string>
+#include <unordered_map>
 
 #include "abi/abi.h"
 #include "agent/method_key.h"
@@ -30,17 +33,27 @@ class Instrumenter {
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
   // Its ReJIT was requested: the rewritten code is (about to be) in the runtime.
   void requested(const MethodKey& key) { registry_.mark_in_runtime(key); }
+  // Before its instrumented IL becomes the method's own body (first JIT):
+  // remembers where the original body is, because GetILFunctionBody returns
+  // the instrumented one from then on, and a later rewrite (another probe
+  // kind, a watch) must start from the original, not instrument it twice.
+  void keep_original_body(const MethodKey& key);
 
  private:
   Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
                                       const selector::KindSpec& kind, ProbeCoverage* coverage);
   Result<HookSignatureTokens> hook_tokens(ModuleInfo& module);
+  Result<std::span<const uint8_t>> original_body(const MethodKey& key);
 
   abi::ICorProfilerInfo10* info_;
   ModuleTable& modules_;
   ProbeRegistry& registry_;
   stats::StatsRegion* region_;
   TaskTracker task_tracker_;
+  // Methods whose own IL body was replaced: their original body (in the
+  // module's image, which lives as long as the module).
+  std::mutex original_bodies_mutex_;
+  std::unordered_map<MethodKey, std::span<const uint8_t>, MethodKeyHash> original_bodies_;
 };
 
 }  // namespace clrprobe::agent

@@ -10,8 +10,8 @@ namespace clrprobe::cli {
 
 inline constexpr const char* kExportFooter = R"(
 Publishes the figures of every process running the agent on this host (its
-files in $CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<uid>; as root every
-/tmp/clrprobe-*), read afresh on every scrape and push: processes that start
+files in $CLRPROBE_RUNTIME_DIR, else /dev/shm/clrprobe-<uid> and
+/tmp/clrprobe-<uid>; as root every clrprobe-<uid> directory there), read afresh on every scrape and push: processes that start
 are picked up, and one that exits is published once more with its final figures
 (clrprobe_up 0), then dropped; so is a removed probe. Once a minute (and with
 --once) it removes the files of processes that exited longer ago than the

@@ -99,7 +99,8 @@ Lists the .NET processes of the current user (every user's when run as root):
   no agent   a .NET process without the agent (libcoreclr.so mapped, or a
              dotnet-diagnostic socket): 'clrprobe attach -p PID' loads one
 Only reads: the figures exited processes left in the runtime directory
-($CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<uid>; as root every /tmp/clrprobe-*)
+($CLRPROBE_RUNTIME_DIR, else /dev/shm/clrprobe-<uid> and /tmp/clrprobe-<uid>;
+as root every clrprobe-<uid> directory there)
 stay readable with 'clrprobe stats -p PID' until 'clrprobe clean' removes them
 after the retention period; ps says how many there are.
 

@@ -61,9 +61,17 @@ Result<ProcessView> view_process(pid_t pid) {
 }
 
 std::string agent_runtime_dir_inside(const ProcessView& view) {
-  if (!view.other_mount_namespace) return runtime_dir_for_uid(view.euid);
+  if (!view.other_mount_namespace) return locate_runtime_dir(view.euid, view.pid);
   if (auto dir = view.env("CLRPROBE_RUNTIME_DIR"); dir && !dir->empty()) return *dir;
-  return "/tmp/clrprobe-" + std::to_string(view.ns_euid);
+  // Its default, judged by its own /dev/shm; its fallback when its files are there.
+  const std::string preferred = runtime_base_dir(view.root) + "/" + runtime_dir_name(view.ns_euid);
+  const std::string fallback = "/tmp/" + runtime_dir_name(view.ns_euid);
+  for (const std::string& dir : {preferred, fallback}) {
+    if (::access(view.outside(dir + "/" + socket_file_name(view.ns_pid)).c_str(), F_OK) == 0 ||
+        ::access(view.outside(dir + "/" + stats_file_name(view.ns_pid)).c_str(), F_OK) == 0)
+      return dir;
+  }
+  return preferred;
 }
 
 RuntimePaths agent_runtime_paths(const ProcessView& view) {

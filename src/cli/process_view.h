@@ -49,9 +49,11 @@ struct ProcessView {
 Result<ProcessView> view_process(pid_t pid);
 
 // The agent's runtime directory as the agent inside the process sees it:
-// for a process in our mount namespace, runtime_dir_for_uid (this CLI's
-// CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<uid>); in another one, its own
-// CLRPROBE_RUNTIME_DIR, else /tmp/clrprobe-<its uid>.
+// for a process in our mount namespace, locate_runtime_dir (this CLI's
+// CLRPROBE_RUNTIME_DIR, else /dev/shm/clrprobe-<uid> when /dev/shm is a tmpfs,
+// else /tmp/clrprobe-<uid>, or the /tmp fallback that holds its files); in
+// another one, its own CLRPROBE_RUNTIME_DIR, else the same judged by its
+// own /dev/shm and /tmp.
 std::string agent_runtime_dir_inside(const ProcessView& view);
 
 // The agent's files (named by ns_pid), as paths reachable from here.

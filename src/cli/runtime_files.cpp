@@ -81,16 +81,21 @@ std::vector<std::string> runtime_dirs_to_scan() {
   if (const char* env = std::getenv("CLRPROBE_RUNTIME_DIR"); env != nullptr && *env != '\0') {
     return {env};
   }
-  std::vector<std::string> dirs = {runtime_dir_for_uid(::geteuid())};
+  std::vector<std::string> dirs = runtime_dir_candidates(::geteuid());
   if (::geteuid() != 0) return dirs;
   std::vector<std::string> others;
-  if (DIR* d = ::opendir("/tmp")) {
+  // Every user's directories, in the tmpfs base and in the /tmp fallback.
+  for (const std::string& base : {runtime_base_dir(), std::string("/tmp")}) {
+    DIR* d = ::opendir(base.c_str());
+    if (d == nullptr) continue;
     while (const dirent* entry = ::readdir(d)) {
       std::string_view name = entry->d_name;
       constexpr std::string_view kPrefix = "clrprobe-";
       if (name.substr(0, kPrefix.size()) != kPrefix || !all_digits(name.substr(kPrefix.size()))) continue;
-      std::string path = "/tmp/" + std::string(name);
-      if (path != dirs.front()) others.push_back(std::move(path));
+      std::string path = base + "/" + std::string(name);
+      if (std::find(dirs.begin(), dirs.end(), path) == dirs.end() &&
+          std::find(others.begin(), others.end(), path) == others.end())
+        others.push_back(std::move(path));
     }
     ::closedir(d);
   }
@@ -104,9 +109,7 @@ RuntimePaths runtime_paths(const std::string& dir, pid_t pid) {
           dir + "/" + socket_file_name(pid)};
 }
 
-RuntimePaths expected_runtime_paths(pid_t pid, uid_t euid) {
-  return runtime_paths(runtime_dir_for_uid(euid), pid);
-}
+RuntimePaths expected_runtime_paths(pid_t pid, uid_t euid) { return runtime_paths(locate_runtime_dir(euid, pid), pid); }
 
 bool path_exists(const std::string& path) {
   struct stat st;

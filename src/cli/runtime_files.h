@@ -33,8 +33,9 @@ std::optional<RuntimeFile> parse_runtime_file_name(std::string_view name);
 std::vector<RuntimeFile> list_runtime_files(const std::string& dir);
 
 // Where to look: $CLRPROBE_RUNTIME_DIR alone when it is set; otherwise the
-// directory of the current effective uid and, when running as root, every
-// /tmp/clrprobe-<uid> directory as well.
+// directories of the current effective uid (runtime_dir_candidates: the
+// /dev/shm one, then the /tmp fallback) and, when running as root, every
+// clrprobe-<uid> directory in /dev/shm and /tmp as well.
 std::vector<std::string> runtime_dirs_to_scan();
 
 struct RuntimePaths {

@@ -142,7 +142,7 @@ Result<std::string> agent_socket_path(pid_t pid) {
     if (errno == ENOENT) return make_error(Reason::NotFound, "no process with pid " + std::to_string(pid));
     return make_error(Reason::Io, "cannot stat " + proc + ": " + std::strerror(errno));
   }
-  return runtime_dir_for_uid(st.st_uid) + "/" + socket_file_name(pid);
+  return locate_runtime_dir(st.st_uid, pid) + "/" + socket_file_name(pid);
 }
 
 Result<nlohmann::json> send_request(pid_t pid, const nlohmann::json& req, milliseconds timeout) {

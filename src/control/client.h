@@ -46,7 +46,7 @@ class ControlClient {
   std::string socket_path_;
 };
 
-// <runtime_dir_for_uid(owner of /proc/<pid>)>/<pid>.sock. The owner of
+// <locate_runtime_dir(owner of /proc/<pid>, pid)>/<pid>.sock. The owner of
 // /proc/<pid> is the process's effective uid (root if it made itself
 // non-dumpable). NotFound "no process with pid N" if there is none.
 Result<std::string> agent_socket_path(pid_t pid);

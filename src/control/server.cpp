@@ -121,6 +121,7 @@ void ControlServer::accept_one() {
     return;
   }
   serve(conn.get());
+  if (options_.after_connection) options_.after_connection();
 }
 
 void ControlServer::serve(int fd) {

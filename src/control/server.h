@@ -35,6 +35,9 @@ struct ServerOptions {
   // Optional: one line per refused or failed connection. Called on the
   // server thread; must not throw (exceptions are swallowed).
   std::function<void(std::string_view)> log;
+  // Optional: runs on the server thread after each connection was served
+  // (e.g. to give the memory of a large reply back). Must not throw.
+  std::function<void()> after_connection;
 };
 
 class ControlServer {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "stats/hit_slow_path.h"
 #include "stats/stripe.h"
 
 namespace clrprobe::stats {
@@ -41,11 +42,23 @@ inline const HitTarget* target_for(int32_t slot) noexcept {
   return t;
 }
 
-// The entry count shared by enter and count: one call on this thread's stripe.
-__attribute__((always_inline)) inline void count_call(const HitTarget* t, int32_t slot) noexcept {
+// The slot's counters on this thread's stripe, opened on first use; nullptr
+// when they cannot be (no page could be reserved: the call is not counted).
+__attribute__((always_inline)) inline HotCounters* stripe_counters(const HitTarget* t, uint32_t slot,
+                                                                   uint32_t stripe) noexcept {
+  const uint32_t mask = __atomic_load_n(&t->stripe_masks[slot], __ATOMIC_RELAXED);
+  if (__builtin_expect((mask & (1u << stripe)) == 0, 0) && !open_stripe(t, slot, stripe)) return nullptr;
+  return &t->counters(slot, stripe);
+}
+
+// The entry count shared by enter and count: one call on this thread's
+// stripe. False when it could not be counted.
+__attribute__((always_inline)) inline bool count_call(const HitTarget* t, int32_t slot) noexcept {
   const uint32_t stripe = current_stripe();
-  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
-  bump(c.calls, stripe == kSharedStripe);
+  HotCounters* c = stripe_counters(t, static_cast<uint32_t>(slot), stripe);
+  if (__builtin_expect(c == nullptr, 0)) return false;
+  bump(c->calls, stripe == kSharedStripe);
+  return true;
 }
 
 enum class Outcome { Returned, Exception, Cancelled };
@@ -56,11 +69,18 @@ __attribute__((always_inline)) inline void record_completion(const HitTarget* t,
   const uint64_t elapsed = now > start ? static_cast<uint64_t>(now - start) : 0;
   const uint32_t stripe = current_stripe();
   const bool shared = stripe == kSharedStripe;
-  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
-  if (outcome == Outcome::Exception) bump(c.exceptions, shared);
-  if (outcome == Outcome::Cancelled) bump(c.cancelled, shared);
-  bump(c.buckets[bucket_index(elapsed)], shared);
-  raise_max(c.max_ticks, elapsed, shared);
+  // May be another stripe than the entry's (a task completing elsewhere).
+  HotCounters* c = stripe_counters(t, static_cast<uint32_t>(slot), stripe);
+  if (__builtin_expect(c == nullptr, 0)) return;
+  uint32_t block = __atomic_load_n(&c->histogram, __ATOMIC_RELAXED);
+  if (__builtin_expect(block == 0, 0)) block = attach_histogram(t, *c);
+  if (outcome == Outcome::Exception) bump(c->exceptions, shared);
+  if (outcome == Outcome::Cancelled) bump(c->cancelled, shared);
+  if (__builtin_expect(block != kNoHistogram, 1))
+    bump(t->histograms[block - 1].buckets[bucket_index(elapsed)], shared);
+  else
+    bump(c->unrecorded, shared);
+  raise_max(c->max_ticks, elapsed, shared);
 }
 
 // A sampled call that was counted but not timed (start == kCountedUntimed):
@@ -70,8 +90,9 @@ __attribute__((always_inline)) inline void record_outcome_only(const HitTarget* 
   if (outcome == Outcome::Returned) return;
   const uint32_t stripe = current_stripe();
   const bool shared = stripe == kSharedStripe;
-  StripeCounters& c = t->counters[size_t{static_cast<uint32_t>(slot)} * kStripeCount + stripe];
-  bump(outcome == Outcome::Exception ? c.exceptions : c.cancelled, shared);
+  HotCounters* c = stripe_counters(t, static_cast<uint32_t>(slot), stripe);
+  if (__builtin_expect(c == nullptr, 0)) return;
+  bump(outcome == Outcome::Exception ? c->exceptions : c->cancelled, shared);
 }
 
 // Sampled probes: one countdown per thread, shared by the sampled methods the
@@ -109,7 +130,7 @@ using namespace clrprobe::stats;
 extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return 0;
-  count_call(t, slot);
+  if (!count_call(t, slot)) return 0;  // not counted: leave must not complete it
   // Timestamp last, so the counting above is not billed to the method.
   return read_ticks(t->clock);
 }
@@ -117,7 +138,7 @@ extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
 extern "C" int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept {
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return 0;
-  count_call(t, slot);
+  if (!count_call(t, slot)) return 0;  // not counted: neither is its outcome
   const uint32_t rate = g_sample_rate[static_cast<uint32_t>(slot)].load(std::memory_order_relaxed);
   uint32_t left = t_sample_countdown;
   if (left == 0 || left > rate) left = rate == 0 ? kDefaultSampleRate : rate;

@@ -10,6 +10,12 @@
 //   clrprobe_hit_count(slot);                     // entry of a count-only probe
 //   int64_t start = clrprobe_hit_enter_sampled(slot);  // entry of a sampled probe
 //
+// Counters live in a sparse layout (region_layout.h): the first write of a
+// (slot, stripe) reserves its page and marks the slot's stripe mask, the
+// first completion takes a histogram block from the pool (hit_slow_path.h);
+// both are slow paths taken once. When no block can be had, completions are
+// counted without latency; when no page can be had, the call is not counted.
+//
 // A count-only probe (il::ProbeShape::CountOnly: methods with `tail.` calls)
 // calls clrprobe_hit_count alone: it counts the call as enter does, on the
 // same stripe, but reads no clock and is never followed by leave, so its
@@ -36,6 +42,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "stats/clock.h"
@@ -52,11 +59,25 @@ int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept;
 
 namespace clrprobe::stats {
 
-// What the hit functions need from the installed region, in one cache line.
+// What the hit functions need from the installed region: the first line is
+// all the count path reads; the rest serves the once-per-(slot, stripe) slow
+// paths (hit_slow_path.h).
 struct HitTarget {
-  StripeCounters* counters = nullptr;    // [slot * kStripeCount + stripe]
+  std::byte* hot = nullptr;              // HotCounters[stripe][slot], stripe-major
+  uint64_t hot_stripe_stride = 0;        // bytes per stripe
+  HistogramBlock* histograms = nullptr;  // the pool
   std::atomic<uint32_t> slot_limit{0};   // slots below this were allocated
   ClockKind clock = ClockKind::Monotonic;
+  uint32_t* stripe_masks = nullptr;  // [slot]: stripes that counted it
+  RegionHeader* header = nullptr;
+  uint32_t histogram_blocks = 0;   // pool capacity
+  int fd = -1;                     // to reserve pages; -1 when anonymous
+  uint64_t hot_offset = 0;         // of the hot counters in the file
+  uint64_t histograms_offset = 0;  // of the pool in the file
+
+  HotCounters& counters(uint32_t slot, uint32_t stripe) const noexcept {
+    return reinterpret_cast<HotCounters*>(hot + stripe * hot_stripe_stride)[slot];
+  }
 };
 
 // What a sampled enter returns for a call it counted without timing it.

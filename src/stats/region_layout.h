@@ -4,10 +4,25 @@
 // std::atomic_ref so the structs stay trivially copyable and their layout is
 // exactly what the static_asserts say.
 //
-//   offset 0                 RegionHeader (256 bytes, rest of page 0 unused)
-//   slot_meta_offset (4096)  SlotMeta[slot_capacity]            512 bytes each
-//   counters_offset          StripeCounters[slot_capacity][stripe_count]
-//                            4096 bytes each (page-aligned, slot-major)
+// Layout v2 is sparse by design: a probed method that is never called costs
+// its 32-byte SlotMeta, its name in the string area and 4 bytes of stripe
+// mask; counters and histograms exist only where a thread counted.
+//
+//   offset 0              RegionHeader (256 bytes, rest of page 0 unused)
+//   slot_meta_offset      SlotMeta[slot_capacity]                 32 bytes each
+//   stripe_masks_offset   uint32_t[slot_capacity]: bit s = stripe s counted this slot
+//   hot_offset            HotCounters[stripe_count][slot_capacity] 48 bytes each,
+//                         stripe-major (each stripe page-aligned): one thread's
+//                         counters never share a cache line with another's
+//   strings_offset        names and modules, appended (slot_capacity * kSlotStringBytes)
+//   histograms_offset     HistogramBlock[histogram_blocks], 4096 bytes each, handed
+//                         out on a (slot, stripe)'s first completion
+//
+// The hit path checks the slot's stripe mask before it touches the slot's hot
+// counters; the first time, it reserves their page (fallocate) and sets the
+// bit (hit_slow_path.h). A reader reads the mask first and only the hot
+// counters (and histogram blocks) of the stripes it names, so untouched
+// memory stays untouched: on a tmpfs, even reading a hole allocates a page.
 //
 // A bump of layout_version is required for any change a reader could misread.
 #pragma once
@@ -20,14 +35,17 @@
 namespace clrprobe::stats {
 
 inline constexpr char kRegionMagic[8] = {'C', 'L', 'R', 'P', 'R', 'O', 'B', 'E'};
-inline constexpr uint32_t kLayoutVersion = 1;
+inline constexpr uint32_t kLayoutVersion = 2;
 inline constexpr uint64_t kPageSize = 4096;
 
 // Writer-side shape. Readers take slot_capacity/stripe_count from the header.
-inline constexpr uint32_t kStripeCount = 16;        // stripes 0..14 leased, 15 shared
-inline constexpr uint32_t kDefaultSlotCapacity = 4096;
+inline constexpr uint32_t kStripeCount = 16;  // stripes 0..14 leased, 15 shared
+// Untouched capacity costs address space only, so the default covers 100,000+
+// probed methods.
+inline constexpr uint32_t kDefaultSlotCapacity = 131072;
 inline constexpr uint32_t kMaxSlotCapacity = 1u << 20;
-inline constexpr uint32_t kMaxStripeCount = 1024;
+inline constexpr uint32_t kMaxStripeCount = 32;  // one bit each in a stripe mask
+inline constexpr uint32_t kMaxHistogramBlocks = 1u << 22;
 
 inline constexpr uint32_t kHeaderFlagTsc = 1u << 0;  // ticks are TSC, not ns
 
@@ -46,13 +64,23 @@ struct RegionHeader {
   uint32_t bucket_count;            // kBucketCount
   uint32_t sub_bucket_bits;         // kSubBucketBits
   uint32_t slot_meta_size;          // sizeof(SlotMeta)
-  uint32_t stripe_counters_size;    // sizeof(StripeCounters)
+  uint32_t hot_counters_size;       // sizeof(HotCounters)
   uint64_t slot_meta_offset;
-  uint64_t counters_offset;
+  uint64_t hot_offset;
   double ticks_per_ns;              // calibration; 1.0 for the monotonic clock
   uint32_t slots_used;              // atomic: slots [0, slots_used) were allocated
-  uint32_t reserved0;
-  uint64_t reserved[18];
+  uint32_t histogram_blocks;        // capacity of the histogram pool
+  uint64_t stripe_masks_offset;
+  uint64_t hot_stripe_stride;  // bytes from one stripe's hot array to the next
+  uint64_t strings_offset;
+  uint64_t strings_size;
+  uint64_t histograms_offset;
+  uint32_t histogram_block_size;    // sizeof(HistogramBlock)
+  uint32_t histograms_used;         // atomic: blocks handed out (may overshoot the pool)
+  uint64_t strings_used;            // atomic: bytes of the string area written
+  uint64_t histograms_unavailable;  // atomic: (slot, stripe) pairs counted without latency
+  uint64_t calls_lost;              // atomic: calls not counted (no page for their counters)
+  uint64_t reserved[9];
 };
 static_assert(sizeof(RegionHeader) == 256);
 static_assert(offsetof(RegionHeader, ticks_per_ns) == 96);
@@ -65,37 +93,52 @@ enum class SlotState : uint32_t { Free = 0, Active = 1, Retired = 2 };
 // slot latency for one call in N.
 enum class SlotKind : uint32_t { Full = 0, Count = 1, Sampled = 2 };
 
-inline constexpr size_t kSlotNameBytes = 360;    // display name, NUL-terminated
-inline constexpr size_t kSlotModuleBytes = 128;  // module/assembly, NUL-terminated
+// Longest name and module kept (longer ones are cut at a UTF-8 boundary).
+inline constexpr size_t kSlotNameBytes = 360;
+inline constexpr size_t kSlotModuleBytes = 128;
+inline constexpr size_t kSlotStringBytes = kSlotNameBytes + kSlotModuleBytes;
 
 struct SlotMeta {
   uint32_t generation;  // atomic seqlock: odd while the writer edits this slot
   uint32_t state;       // SlotState, atomic
+  uint32_t kind;        // SlotKind
   uint32_t name_len;
   uint32_t module_len;
-  uint32_t kind;  // SlotKind: how the slot's method is probed (was reserved, 0 in older regions)
   uint32_t reserved;
-  char name[kSlotNameBytes];      // e.g. "Ns.Type::Method(int32)"
-  char module[kSlotModuleBytes];  // e.g. "MyApp.dll"
+  uint64_t string_offset;  // into the string area: name, then module (no NULs)
 };
-static_assert(sizeof(SlotMeta) == 512);
+static_assert(sizeof(SlotMeta) == 32);
 
-// One slot's figures as seen by one stripe. Only the thread leasing the
+// One slot's counters as seen by one stripe. Only the thread leasing the
 // stripe writes it (plain load + store); the shared stripe uses atomic RMW.
-struct alignas(64) StripeCounters {
+struct HotCounters {
   uint64_t calls;       // entered calls
   uint64_t exceptions;  // calls that left by an exception
+  uint64_t cancelled;   // async: calls whose task was cancelled
   uint64_t max_ticks;   // exact maximum latency
-  uint64_t cancelled;   // async: calls whose task was cancelled (was reserved, 0 in older regions)
-  uint64_t buckets[kBucketCount];  // finished calls: every outcome (return, exception, task done)
-  uint64_t padding[(kPageSize / 8) - 4 - kBucketCount];
+  uint64_t unrecorded;  // finished calls counted without latency (no histogram block)
+  uint32_t histogram;   // 0 = none yet, kNoHistogram = none to be had, else block + 1
+  uint32_t reserved;
 };
-static_assert(sizeof(StripeCounters) == kPageSize);
-static_assert(offsetof(StripeCounters, buckets) == 32);
+static_assert(sizeof(HotCounters) == 48);
+
+inline constexpr uint32_t kNoHistogram = UINT32_MAX;
+
+// Finished calls by latency bucket: every outcome (return, exception, task done).
+struct HistogramBlock {
+  uint64_t buckets[kBucketCount];
+  uint64_t padding[(kPageSize / 8) - kBucketCount];
+};
+static_assert(sizeof(HistogramBlock) == kPageSize);
 
 struct RegionGeometry {
   uint64_t slot_meta_offset;
-  uint64_t counters_offset;
+  uint64_t stripe_masks_offset;
+  uint64_t hot_offset;
+  uint64_t hot_stripe_stride;
+  uint64_t strings_offset;
+  uint64_t strings_size;
+  uint64_t histograms_offset;
   uint64_t total_size;
 };
 
@@ -105,12 +148,23 @@ constexpr uint64_t round_up_page(uint64_t v) {
 
 // Offsets for a region of the given shape (the writer's choice; readers
 // recompute it and require the header to agree).
-constexpr RegionGeometry region_geometry(uint64_t slot_capacity, uint64_t stripe_count) {
+constexpr RegionGeometry region_geometry(uint64_t slot_capacity, uint64_t stripe_count, uint64_t histogram_blocks) {
   RegionGeometry g{};
   g.slot_meta_offset = kPageSize;
-  g.counters_offset = round_up_page(g.slot_meta_offset + slot_capacity * sizeof(SlotMeta));
-  g.total_size = g.counters_offset + slot_capacity * stripe_count * sizeof(StripeCounters);
+  g.stripe_masks_offset = round_up_page(g.slot_meta_offset + slot_capacity * sizeof(SlotMeta));
+  g.hot_offset = round_up_page(g.stripe_masks_offset + slot_capacity * sizeof(uint32_t));
+  g.hot_stripe_stride = round_up_page(slot_capacity * sizeof(HotCounters));
+  g.strings_offset = g.hot_offset + stripe_count * g.hot_stripe_stride;
+  g.strings_size = round_up_page(slot_capacity * kSlotStringBytes);
+  g.histograms_offset = g.strings_offset + g.strings_size;
+  g.total_size = g.histograms_offset + histogram_blocks * sizeof(HistogramBlock);
   return g;
+}
+
+// Histogram pool of a region of `slot_capacity` slots unless told otherwise:
+// one block per slot (only (slot, stripe) pairs that finished a call use one).
+constexpr uint32_t default_histogram_blocks(uint32_t slot_capacity) {
+  return slot_capacity < 1024 ? 1024 : slot_capacity;
 }
 
 }  // namespace clrprobe::stats

@@ -15,10 +15,10 @@
 namespace clrprobe::stats {
 
 namespace detail {
-// Words after {generation, state}: name_len/module_len, reserved, name, module.
+// Words after {generation, state}: kind, lengths, string offset.
 inline constexpr size_t kMetaBodyOffset = 8;
 inline constexpr size_t kMetaBodyWords = (sizeof(SlotMeta) - kMetaBodyOffset) / 8;
-static_assert(offsetof(SlotMeta, name_len) == kMetaBodyOffset);
+static_assert(offsetof(SlotMeta, kind) == kMetaBodyOffset);
 static_assert(sizeof(SlotMeta) % 8 == 0 && alignof(SlotMeta) >= 4);
 }  // namespace detail
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,19 +45,23 @@ Result<RegionGeometry> validate(std::span<const std::byte> bytes, RegionInfo& in
   std::memcpy(&h, bytes.data(), sizeof(h));
   if (std::memcmp(h.magic, kRegionMagic, sizeof(h.magic)) != 0) return invalid("bad magic");
   if (h.layout_version != kLayoutVersion)
-    return make_error(Reason::Unsupported, "stats region layout version " +
-                                               std::to_string(h.layout_version) + ", expected " +
-                                               std::to_string(kLayoutVersion));
+    return make_error(Reason::Unsupported, "stats region layout version " + std::to_string(h.layout_version) +
+                                               ", this clrprobe reads version " + std::to_string(kLayoutVersion) +
+                                               " (written by another clrprobe version: read it with that version)");
   if (h.header_size != sizeof(RegionHeader)) return invalid("header size");
   if (h.bucket_count != kBucketCount || h.sub_bucket_bits != kSubBucketBits)
     return make_error(Reason::Unsupported, "stats region uses another histogram shape");
-  if (h.slot_meta_size != sizeof(SlotMeta) || h.stripe_counters_size != sizeof(StripeCounters))
+  if (h.slot_meta_size != sizeof(SlotMeta) || h.hot_counters_size != sizeof(HotCounters) ||
+      h.histogram_block_size != sizeof(HistogramBlock))
     return invalid("record sizes");
   if (h.slot_capacity == 0 || h.slot_capacity > kMaxSlotCapacity) return invalid("slot capacity");
   if (h.stripe_count == 0 || h.stripe_count > kMaxStripeCount) return invalid("stripe count");
-  const RegionGeometry g = region_geometry(h.slot_capacity, h.stripe_count);
-  if (h.slot_meta_offset != g.slot_meta_offset || h.counters_offset != g.counters_offset ||
-      h.total_size != g.total_size)
+  if (h.histogram_blocks == 0 || h.histogram_blocks > kMaxHistogramBlocks) return invalid("histogram pool size");
+  const RegionGeometry g = region_geometry(h.slot_capacity, h.stripe_count, h.histogram_blocks);
+  if (h.slot_meta_offset != g.slot_meta_offset || h.stripe_masks_offset != g.stripe_masks_offset ||
+      h.hot_offset != g.hot_offset || h.hot_stripe_stride != g.hot_stripe_stride ||
+      h.strings_offset != g.strings_offset || h.strings_size != g.strings_size ||
+      h.histograms_offset != g.histograms_offset || h.total_size != g.total_size)
     return invalid("offsets do not match the declared shape");
   if (g.total_size > bytes.size())
     return make_error(Reason::Truncated, "stats region needs " + std::to_string(g.total_size) +
@@ -75,6 +80,7 @@ Result<RegionGeometry> validate(std::span<const std::byte> bytes, RegionInfo& in
   info.clock = tsc ? ClockKind::Tsc : ClockKind::Monotonic;
   info.ticks_per_ns = h.ticks_per_ns;
   info.total_size = h.total_size;
+  info.histogram_blocks = h.histogram_blocks;
   return g;
 }
 
@@ -119,6 +125,9 @@ Result<StatsReader> StatsReader::open(const std::string& path) {
   if (addr == MAP_FAILED)
     return make_error(Reason::Io, "cannot map " + path + ": " + std::strerror(err));
   Mapping mapping(addr, size);
+  // A reader touches a few scattered pages: readahead around them (a region
+  // on a disk) would bring in, and map, pages nobody asked for.
+  ::madvise(addr, size, MADV_RANDOM);
   RegionInfo info;
   auto g = validate({mapping.data(), mapping.size()}, info);
   if (!g) return g.error();
@@ -130,6 +139,16 @@ uint32_t StatsReader::slots_used() const noexcept {
   const auto& h = *reinterpret_cast<const RegionHeader*>(bytes_.data());
   const uint32_t used = load_acquire(h.slots_used);
   return used < info_.slot_capacity ? used : info_.slot_capacity;
+}
+
+uint64_t StatsReader::histograms_unavailable() const noexcept {
+  const auto& h = *reinterpret_cast<const RegionHeader*>(bytes_.data());
+  return load_relaxed(h.histograms_unavailable);
+}
+
+uint64_t StatsReader::calls_lost() const noexcept {
+  const auto& h = *reinterpret_cast<const RegionHeader*>(bytes_.data());
+  return load_relaxed(h.calls_lost);
 }
 
 bool StatsReader::writer_alive() const {
@@ -175,9 +194,15 @@ Result<SlotInfo> StatsReader::slot_info(int32_t slot) const {
     info.state = static_cast<SlotState>(copy.state);
     info.kind =
         copy.kind <= static_cast<uint32_t>(SlotKind::Sampled) ? static_cast<SlotKind>(copy.kind) : SlotKind::Full;
-    info.name.assign(copy.name, ::strnlen(copy.name, std::min<size_t>(copy.name_len, sizeof(copy.name))));
-    info.module.assign(copy.module,
-                       ::strnlen(copy.module, std::min<size_t>(copy.module_len, sizeof(copy.module))));
+    if (info.state == SlotState::Free) return info;  // never allocated: no name
+    // Names are written before the slot is published and never change.
+    const uint64_t len = uint64_t{copy.name_len} + copy.module_len;
+    if (copy.name_len > kSlotNameBytes || copy.module_len > kSlotModuleBytes ||
+        copy.string_offset > geometry_.strings_size || len > geometry_.strings_size - copy.string_offset)
+      return invalid("slot " + std::to_string(slot) + " names lie outside the string area");
+    const char* strings = reinterpret_cast<const char*>(bytes_.data() + geometry_.strings_offset + copy.string_offset);
+    info.name.assign(strings, copy.name_len);
+    info.module.assign(strings + copy.name_len, copy.module_len);
     return info;
   }
   return make_error(Reason::RuntimeError,
@@ -192,22 +217,29 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
   s.ticks_per_ns = info_.ticks_per_ns;
   if (static_cast<uint32_t>(slot) >= slots_used()) return s;  // never allocated: zeros
 
-  const auto* stripes = reinterpret_cast<const StripeCounters*>(
-      bytes_.data() + geometry_.counters_offset +
-      uint64_t{static_cast<uint32_t>(slot)} * info_.stripe_count * sizeof(StripeCounters));
+  const auto* masks = reinterpret_cast<const uint32_t*>(bytes_.data() + geometry_.stripe_masks_offset);
+  const uint32_t mask = load_acquire(masks[slot]);
+  const auto* blocks = reinterpret_cast<const HistogramBlock*>(bytes_.data() + geometry_.histograms_offset);
+  // Only the stripes that counted this slot: the others were never written.
   for (uint32_t i = 0; i < info_.stripe_count; ++i) {
-    const StripeCounters& c = stripes[i];
+    if ((mask & (1u << i)) == 0) continue;
+    const auto& c = reinterpret_cast<const HotCounters*>(bytes_.data() + geometry_.hot_offset +
+                                                         i * geometry_.hot_stripe_stride)[slot];
     s.calls += load_relaxed(c.calls);
     s.exceptions += load_relaxed(c.exceptions);
     s.cancelled += load_relaxed(c.cancelled);
+    s.unrecorded += load_relaxed(c.unrecorded);
     const uint64_t max = load_relaxed(c.max_ticks);
     if (max > s.max_ticks) s.max_ticks = max;
-    for (uint32_t b = 0; b < kBucketCount; ++b) {
-      const uint64_t n = load_relaxed(c.buckets[b]);
-      if (n != 0) s.histogram.add_bucket(b, n);
+    const uint32_t block = load_relaxed(c.histogram);
+    if (block == 0 || block == kNoHistogram || block > info_.histogram_blocks) continue;
+    const HistogramBlock& b = blocks[block - 1];
+    for (uint32_t k = 0; k < kBucketCount; ++k) {
+      const uint64_t n = load_relaxed(b.buckets[k]);
+      if (n != 0) s.histogram.add_bucket(k, n);
     }
   }
-  s.completed = s.histogram.total();
+  s.completed = s.histogram.total() + s.unrecorded;
   s.max_ns = static_cast<double>(s.max_ticks) / s.ticks_per_ns;
   return s;
 }

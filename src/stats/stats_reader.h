@@ -32,6 +32,7 @@ struct RegionInfo {
   ClockKind clock = ClockKind::Monotonic;
   double ticks_per_ns = 1.0;
   uint64_t total_size = 0;
+  uint32_t histogram_blocks = 0;  // pool capacity
 };
 
 struct SlotInfo {
@@ -48,7 +49,10 @@ struct SlotSnapshot {
   uint64_t calls = 0;       // entered
   uint64_t exceptions = 0;  // left by an exception, or whose task faulted
   uint64_t cancelled = 0;   // whose task was cancelled (not an exception)
-  uint64_t completed = 0;   // finished, any outcome (= histogram.total())
+  uint64_t completed = 0;   // finished, any outcome (= histogram.total() + unrecorded)
+  // Finished without a latency (no histogram block could be had for one of
+  // the threads); they count in `completed`, not in the histogram.
+  uint64_t unrecorded = 0;
   // Calls started and not finished (async calls whose task is pending, calls
   // on a stack right now). Counters are read one after another, so clamp.
   // Only a Full slot times every call: for the others it is unknown (0).
@@ -74,6 +78,8 @@ class StatsReader {
   StatsReader& operator=(StatsReader&&) noexcept = default;
 
   const RegionInfo& info() const noexcept { return info_; }
+  // The mapped region (tests measure which of its pages a read touched).
+  std::span<const std::byte> bytes() const noexcept { return bytes_; }
   // Slots [0, slots_used()) were allocated; read live from the header.
   uint32_t slots_used() const noexcept;
   // True while the writer process runs (same pid and same start time).
@@ -83,8 +89,15 @@ class StatsReader {
   // start time is the recorded one.
   bool writer_alive_as(int32_t pid_here) const;
 
+  // (slot, stripe) pairs whose completions are counted without latency because
+  // the histogram pool was exhausted or its pages could not be reserved.
+  uint64_t histograms_unavailable() const noexcept;
+  // Calls not counted at all: no page could be reserved for their counters.
+  uint64_t calls_lost() const noexcept;
+
   // NotFound for a slot outside the capacity; a never-allocated slot reads as
-  // Free with zero figures.
+  // Free with zero figures. Reads only the slot's metadata, its name, and the
+  // counters of the stripes that counted it: never a page nobody wrote.
   Result<SlotInfo> slot_info(int32_t slot) const;
   Result<SlotSnapshot> snapshot(int32_t slot) const;
 

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -28,14 +29,26 @@ uint64_t realtime_ns() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-Status check_capacity(uint32_t capacity) {
+Status check_shape(uint32_t capacity, uint32_t histogram_blocks) {
   if (capacity == 0 || capacity > kMaxSlotCapacity)
     return make_error(Reason::InvalidInput, "slot capacity must be 1.." +
                                                 std::to_string(kMaxSlotCapacity));
+  if (histogram_blocks == 0 || histogram_blocks > kMaxHistogramBlocks)
+    return make_error(Reason::InvalidInput, "histogram blocks must be 1.." + std::to_string(kMaxHistogramBlocks));
   return {};
 }
 
-void write_header(std::byte* base, uint32_t capacity, ClockCalibration clock,
+uint32_t blocks_for(uint32_t capacity, uint32_t histogram_blocks) {
+  return histogram_blocks != 0 ? histogram_blocks : default_histogram_blocks(capacity);
+}
+
+// Slots whose metadata and stripe mask are reserved at once (hot counters and
+// histograms are reserved by the hit path's slow paths, where first used).
+constexpr uint32_t kReserveChunkSlots = 1024;
+// String area reserved ahead of need.
+constexpr uint64_t kReserveChunkStrings = 64 * 1024;
+
+void write_header(std::byte* base, uint32_t capacity, uint32_t histogram_blocks, ClockCalibration clock,
                   const RegionGeometry& g) {
   RegionHeader h{};
   std::memcpy(h.magic, kRegionMagic, sizeof(h.magic));
@@ -54,11 +67,18 @@ void write_header(std::byte* base, uint32_t capacity, ClockCalibration clock,
   h.bucket_count = kBucketCount;
   h.sub_bucket_bits = kSubBucketBits;
   h.slot_meta_size = sizeof(SlotMeta);
-  h.stripe_counters_size = sizeof(StripeCounters);
+  h.hot_counters_size = sizeof(HotCounters);
   h.slot_meta_offset = g.slot_meta_offset;
-  h.counters_offset = g.counters_offset;
+  h.hot_offset = g.hot_offset;
   h.ticks_per_ns = clock.ticks_per_ns;
   h.slots_used = 0;
+  h.histogram_blocks = histogram_blocks;
+  h.stripe_masks_offset = g.stripe_masks_offset;
+  h.hot_stripe_stride = g.hot_stripe_stride;
+  h.strings_offset = g.strings_offset;
+  h.strings_size = g.strings_size;
+  h.histograms_offset = g.histograms_offset;
+  h.histogram_block_size = sizeof(HistogramBlock);
   std::memcpy(base, &h, sizeof(h));
 }
 
@@ -72,7 +92,7 @@ size_t fitting_length(std::string_view s, size_t cap) {
 }
 
 Status allocate_range(int fd, uint64_t offset, uint64_t length) {
-  if (fd < 0) return {};
+  if (fd < 0 || length == 0) return {};
   int rc = ::posix_fallocate(fd, static_cast<off_t>(offset), static_cast<off_t>(length));
   if (rc != 0) return errno_error("cannot allocate stats region pages", rc);
   return {};
@@ -89,16 +109,25 @@ ClockCalibration initial_clock(ClockChoice choice) {
 
 }  // namespace
 
-StatsRegion::StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity,
+StatsRegion::StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity, uint32_t histogram_blocks,
                          ClockCalibration clock)
     : mapping_(std::move(mapping)),
       fd_(fd),
       path_(std::move(path)),
       capacity_(capacity),
       clock_(clock),
-      geometry_(region_geometry(capacity, kStripeCount)) {
-  hit_.counters = reinterpret_cast<StripeCounters*>(mapping_.data() + geometry_.counters_offset);
+      geometry_(region_geometry(capacity, kStripeCount, histogram_blocks)) {
+  std::byte* base = mapping_.data();
+  hit_.hot = base + geometry_.hot_offset;
+  hit_.hot_stripe_stride = geometry_.hot_stripe_stride;
+  hit_.histograms = reinterpret_cast<HistogramBlock*>(base + geometry_.histograms_offset);
   hit_.clock = clock.kind;
+  hit_.stripe_masks = reinterpret_cast<uint32_t*>(base + geometry_.stripe_masks_offset);
+  hit_.header = reinterpret_cast<RegionHeader*>(base);
+  hit_.histogram_blocks = histogram_blocks;
+  hit_.fd = fd;
+  hit_.hot_offset = geometry_.hot_offset;
+  hit_.histograms_offset = geometry_.histograms_offset;
 }
 
 // Before the first slot nothing has been timed, so the header and the hit
@@ -119,20 +148,20 @@ void StatsRegion::adopt_calibration() {
   std::atomic_ref<double>(h.ticks_per_ns).store(clock.ticks_per_ns, std::memory_order_release);
 }
 
-Result<std::unique_ptr<StatsRegion>> StatsRegion::finish(Mapping mapping, int fd,
-                                                         std::string path, uint32_t capacity,
-                                                         ClockCalibration clock) {
+Result<std::unique_ptr<StatsRegion>> StatsRegion::finish(Mapping mapping, int fd, std::string path, uint32_t capacity,
+                                                         uint32_t histogram_blocks, ClockCalibration clock) {
   prepare_stripe_leases();
   return std::unique_ptr<StatsRegion>(
-      new StatsRegion(std::move(mapping), fd, std::move(path), capacity, clock));
+      new StatsRegion(std::move(mapping), fd, std::move(path), capacity, histogram_blocks, clock));
 }
 
-Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path,
-                                                         uint32_t capacity, ClockChoice choice) {
-  if (auto ok = check_capacity(capacity); !ok) return ok.error();
+Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path, uint32_t capacity, ClockChoice choice,
+                                                         uint32_t histogram_blocks) {
+  histogram_blocks = blocks_for(capacity, histogram_blocks);
+  if (auto ok = check_shape(capacity, histogram_blocks); !ok) return ok.error();
   if (path.empty()) return make_error(Reason::InvalidInput, "empty stats region path");
   const ClockCalibration clock = initial_clock(choice);
-  const RegionGeometry g = region_geometry(capacity, kStripeCount);
+  const RegionGeometry g = region_geometry(capacity, kStripeCount, histogram_blocks);
 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   ::unlink(tmp.c_str());  // a leftover of an earlier process with our pid
@@ -150,25 +179,26 @@ Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path
   void* addr = ::mmap(nullptr, g.total_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (addr == MAP_FAILED) return fail("cannot map " + tmp, errno);
   Mapping mapping(addr, g.total_size);
-  write_header(mapping.data(), capacity, clock, g);
+  write_header(mapping.data(), capacity, histogram_blocks, clock, g);
   if (::rename(tmp.c_str(), path.c_str()) != 0)
     return fail("cannot rename " + tmp + " to " + path, errno);
-  auto made = finish(std::move(mapping), fd, path, capacity, clock);
+  auto made = finish(std::move(mapping), fd, path, capacity, histogram_blocks, clock);
   if (made) (*made)->clock_pending_ = choice == ClockChoice::Background;
   return made;
 }
 
-Result<std::unique_ptr<StatsRegion>> StatsRegion::create_anonymous(uint32_t capacity,
-                                                                   ClockChoice choice) {
-  if (auto ok = check_capacity(capacity); !ok) return ok.error();
+Result<std::unique_ptr<StatsRegion>> StatsRegion::create_anonymous(uint32_t capacity, ClockChoice choice,
+                                                                   uint32_t histogram_blocks) {
+  histogram_blocks = blocks_for(capacity, histogram_blocks);
+  if (auto ok = check_shape(capacity, histogram_blocks); !ok) return ok.error();
   const ClockCalibration clock = initial_clock(choice);
-  const RegionGeometry g = region_geometry(capacity, kStripeCount);
+  const RegionGeometry g = region_geometry(capacity, kStripeCount, histogram_blocks);
   void* addr = ::mmap(nullptr, g.total_size, PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (addr == MAP_FAILED) return errno_error("cannot map anonymous stats region", errno);
   Mapping mapping(addr, g.total_size);
-  write_header(mapping.data(), capacity, clock, g);
-  auto made = finish(std::move(mapping), -1, std::string(), capacity, clock);
+  write_header(mapping.data(), capacity, histogram_blocks, clock, g);
+  auto made = finish(std::move(mapping), -1, std::string(), capacity, histogram_blocks, clock);
   if (made) (*made)->clock_pending_ = choice == ClockChoice::Background;
   return made;
 }
@@ -195,31 +225,61 @@ std::span<const std::byte> StatsRegion::bytes() const noexcept {
   return {mapping_.data(), mapping_.size()};
 }
 
-Result<int32_t> StatsRegion::allocate_slot(std::string_view name, std::string_view module) {
+Status StatsRegion::reserve_slot_pages(uint32_t slot) {
+  if (slot < reserved_slots_) return {};
+  const uint32_t first = reserved_slots_;
+  const uint32_t end = std::min(capacity_, std::max(slot + 1, first + kReserveChunkSlots));
+  const uint64_t n = end - first;
+  if (auto ok =
+          allocate_range(fd_, geometry_.slot_meta_offset + uint64_t{first} * sizeof(SlotMeta), n * sizeof(SlotMeta));
+      !ok)
+    return ok;
+  if (auto ok =
+          allocate_range(fd_, geometry_.stripe_masks_offset + uint64_t{first} * sizeof(uint32_t), n * sizeof(uint32_t));
+      !ok)
+    return ok;
+  reserved_slots_ = end;
+  return {};
+}
+
+Status StatsRegion::reserve_strings(uint64_t end) {
+  if (end <= reserved_strings_) return {};
+  const uint64_t target = std::min(geometry_.strings_size, round_up_page(end + kReserveChunkStrings));
+  if (auto ok = allocate_range(fd_, geometry_.strings_offset + reserved_strings_, target - reserved_strings_); !ok)
+    return ok;
+  reserved_strings_ = target;
+  return {};
+}
+
+Result<int32_t> StatsRegion::allocate_slot(std::string_view name, std::string_view module, uint32_t kind) {
   std::lock_guard lock(mutex_);
   if (clock_pending_) adopt_calibration();
   const uint32_t slot = slots_used();
   if (slot >= capacity_)
     return make_error(Reason::Unsupported,
                       "stats region is full (" + std::to_string(capacity_) + " slots)");
-  if (auto ok = allocate_range(fd_, geometry_.slot_meta_offset + uint64_t{slot} * sizeof(SlotMeta),
-                               sizeof(SlotMeta));
-      !ok)
-    return ok.error();
-  if (auto ok = allocate_range(
-          fd_, geometry_.counters_offset + uint64_t{slot} * kStripeCount * sizeof(StripeCounters),
-          uint64_t{kStripeCount} * sizeof(StripeCounters));
-      !ok)
-    return ok.error();
+  // The pages the hit path reads unconditionally (metadata is the writer's,
+  // the stripe mask is checked on every hit) are reserved now, so it never
+  // faults on a full file system (SIGBUS); counters and histogram blocks are
+  // reserved where they are first used.
+  if (auto ok = reserve_slot_pages(slot); !ok) return ok.error();
+  const size_t name_len = fitting_length(name, kSlotNameBytes);
+  const size_t module_len = fitting_length(module, kSlotModuleBytes);
+  std::atomic_ref<uint64_t> strings_used(header().strings_used);
+  const uint64_t at = strings_used.load(std::memory_order_relaxed);
+  // Cannot overflow: every slot takes at most kSlotStringBytes.
+  if (auto ok = reserve_strings(at + name_len + module_len); !ok) return ok.error();
+  char* strings = reinterpret_cast<char*>(mapping_.data() + geometry_.strings_offset);
+  std::memcpy(strings + at, name.data(), name_len);
+  std::memcpy(strings + at + name_len, module.data(), module_len);
+  strings_used.store(at + name_len + module_len, std::memory_order_release);
 
   SlotMeta value{};
   value.state = static_cast<uint32_t>(SlotState::Active);
-  const size_t name_len = fitting_length(name, sizeof(value.name));
-  const size_t module_len = fitting_length(module, sizeof(value.module));
-  std::memcpy(value.name, name.data(), name_len);
-  std::memcpy(value.module, module.data(), module_len);
+  value.kind = kind;
   value.name_len = static_cast<uint32_t>(name_len);
   value.module_len = static_cast<uint32_t>(module_len);
+  value.string_offset = at;
   publish_slot_meta(meta(slot), value);
   std::atomic_ref<uint32_t>(header().slots_used).store(slot + 1, std::memory_order_release);
   hit_.slot_limit.store(slot + 1, std::memory_order_release);

@@ -27,13 +27,15 @@ namespace clrprobe::stats {
 class StatsRegion {
  public:
   // File-backed (MAP_SHARED of `path`, mode 0600, sparse: untouched pages
-  // cost nothing). capacity = number of slots, 1..kMaxSlotCapacity.
-  static Result<std::unique_ptr<StatsRegion>> create(const std::string& path,
-                                                     uint32_t capacity = kDefaultSlotCapacity,
-                                                     ClockChoice clock = ClockChoice::Auto);
+  // cost nothing). capacity = number of slots, 1..kMaxSlotCapacity;
+  // histogram_blocks = size of the histogram pool, 0 for the default.
+  static Result<std::unique_ptr<StatsRegion>> create(const std::string& path, uint32_t capacity = kDefaultSlotCapacity,
+                                                     ClockChoice clock = ClockChoice::Auto,
+                                                     uint32_t histogram_blocks = 0);
   // Not file-backed (tests, or when no directory is writable).
-  static Result<std::unique_ptr<StatsRegion>> create_anonymous(
-      uint32_t capacity = kDefaultSlotCapacity, ClockChoice clock = ClockChoice::Auto);
+  static Result<std::unique_ptr<StatsRegion>> create_anonymous(uint32_t capacity = kDefaultSlotCapacity,
+                                                               ClockChoice clock = ClockChoice::Auto,
+                                                               uint32_t histogram_blocks = 0);
 
   // Withdraws itself from the hit functions if installed, then unmaps. Only
   // safe when no thread can be inside a hit function: the agent keeps its
@@ -43,10 +45,11 @@ class StatsRegion {
   StatsRegion& operator=(const StatsRegion&) = delete;
 
   // Next free slot, state Active, with its display name (e.g.
-  // "Ns.Type::Method(int32)") and module; both are truncated to fit.
-  // Its pages are allocated on disk first, so the hit path never faults on
-  // a full file system (SIGBUS). Slots are never reused.
-  Result<int32_t> allocate_slot(std::string_view name, std::string_view module);
+  // "Ns.Type::Method(int32)"), module (both truncated to fit) and kind
+  // (SlotKind). The pages the hit path may write for it are reserved first,
+  // so it never faults on a full file system (SIGBUS). Slots are never reused.
+  Result<int32_t> allocate_slot(std::string_view name, std::string_view module,
+                                uint32_t kind = static_cast<uint32_t>(SlotKind::Full));
   // Marks a slot Retired (probe removed); its figures stay readable, and
   // calls still in flight keep counting.
   Status retire_slot(int32_t slot);
@@ -69,10 +72,13 @@ class StatsRegion {
   ClockCalibration clock() const noexcept { return clock_; }
 
  private:
-  StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity,
+  StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity, uint32_t histogram_blocks,
               ClockCalibration clock);
-  static Result<std::unique_ptr<StatsRegion>> finish(Mapping mapping, int fd, std::string path,
-                                                     uint32_t capacity, ClockCalibration clock);
+  static Result<std::unique_ptr<StatsRegion>> finish(Mapping mapping, int fd, std::string path, uint32_t capacity,
+                                                     uint32_t histogram_blocks, ClockCalibration clock);
+  // fallocate ahead of need (under mutex_): pages for a chunk of slots, string bytes.
+  Status reserve_slot_pages(uint32_t slot);
+  Status reserve_strings(uint64_t end);
   RegionHeader& header() const noexcept;
   SlotMeta& meta(uint32_t slot) const noexcept;
   Status set_state(int32_t slot, SlotState from, SlotState to);
@@ -80,12 +86,14 @@ class StatsRegion {
 
   HitTarget hit_;  // first: what the hit functions read
   Mapping mapping_;
-  int fd_ = -1;    // kept open to allocate slot pages; -1 when anonymous
+  int fd_ = -1;  // kept open to reserve pages; -1 when anonymous
   std::string path_;
   uint32_t capacity_ = 0;
   ClockCalibration clock_{};
   bool clock_pending_ = false;  // Background: calibration not adopted yet (guarded by mutex_)
   RegionGeometry geometry_{};
+  uint32_t reserved_slots_ = 0;    // slots [0, this) have their pages reserved
+  uint64_t reserved_strings_ = 0;  // bytes of the string area reserved
   std::mutex mutex_;  // serialises slot allocation and state edits (never the hit path)
 };
 

@@ -1,8 +1,10 @@
 #include "agent_socket.h"
 
+#include <linux/magic.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,7 +32,13 @@ uint64_t GetLe(const std::string& in, size_t offset, int bytes) {
 
 std::string AgentRuntimeDir() {
   if (const char* dir = std::getenv("CLRPROBE_RUNTIME_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return "/tmp/clrprobe-" + std::to_string(::geteuid());
+  return DefaultRuntimeBase() + "/clrprobe-" + std::to_string(::geteuid());
+}
+
+std::string DefaultRuntimeBase(const std::string& root) {
+  struct statfs fs {};
+  if (::statfs((root + "/dev/shm").c_str(), &fs) == 0 && fs.f_type == TMPFS_MAGIC) return "/dev/shm";
+  return "/tmp";
 }
 
 std::string AgentSocketPath(pid_t pid, const std::string& runtime_dir) {

@@ -14,6 +14,10 @@
 namespace clrprobe::itest {
 
 // $CLRPROBE_RUNTIME_DIR if set and non-empty, else /tmp/clrprobe-<effective uid>.
+// Where an agent puts its runtime directory by default, as seen under `root` ("" here,
+// /proc/PID/root for another mount namespace): /dev/shm when that is a tmpfs, else /tmp
+// (the documented rule, README "Environment"; stated here, not taken from src/).
+std::string DefaultRuntimeBase(const std::string& root = "");
 std::string AgentRuntimeDir();
 std::string AgentSocketPath(pid_t pid, const std::string& runtime_dir);
 

@@ -24,6 +24,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent_socket.h"
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
@@ -209,8 +210,9 @@ TEST_F(NamespaceAttach, AProcessInItsOwnPidAndMountNamespaceIsProbedFromTheHostB
   ASSERT_EQ(::stat(("/proc/" + host).c_str(), &target_status), 0);
   EXPECT_EQ(copy.st_uid, target_status.st_uid);
   EXPECT_EQ(copy.st_mode & 0777, 0644u);
-  EXPECT_EQ(j.value("control_socket", ""),
-            root + "/tmp/clrprobe-" + std::to_string(target_status.st_uid) + "/" + std::to_string(ns_pid) + ".sock")
+  EXPECT_EQ(j.value("control_socket", ""), root + DefaultRuntimeBase(root) + "/clrprobe-" +
+                                               std::to_string(target_status.st_uid) + "/" + std::to_string(ns_pid) +
+                                               ".sock")
       << j.dump(2);
   EXPECT_TRUE(Contains(j.value("diagnostics_socket", ""), root + "/tmp/dotnet-diagnostic-" + std::to_string(ns_pid)))
       << j.dump(2);
@@ -316,8 +318,10 @@ TEST_F(NamespaceAttach, ARootlessContainerIsReachedAsItsOwnUser) {
 
   CliJson attached = RunClrprobeJson(session_, {"attach", "-p", host, "--json"});
   ASSERT_TRUE(attached.json) << attached.process.err << attached.json_error;
-  // uid 0 inside: its runtime directory is /tmp/clrprobe-0 there, owned by 100000 here.
-  const std::string socket = "/proc/" + host + "/root/tmp/clrprobe-0/" + std::to_string(service.pid()) + ".sock";
+  // uid 0 inside: its runtime directory is <base>/clrprobe-0 there (/dev/shm
+  // when that is a tmpfs there), owned by 100000 here.
+  const std::string root = "/proc/" + host + "/root";
+  const std::string socket = root + DefaultRuntimeBase(root) + "/clrprobe-0/" + std::to_string(service.pid()) + ".sock";
   EXPECT_EQ(attached.json->value("control_socket", ""), socket) << attached.json->dump(2);
   struct stat socket_stat {};
   ASSERT_EQ(::stat(socket.c_str(), &socket_stat), 0);

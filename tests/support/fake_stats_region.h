@@ -40,10 +40,10 @@ class FakeStatsRegion {
   // One completed call of `latency_ticks` (through `stripe`), counted as an
   // exception when `exception`.
   void record(int32_t slot, uint64_t latency_ticks, bool exception = false, uint32_t stripe = 0) {
-    stats::StripeCounters& c = counters(slot, stripe);
+    stats::HotCounters& c = counters(slot, stripe);
     c.calls += 1;
     if (exception) c.exceptions += 1;
-    c.buckets[stats::bucket_index(latency_ticks)] += 1;
+    histogram(c).buckets[stats::bucket_index(latency_ticks)] += 1;
     if (latency_ticks > c.max_ticks) c.max_ticks = latency_ticks;
   }
   // One completed async call whose task was cancelled.
@@ -80,10 +80,19 @@ class FakeStatsRegion {
   stats::RegionHeader& header() {
     return *reinterpret_cast<stats::RegionHeader*>(const_cast<std::byte*>(region_->bytes().data()));
   }
-  stats::StripeCounters& counters(int32_t slot, uint32_t stripe) {
+  // The layout as the hit path writes it (region_layout.h): the stripe mask
+  // names the stripe, the first completion takes a histogram block.
+  stats::HotCounters& counters(int32_t slot, uint32_t stripe) {
     const stats::RegionHeader& h = header();
-    auto* base = const_cast<std::byte*>(region_->bytes().data()) + h.counters_offset;
-    return reinterpret_cast<stats::StripeCounters*>(base)[static_cast<uint64_t>(slot) * h.stripe_count + stripe];
+    std::byte* base = const_cast<std::byte*>(region_->bytes().data());
+    reinterpret_cast<uint32_t*>(base + h.stripe_masks_offset)[slot] |= 1u << stripe;
+    return reinterpret_cast<stats::HotCounters*>(base + h.hot_offset + stripe * h.hot_stripe_stride)[slot];
+  }
+  stats::HistogramBlock& histogram(stats::HotCounters& c) {
+    stats::RegionHeader& h = header();
+    if (c.histogram == 0) c.histogram = ++h.histograms_used;
+    std::byte* base = const_cast<std::byte*>(region_->bytes().data());
+    return reinterpret_cast<stats::HistogramBlock*>(base + h.histograms_offset)[c.histogram - 1];
   }
 
   std::unique_ptr<stats::StatsRegion> region_;

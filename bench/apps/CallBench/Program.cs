@@ -326,6 +326,13 @@ public static class Program
                 return Measure(w[1], int.Parse(w[2]), int.Parse(w[3]));
             case "alloc-types":
                 return AllocationTypes(w[1], int.Parse(w[2]));
+            case "wide":  // three of the 10,000 Bench.Wide methods, N times each
+            {
+                int n = int.Parse(w[1]), acc = 0;
+                for (int i = 0; i < n; i++) acc += Bench.Wide.W00000(i) + Bench.Wide.W05000(i) + Bench.Wide.W09999(i);
+                Loops.Sink = acc;
+                return "ok";
+            }
             case "otel":
                 meterProvider ??= Sdk.CreateMeterProviderBuilder()
                     .AddMeter(Manual.MeterName)

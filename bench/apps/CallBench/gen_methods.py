@@ -4,16 +4,20 @@
   Bench.GenA::M0000 .. M0999   1,000 small methods (the 1,000-method add)
   Bench.GenB::M0000 .. M0999   1,000 more (100-method adds: Bench.GenB::M01* is M0100..M0199)
   Bench.Solo::S00 .. S39       40 more (single-method adds, each one probed for the first time)
-Each class has CallAll(int), which calls every method of the class once.
+  Bench.Wide::W00000 .. W09999 10,000 more, mostly never called (memory per probed method)
+Each class but Wide has CallAll(int), which calls every method of the class once.
 """
 import sys
 
 
-def emit_class(out, name, prefix, count, width):
+def emit_class(out, name, prefix, count, width, call_all=True):
     out.append(f"public static class {name}\n{{")
     for i in range(count):
         out.append(f"    [MethodImpl(MethodImplOptions.NoInlining)] "
                    f"public static int {prefix}{i:0{width}d}(int x) => x * {i + 3} + {i};")
+    if not call_all:
+        out.append("}\n")
+        return
     out.append("    [MethodImpl(MethodImplOptions.NoInlining)]")
     out.append("    public static int CallAll(int x)\n    {\n        int a = 0;")
     for i in range(count):
@@ -27,6 +31,7 @@ def main():
     emit_class(out, "GenA", "M", 1000, 4)
     emit_class(out, "GenB", "M", 1000, 4)
     emit_class(out, "Solo", "S", 40, 2)
+    emit_class(out, "Wide", "W", 10000, 5, call_all=False)
     text = "\n".join(out) + "\n"
     try:
         with open(sys.argv[1], encoding="utf-8") as f:

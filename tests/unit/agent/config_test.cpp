@@ -50,7 +50,7 @@ TEST(AgentConfig, WithNothingSetItHasNoProbesNoFilesAndTheDefaultLimits) {
   EXPECT_EQ(config.log_path, "");
   EXPECT_EQ(config.probes_file, "");
   EXPECT_EQ(config.module_wait_ms, 5000u);
-  EXPECT_EQ(config.stats_slots, 4096u);
+  EXPECT_EQ(config.stats_slots, stats::kDefaultSlotCapacity);
   EXPECT_EQ(config.stats_dir, default_stats_dir());
   EXPECT_FALSE(config.stats_dir.empty());
 }
@@ -93,7 +93,7 @@ TEST(AgentConfig, StatsSlotsOutsideOneToTwoToTheTwentyOrNotANumberKeepTheDefault
     auto values = kNothingSet;
     values["CLRPROBE_STATS_SLOTS"] = bad;
     ScopedEnv env(values);
-    EXPECT_EQ(AgentConfig::from_environment().stats_slots, 4096u) << '"' << bad << '"';
+    EXPECT_EQ(AgentConfig::from_environment().stats_slots, stats::kDefaultSlotCapacity) << '"' << bad << '"';
   }
   for (auto [text, slots] : {std::pair{"1", 1u}, std::pair{"1048576", 1048576u}}) {
     auto values = kNothingSet;

@@ -52,7 +52,7 @@ class ReaderValidation : public ::testing::Test {
     for (int i = 0; i < 100; ++i) clrprobe_hit_leave(*slot, clrprobe_hit_enter(*slot));
     StatsRegion::install_global(nullptr);
     good_ = read_file(path_);
-    ASSERT_EQ(good_.size(), region_geometry(4, kStripeCount).total_size);
+    ASSERT_EQ(good_.size(), region_geometry(4, kStripeCount, default_histogram_blocks(4)).total_size);
   }
 
   Reason open_bytes(const std::vector<char>& bytes) {
@@ -120,7 +120,8 @@ TEST_F(ReaderValidation, GarbageIsRejected) {
 }
 
 TEST_F(ReaderValidation, CorruptedHeaderFieldsAreRejected) {
-  EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, layout_version), 2)),
+  EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, layout_version), 1)), Reason::Unsupported);
+  EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, layout_version), kLayoutVersion + 1)),
             Reason::Unsupported);
   EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, header_size), 512)),
             Reason::InvalidInput);
@@ -133,8 +134,13 @@ TEST_F(ReaderValidation, CorruptedHeaderFieldsAreRejected) {
   // A bigger shape than the file holds, with matching offsets: truncated.
   {
     auto copy = with_field<uint32_t>(offsetof(RegionHeader, slot_capacity), 5000);
-    const RegionGeometry g = region_geometry(5000, kStripeCount);
-    std::memcpy(copy.data() + offsetof(RegionHeader, counters_offset), &g.counters_offset, 8);
+    const RegionGeometry g = region_geometry(5000, kStripeCount, default_histogram_blocks(4));
+    std::memcpy(copy.data() + offsetof(RegionHeader, stripe_masks_offset), &g.stripe_masks_offset, 8);
+    std::memcpy(copy.data() + offsetof(RegionHeader, hot_offset), &g.hot_offset, 8);
+    std::memcpy(copy.data() + offsetof(RegionHeader, hot_stripe_stride), &g.hot_stripe_stride, 8);
+    std::memcpy(copy.data() + offsetof(RegionHeader, strings_offset), &g.strings_offset, 8);
+    std::memcpy(copy.data() + offsetof(RegionHeader, strings_size), &g.strings_size, 8);
+    std::memcpy(copy.data() + offsetof(RegionHeader, histograms_offset), &g.histograms_offset, 8);
     std::memcpy(copy.data() + offsetof(RegionHeader, total_size), &g.total_size, 8);
     EXPECT_EQ(open_bytes(copy), Reason::Truncated);
   }
@@ -142,8 +148,9 @@ TEST_F(ReaderValidation, CorruptedHeaderFieldsAreRejected) {
             Reason::InvalidInput);
   EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, stripe_count), 1u << 30)),
             Reason::InvalidInput);
-  EXPECT_EQ(open_bytes(with_field<uint64_t>(offsetof(RegionHeader, counters_offset), 64)),
-            Reason::InvalidInput);
+  EXPECT_EQ(open_bytes(with_field<uint64_t>(offsetof(RegionHeader, hot_offset), 64)), Reason::InvalidInput);
+  EXPECT_EQ(open_bytes(with_field<uint64_t>(offsetof(RegionHeader, histograms_offset), 64)), Reason::InvalidInput);
+  EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, histogram_blocks), 0)), Reason::InvalidInput);
   EXPECT_EQ(open_bytes(with_field<uint64_t>(offsetof(RegionHeader, total_size), 1ull << 62)),
             Reason::InvalidInput);
   EXPECT_EQ(open_bytes(with_field<uint32_t>(offsetof(RegionHeader, slot_meta_size), 8)),
@@ -156,7 +163,8 @@ TEST_F(ReaderValidation, CorruptedHeaderFieldsAreRejected) {
 }
 
 TEST_F(ReaderValidation, CorruptedSlotMetadataIsAnErrorOrClamped) {
-  const size_t meta = region_geometry(4, kStripeCount).slot_meta_offset;
+  const RegionGeometry g = region_geometry(4, kStripeCount, default_histogram_blocks(4));
+  const size_t meta = g.slot_meta_offset;
   {
     // An impossible state: that slot reports an error, the file still opens.
     auto copy = with_field<uint32_t>(meta + offsetof(SlotMeta, state), 77);
@@ -166,15 +174,39 @@ TEST_F(ReaderValidation, CorruptedSlotMetadataIsAnErrorOrClamped) {
     EXPECT_EQ(r->snapshot(0).error().reason, Reason::InvalidInput);
   }
   {
-    // Huge lengths and no terminator: the name is clamped to its field.
+    // A huge name length, or names beyond the string area: an error for that slot.
     auto copy = with_field<uint32_t>(meta + offsetof(SlotMeta, name_len), 0xFFFFFFFF);
-    std::memset(copy.data() + meta + offsetof(SlotMeta, name), 'x', kSlotNameBytes);
     write_file(dir_.file("name.bin"), copy);
     auto r = StatsReader::open(dir_.file("name.bin"));
     ASSERT_TRUE(r.ok());
-    auto info = r->slot_info(0);
-    ASSERT_TRUE(info.ok());
-    EXPECT_EQ(info->name.size(), kSlotNameBytes);
+    EXPECT_EQ(r->slot_info(0).error().reason, Reason::InvalidInput);
+    copy = with_field<uint64_t>(meta + offsetof(SlotMeta, string_offset), g.strings_size - 2);
+    write_file(dir_.file("offset.bin"), copy);
+    r = StatsReader::open(dir_.file("offset.bin"));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->slot_info(0).error().reason, Reason::InvalidInput);
+  }
+  {
+    // A stripe mask naming stripes beyond the count and a histogram block
+    // beyond the pool: ignored, never read out of bounds.
+    auto copy = with_field<uint32_t>(g.stripe_masks_offset, 0xFFFFFFFF);
+    write_file(dir_.file("mask.bin"), copy);
+    auto r = StatsReader::open(dir_.file("mask.bin"));
+    ASSERT_TRUE(r.ok());
+    auto snap = r->snapshot(0);
+    ASSERT_TRUE(snap.ok());
+    EXPECT_EQ(snap->calls, 100u);
+    copy = good_;
+    for (uint32_t stripe = 0; stripe < kStripeCount; ++stripe)
+      std::memcpy(copy.data() + g.hot_offset + stripe * g.hot_stripe_stride + offsetof(HotCounters, histogram),
+                  &kMaxHistogramBlocks, 4);
+    write_file(dir_.file("block.bin"), copy);
+    r = StatsReader::open(dir_.file("block.bin"));
+    ASSERT_TRUE(r.ok());
+    snap = r->snapshot(0);
+    ASSERT_TRUE(snap.ok());
+    EXPECT_EQ(snap->calls, 100u);
+    EXPECT_EQ(snap->histogram.total(), 0u);
   }
   {
     // slots_used beyond the capacity is clamped.

@@ -34,7 +34,7 @@ TEST(StatsRegion, FileRegionHeaderDescribesTheWriter) {
   EXPECT_EQ(info.stripe_count, kStripeCount);
   EXPECT_EQ(info.clock, (*region)->clock().kind);
   EXPECT_EQ(info.ticks_per_ns, (*region)->clock().ticks_per_ns);
-  EXPECT_EQ(info.total_size, region_geometry(128, kStripeCount).total_size);
+  EXPECT_EQ(info.total_size, region_geometry(128, kStripeCount, default_histogram_blocks(128)).total_size);
   EXPECT_GT(info.creation_unix_ns, info.process_start_unix_ns);
   EXPECT_NE(info.process_start_jiffies, 0u);
   EXPECT_TRUE(reader->writer_alive());
