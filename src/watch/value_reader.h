@@ -62,9 +62,10 @@ struct CapturePlan {
 // Where things are inside objects (x64 CoreCLR; the agent fills the string
 // offsets from GetStringLayout2).
 struct ObjectLayout {
-  uint32_t string_length_offset = 8;   // int32 length
-  uint32_t string_buffer_offset = 12;  // UTF-16 characters
-  uint32_t array_length_offset = 8;    // uint32 length of a single-dimension array
+  uint32_t string_length_offset = 8;      // int32 length
+  uint32_t string_buffer_offset = 12;     // UTF-16 characters
+  uint32_t array_length_offset = 8;       // uint32 length of a single-dimension array
+  uint32_t exception_message_offset = 0;  // System.Exception._message (GetClassLayout); 0: unknown
 };
 
 // The runtime type of an object from its MethodTable pointer (= ClassID):
