@@ -263,6 +263,8 @@ Value read_value(const CapturePlan& plan, const void* address, const ObjectLayou
       v.text = format_guid(bytes);
       return v;
     }
+    case CaptureKind::TypeOnly:
+      return Value::object(type);
     case CaptureKind::String: {
       const auto* object = load<const uint8_t*>(address);
       if (object == nullptr) return Value::null(type);

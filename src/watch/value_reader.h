@@ -49,6 +49,7 @@ enum class CaptureKind : uint8_t {
   DateTime,
   TimeSpan,
   Guid,
+  TypeOnly,  // another value type: its declared type name, no bytes read
 };
 
 struct CapturePlan {
