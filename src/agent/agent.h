@@ -14,6 +14,7 @@
 #include "agent/probe_service.h"
 #include "agent/probes_file_watcher.h"
 #include "agent/rejit_controller.h"
+#include "agent/watch_service.h"
 
 namespace clrprobe::stats {
 class StatsRegion;
@@ -53,6 +54,7 @@ class Agent {
   std::unique_ptr<Instrumenter> instrumenter_;
   std::unique_ptr<RejitController> controller_;
   std::unique_ptr<ProbeService> service_;
+  std::unique_ptr<WatchService> watch_service_;
   std::unique_ptr<control::ControlServer> control_server_;
   std::unique_ptr<ProbesFileWatcher> probes_file_watcher_;
   std::atomic<bool> shut_down_{false};

@@ -4,6 +4,8 @@
 // method uninstrumented with a recorded reason.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "abi/abi.h"
@@ -27,6 +29,11 @@ class Instrumenter {
 
   // True when the method has (now or already) cached instrumented IL.
   bool prepare(const MethodKey& key);
+  // `clrprobe watch`: asked for the watch hooks of each method rewritten in
+  // the Timed shape without a task epilogue (caller holds module.emit_mutex).
+  using WatchHooksFor = std::function<std::optional<il::WatchHooks>(ModuleInfo&, const MethodKey&, const il::MethodSig&,
+                                                                    uint32_t modopt_token)>;
+  void set_watch_hooks(WatchHooksFor hooks_for) { watch_hooks_for_ = std::move(hooks_for); }
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
 
  private:
@@ -38,6 +45,7 @@ class Instrumenter {
   ProbeRegistry& registry_;
   stats::StatsRegion* region_;
   TaskTracker task_tracker_;
+  WatchHooksFor watch_hooks_for_;
 };
 
 }  // namespace clrprobe::agent
