@@ -95,9 +95,9 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   service_ = std::make_unique<ProbeService>(modules_, registry_, *controller_, *region_,
                                             config_.stats_dir + "/" + probes_file_name(::getpid()),
                                             config_.module_wait_ms);
-  watch_service_ = std::make_unique<WatchService>(
-      info_.get(), modules_, registry_, *service_,
-      config_.stats_dir + "/clrprobe-" + std::to_string(::getpid()) + ".watch", region_->clock());
+  watch_service_ =
+      std::make_unique<WatchService>(info_.get(), modules_, registry_, *service_,
+                                     config_.stats_dir + "/" + std::to_string(::getpid()) + ".watch", region_->clock());
   instrumenter_->set_watch_hooks(
       [watches = watch_service_.get()](ModuleInfo& module, const MethodKey& key, const il::MethodSig& sig,
                                        uint32_t modopt) { return watches->hooks_for(module, key, sig, modopt); });

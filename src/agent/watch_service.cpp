@@ -110,6 +110,37 @@ watch::TypeFacts type_facts(IMetaDataImport2* import, uint32_t token) {
   return facts;
 }
 
+// The offset of System.Exception._message in an exception object (0 when
+// it cannot be found: events then carry the type without the message).
+// The runtime's class layout, not the field's getter: nothing runs.
+uint32_t exception_message_offset(ICorProfilerInfo10* info, ModuleTable& modules) {
+  for (const auto& module : modules.all()) {
+    if (module->assembly_name != "System.Private.CoreLib") continue;
+    module->open_metadata();
+    if (!module->import) return 0;
+    mdTypeDef exception = 0;
+    if (module->import->FindTypeDefByName(reinterpret_cast<LPCWSTR>(u"System.Exception"), 0, &exception) != S_OK) {
+      return 0;
+    }
+    ClassID class_id = 0;
+    if (info->GetClassFromToken(module->id, exception, &class_id) < 0 || class_id == 0) return 0;
+    COR_FIELD_OFFSET offsets[128];
+    ULONG count = 0, size = 0;
+    if (info->GetClassLayout(class_id, offsets, 128, &count, &size) < 0) return 0;
+    for (ULONG i = 0; i < count && i < 128; ++i) {
+      char16_t name[64] = {};
+      ULONG length = 0;
+      if (module->import->GetFieldProps(offsets[i].ridOfField, nullptr, reinterpret_cast<LPWSTR>(name), 64, &length,
+                                        nullptr, nullptr, nullptr, nullptr, nullptr, nullptr) < 0) {
+        continue;
+      }
+      if (std::u16string_view(name) == u"_message") return offsets[i].ulOffset;
+    }
+    return 0;
+  }
+  return 0;
+}
+
 // "Ns.Type::Method(int32)" -> "Ns.Type::Method" for events.
 std::string event_method_name(const std::string& display) {
   const size_t paren = display.find('(');
@@ -148,6 +179,8 @@ Status WatchService::ensure_runtime() {
     layout.string_length_offset = length_offset;
     layout.string_buffer_offset = buffer_offset;
   }
+  layout.exception_message_offset = exception_message_offset(info_, modules_);
+  if (layout.exception_message_offset == 0) CLRPROBE_LOG_WARN("watch: exception messages are not available");
   ring_ = std::move(ring.value());
   runtime_ = std::make_unique<watch::WatchRuntime>(
       *ring_, layout, [this](uintptr_t class_id) { return runtime_type(class_id); }, clock_);
