@@ -24,12 +24,12 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-// WatchTarget under `clrprobe run` (no probes), driven over stdin.
+// WatchTarget under `clrprobe run` (no probes), or plain (no agent), driven over stdin.
 class Target {
  public:
-  explicit Target(ProbeSession& session) {
-    const std::vector<std::string> argv{ClrprobeExe(), "run",       "--log",         session.LogPath(),
-                                        "--",          DotnetExe(), WatchTargetDll()};
+  explicit Target(ProbeSession& session, bool with_agent = true) {
+    std::vector<std::string> argv{DotnetExe(), WatchTargetDll()};
+    if (with_agent) argv.insert(argv.begin(), {ClrprobeExe(), "run", "--log", session.LogPath(), "--"});
     process_ = InteractiveProcess::Start(argv, session.PlainOptions(), &error_);
   }
   ~Target() {
@@ -258,6 +258,20 @@ TEST(Watch, BadConditionsAndUnknownParameterNamesAreRefusedWithNothingInstrument
       << unknown.err;
   EXPECT_TRUE(Probes(session, target.pid()).empty());
   EXPECT_EQ(target.Do("save"), "save 303");
+}
+
+TEST(Watch, AProcessStartedWithoutTheAgentIsAttachedAndWatched) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session, /*with_agent=*/false);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(), {"WatchTarget.Shop::Save", "--args", "--json", "--count", "1"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("save"), "save 303");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 1u) << watch.Stderr();
+  EXPECT_EQ(Arg(events[0], "customer")["value"], "bob");
 }
 
 }  // namespace
