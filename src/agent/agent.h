@@ -15,6 +15,7 @@
 #include "agent/probe_service.h"
 #include "agent/probes_file_watcher.h"
 #include "agent/rejit_controller.h"
+#include "agent/watch_service.h"
 #include "common/result.h"
 #include "stats/stats_region.h"
 
@@ -60,6 +61,7 @@ class Agent {
   std::unique_ptr<RejitController> controller_;
   std::unique_ptr<FirstJitInstaller> first_jit_;
   std::unique_ptr<ProbeService> service_;
+  std::unique_ptr<WatchService> watch_service_;
   std::unique_ptr<control::ControlServer> control_server_;
   std::unique_ptr<ProbesFileWatcher> probes_file_watcher_;
   std::atomic<bool> shut_down_{false};

@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "agent/watch_service.h"
 #include "selector/probe_kind.h"
 
 namespace clrprobe::agent {
@@ -29,6 +30,18 @@ nlohmann::json handle_control_request(ProbeService& service, const control::Requ
           auto probe = service.add(r.selector, r.dry_run, static_cast<uint32_t>(r.max_methods), kind);
           if (!probe) return control::error_response(probe.error());
           return control::ok_response({{"probe", *probe}});
+        } else if constexpr (std::is_same_v<T, control::WatchRequest>) {
+          WatchService* watches = watch_service();
+          if (watches == nullptr) return control::error_response(control::wire_reason::kUnsupported, "no watches");
+          auto watch = watches->watch(r);
+          if (!watch) return control::error_response(watch.error());
+          return control::ok_response({{"watch", *watch}});
+        } else if constexpr (std::is_same_v<T, control::UnwatchRequest>) {
+          WatchService* watches = watch_service();
+          if (watches == nullptr) return control::error_response(control::wire_reason::kUnsupported, "no watches");
+          auto unwatched = watches->unwatch(r.id);
+          if (!unwatched) return control::error_response(unwatched.error());
+          return control::ok_response({{"unwatched", *unwatched}});
         } else {
           auto removed = service.remove(r.all ? std::nullopt : std::optional<uint32_t>(r.id), r.revert);
           if (!removed) return control::error_response(removed.error());

@@ -202,6 +202,11 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
     return (*effects)(token, op);
   };
 
+  std::optional<il::WatchHooks> watch;
+  if (watch_hooks_for_ && !count_only && input_task.kind == il::TaskCompletion::Kind::None) {
+    watch = watch_hooks_for_(module, key, *method_sig, tokens->modopt);
+    if (watch) input.watch = &*watch;
+  }
   auto rewritten = il::rewrite_with_probe(input, [&](std::span<const uint8_t> sig) -> Result<uint32_t> {
     mdSignature token = 0;
     HRESULT h = module.emit->GetTokenFromSig(sig.data(), static_cast<ULONG>(sig.size()), &token);

@@ -4,7 +4,9 @@
 // method uninstrumented with a recorded reason.
 #pragma once
 
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -30,6 +32,11 @@ class Instrumenter {
 
   // True when the method has (now or already) cached instrumented IL.
   bool prepare(const MethodKey& key);
+  // `clrprobe watch`: asked for the watch hooks of each method rewritten in
+  // the Timed shape without a task epilogue (caller holds module.emit_mutex).
+  using WatchHooksFor = std::function<std::optional<il::WatchHooks>(ModuleInfo&, const MethodKey&, const il::MethodSig&,
+                                                                    uint32_t modopt_token)>;
+  void set_watch_hooks(WatchHooksFor hooks_for) { watch_hooks_for_ = std::move(hooks_for); }
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
   // Its ReJIT was requested: the rewritten code is (about to be) in the runtime.
   void requested(const MethodKey& key) { registry_.mark_in_runtime(key); }
@@ -54,6 +61,7 @@ class Instrumenter {
   // module's image, which lives as long as the module).
   std::mutex original_bodies_mutex_;
   std::unordered_map<MethodKey, std::span<const uint8_t>, MethodKeyHash> original_bodies_;
+  WatchHooksFor watch_hooks_for_;
 };
 
 }  // namespace clrprobe::agent

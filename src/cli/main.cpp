@@ -13,6 +13,7 @@
 #include "common/build_info.h"
 #include "control/frame.h"
 #include "cli/add_command.h"
+#include "cli/watch_command.h"
 #include "cli/attach_cli.h"
 #include "cli/clean_command.h"
 #include "cli/exit_codes.h"
@@ -297,6 +298,29 @@ int main(int argc, char** argv) {
   add_cmd->add_flag("--json", add.json, "Print the agent's reply as JSON");
   add_cmd->footer(kAddFooter);
 
+  WatchCommandOptions watch;
+  CLI::App* watch_cmd = app.add_subcommand("watch", "Print arguments, return values and exceptions of live calls");
+  const char* watch_usage =
+      "clrprobe watch (-p PID | -n NAME) SELECTOR [--args] [--return] [--exception] [--when EXPR] [--count N] "
+      "[--duration D] [--rate N/s] [--json]";
+  formatter->set_usage(watch_cmd, watch_usage);
+  TargetSelection watch_target;
+  add_target_options(watch_cmd, watch_target, watch_usage);
+  watch_cmd->add_option("SELECTOR", watch.selector, "Methods to watch (see 'clrprobe --help')")->type_name("");
+  watch_cmd->add_flag("--args", watch.args, "Capture the arguments (values at entry; ref/out at exit)");
+  watch_cmd->add_flag("--return", watch.return_value, "Capture the return value");
+  watch_cmd->add_flag("--exception", watch.exception, "Report an escaping exception (always on)");
+  watch_cmd->add_flag("--stack", watch.stack, "Callers (not captured yet)");
+  watch_cmd->add_option("--when", watch.when, "Only calls where EXPR holds (latency, argN, names, return, exception)")
+      ->type_name("EXPR");
+  watch_cmd->add_option("--count", watch.count, "Stop after N events (default 10)")->type_name("N");
+  watch_cmd->add_option("--duration", watch.duration, "Stop after D (default 60s; ms, s, m, h)")->type_name("D");
+  watch_cmd->add_option("--rate", watch.rate, "At most N events per second (default 50)")->type_name("N/s");
+  watch_cmd->add_option("--max-methods", watch.max_methods, "Refuse if more methods match (agent default: 100)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1'000'000));
+  watch_cmd->add_flag("--json", watch.json, "One JSON object per event and line");
+
   ListOptions list;
   CLI::App* list_cmd = app.add_subcommand("list", "List the probes of a running process");
   const char* list_usage = "clrprobe list (-p PID | -n NAME) [--json] [--all-methods]";
@@ -413,7 +437,8 @@ int main(int argc, char** argv) {
   for (auto [cmd, target, pid] :
        {std::tuple{add_cmd, &add_target, &add.pid}, std::tuple{attach_cmd, &attach_target, &attach.pid},
         std::tuple{list_cmd, &list_target, &list.pid}, std::tuple{remove_cmd, &remove_target, &remove.pid},
-        std::tuple{stats_cmd, &stats_target, &stats.pid}, std::tuple{monitor_cmd, &monitor_target, &monitor.pid}}) {
+        std::tuple{stats_cmd, &stats_target, &stats.pid}, std::tuple{monitor_cmd, &monitor_target, &monitor.pid},
+        std::tuple{watch_cmd, &watch_target, &watch.pid}}) {
     if (!*cmd) continue;
     if (auto exit_status = resolve_target(*target)) return *exit_status;
     *pid = target->pid;
@@ -423,6 +448,11 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (*add_cmd) return add_command(add);
+  if (*watch_cmd && watch.selector.empty()) {
+    std::fprintf(stderr, "clrprobe watch: which methods? give a SELECTOR (usage: %s)\n", watch_usage);
+    return kExitUsage;
+  }
+  if (*watch_cmd) return watch_command(watch);
   if (*attach_cmd) return attach_command(attach);
   if (*list_cmd) return list_command(list);
   if (*remove_cmd) return remove_command(remove);

@@ -94,6 +94,48 @@ Result<Request> parse_remove(const json& m) {
   return invalid("remove needs \"id\" (a probe id) or \"all\": true");
 }
 
+Result<Request> parse_watch(const json& m) {
+  WatchRequest watch;
+  const json* selector = field(m, "selector");
+  if (selector == nullptr || !selector->is_string()) return invalid("watch needs a \"selector\" string");
+  watch.selector = selector->get<std::string>();
+  if (watch.selector.empty() || watch.selector.size() > kMaxSelectorLength) {
+    return invalid("\"selector\" must be 1.." + std::to_string(kMaxSelectorLength) + " bytes");
+  }
+  if (const json* c = field(m, "condition"); c != nullptr && !c->is_null()) {
+    if (!c->is_string()) return invalid("\"condition\" must be a string");
+    watch.condition = c->get<std::string>();
+    if (watch.condition.size() > kMaxConditionLength) {
+      return invalid("\"condition\" is longer than " + std::to_string(kMaxConditionLength) + " bytes");
+    }
+  }
+  for (auto [name, target] : {std::pair{"args", &watch.args}, std::pair{"return", &watch.return_value}}) {
+    if (const json* b = field(m, name); b != nullptr && !b->is_null()) {
+      if (!b->is_boolean()) return invalid(std::string("\"") + name + "\" must be true or false");
+      *target = b->get<bool>();
+    }
+  }
+  if (const json* rate = field(m, "rate"); rate != nullptr && !rate->is_null()) {
+    auto n = integer_in_range(*rate, "rate", 1, kMaxWatchRate);
+    if (!n) return n.error();
+    watch.rate = *n;
+  }
+  if (const json* max = field(m, "max_methods"); max != nullptr && !max->is_null()) {
+    auto n = integer_in_range(*max, "max_methods", 1, kMaxMaxMethods);
+    if (!n) return n.error();
+    watch.max_methods = *n;
+  }
+  return Request{std::move(watch)};
+}
+
+Result<Request> parse_unwatch(const json& m) {
+  const json* id = field(m, "id");
+  if (id == nullptr) return invalid("unwatch needs \"id\" (a watch id)");
+  auto n = integer_in_range(*id, "id", 1, std::numeric_limits<uint32_t>::max());
+  if (!n) return n.error();
+  return Request{UnwatchRequest{static_cast<uint32_t>(*n)}};
+}
+
 }  // namespace
 
 Result<Request> parse_request(const json& m) {
@@ -106,8 +148,10 @@ Result<Request> parse_request(const json& m) {
   if (name == "list") return Request{ListRequest{}};
   if (name == "add") return parse_add(m);
   if (name == "remove") return parse_remove(m);
+  if (name == "watch") return parse_watch(m);
+  if (name == "unwatch") return parse_unwatch(m);
   // Quote at most a little of the name: it is untrusted and could be huge.
-  return invalid("unknown op \"" + name.substr(0, 64) + "\" (expected ping, add, remove or list)");
+  return invalid("unknown op \"" + name.substr(0, 64) + "\" (expected ping, add, remove, list, watch or unwatch)");
 }
 
 std::string_view op_name(const Request& request) {
@@ -116,6 +160,8 @@ std::string_view op_name(const Request& request) {
     std::string_view operator()(const AddRequest&) const { return "add"; }
     std::string_view operator()(const RemoveRequest&) const { return "remove"; }
     std::string_view operator()(const ListRequest&) const { return "list"; }
+    std::string_view operator()(const WatchRequest&) const { return "watch"; }
+    std::string_view operator()(const UnwatchRequest&) const { return "unwatch"; }
   };
   return std::visit(Visitor{}, request);
 }
@@ -129,6 +175,15 @@ json to_json(const Request& request) {
     j["max_methods"] = add->max_methods;
     if (add->kind != "full") j["kind"] = add->kind;
     if (add->kind == "sampled") j["sample"] = add->sample;
+  } else if (const auto* watch = std::get_if<WatchRequest>(&request)) {
+    j["selector"] = watch->selector;
+    j["condition"] = watch->condition;
+    j["args"] = watch->args;
+    j["return"] = watch->return_value;
+    j["rate"] = watch->rate;
+    j["max_methods"] = watch->max_methods;
+  } else if (const auto* unwatch = std::get_if<UnwatchRequest>(&request)) {
+    j["id"] = unwatch->id;
   } else if (const auto* remove = std::get_if<RemoveRequest>(&request)) {
     if (remove->all) {
       j["all"] = true;

@@ -47,7 +47,24 @@ struct RemoveRequest {
   bool revert = false;  // give the original code back instead of disarming
 };
 
-using Request = std::variant<PingRequest, AddRequest, RemoveRequest, ListRequest>;
+inline constexpr std::size_t kMaxConditionLength = 4096;
+inline constexpr int64_t kDefaultWatchRate = 50;
+inline constexpr int64_t kMaxWatchRate = 100000;
+// `clrprobe watch`: instrument what `selector` matches with the watch hooks;
+// events go into the agent's event ring (docs/PROTOCOL.md).
+struct WatchRequest {
+  std::string selector;   // as for add
+  std::string condition;  // the --when text; empty: every call; syntax is the agent's to check
+  bool args = false;
+  bool return_value = false;
+  int64_t rate = kDefaultWatchRate;  // events per second, 1..kMaxWatchRate
+  int64_t max_methods = kDefaultMaxMethods;
+};
+struct UnwatchRequest {
+  uint32_t id = 0;  // the watch id the watch response gave
+};
+
+using Request = std::variant<PingRequest, AddRequest, RemoveRequest, ListRequest, WatchRequest, UnwatchRequest>;
 
 // Strict: wrong types, out-of-range numbers, missing/unknown op → InvalidInput.
 // Unknown fields are ignored (newer clients may send more).

@@ -84,6 +84,15 @@ struct Draft {
   uint32_t handler_start = 0;
   uint32_t epilogue_start = 0;
   uint32_t returns_rewritten = 0;
+  uint32_t original_end = 0;          // where the copied original code ends
+  uint32_t filter_handler_start = 0;  // watch only (watch_shape.h); 0: no filter clause
+};
+
+// The watch additions of one rewrite (watch_shape.h).
+struct WatchPlan {
+  const WatchHooks& hooks;
+  const MethodSig& sig;
+  WatchLocals locals;
 };
 
 // The code after the protected region: see rewriter.h for each shape.
@@ -217,7 +226,7 @@ void resolve_targets(Draft* d, const std::vector<std::pair<uint32_t, uint32_t>>&
 }
 
 Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const TaskCompletion& task,
-                          uint16_t start_local, std::optional<uint16_t> result_local) {
+                          uint16_t start_local, std::optional<uint16_t> result_local, const WatchPlan* watch) {
   Draft d;
   auto& code = d.code;
   std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;  // (draft index, original index)
@@ -235,6 +244,7 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   code.push_back(op(Opcode::Ldc_I4, hooks.slot));
   append_native_call(&code, hooks.enter_fn, hooks.enter_sig_token);
   code.push_back(store_local(start_local));
+  if (watch) append_watch_entry(&code, watch->hooks, watch->sig, watch->locals);
   d.try_start = static_cast<uint32_t>(code.size());
   if (hooks.arm_flag != 0) code[skip_enter].target = d.try_start;
 
@@ -243,8 +253,13 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
       !s) {
     return s.error();
   }
+  d.original_end = static_cast<uint32_t>(code.size());
+  d.first_of_original.push_back(d.original_end);
+  if (watch) {
+    d.filter_handler_start =
+        append_watch_filter(&code, watch->hooks, watch->sig, watch->locals, hooks.slot, start_local);
+  }
   d.handler_start = static_cast<uint32_t>(code.size());
-  d.first_of_original.push_back(d.handler_start);
 
   uint32_t skip_exception = 0;
   if (hooks.arm_flag != 0) {  // disarmed at entry: nothing to count
@@ -259,7 +274,13 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   code.push_back(op(Opcode::Endfinally));  // endfault has the same encoding
 
   d.epilogue_start = static_cast<uint32_t>(code.size());
-  append_epilogue(&code, hooks, task, start_local, result_local);
+  if (watch) {
+    append_watch_leave(&code, watch->hooks, watch->sig, watch->locals, hooks.slot, start_local, result_local);
+    if (result_local) code.push_back(load_local(*result_local));
+    code.push_back(op(Opcode::Ret));
+  } else {
+    append_epilogue(&code, hooks, task, start_local, result_local);
+  }
 
   resolve_targets(&d, branch_fixups);
   for (uint32_t at : leave_to_epilogue) code[at].target = d.epilogue_start;
@@ -279,7 +300,7 @@ Result<Draft> build_count_only_draft(const MethodBody& body, const ProbeHooks& h
   if (Status s = copy_original(body, /*returns_to_epilogue=*/false, std::nullopt, &d, &branch_fixups, nullptr); !s) {
     return s.error();
   }
-  d.try_start = d.handler_start = d.epilogue_start = static_cast<uint32_t>(d.code.size());
+  d.try_start = d.handler_start = d.epilogue_start = d.original_end = static_cast<uint32_t>(d.code.size());
   d.first_of_original.push_back(d.handler_start);
   resolve_targets(&d, branch_fixups);
   return d;
@@ -317,6 +338,16 @@ Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft&
     clauses.push_back(mapped);
   }
   if (!add_fault) return clauses;
+  if (draft.filter_handler_start != 0) {  // the watch filter, inside the fault's try
+    EhClause filter;
+    filter.flags = static_cast<uint32_t>(EhClauseKind::Filter);
+    filter.try_offset = static_cast<uint32_t>(layout.offsets[draft.try_start]);
+    filter.try_length = static_cast<uint32_t>(layout.offsets[draft.original_end]) - filter.try_offset;
+    filter.class_token_or_filter_offset = static_cast<uint32_t>(layout.offsets[draft.original_end]);
+    filter.handler_offset = static_cast<uint32_t>(layout.offsets[draft.filter_handler_start]);
+    filter.handler_length = static_cast<uint32_t>(layout.offsets[draft.handler_start]) - filter.handler_offset;
+    clauses.push_back(filter);
+  }
   EhClause fault;
   fault.flags = static_cast<uint32_t>(EhClauseKind::Fault);
   fault.try_offset = static_cast<uint32_t>(layout.offsets[draft.try_start]);
@@ -446,6 +477,12 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const Loca
   if (!method_sig) return with_context(method_sig.error(), "parsing the method signature");
   const bool returns_value = !method_sig->ret.is_void();
   if (Status s = check_task_completion(input.task, returns_value); !s) return s.error();
+  if (input.watch) {
+    if (count_only || input.task.kind != TaskCompletion::Kind::None) {
+      return make_error(Reason::InvalidInput, "watch hooks need the Timed shape without a task epilogue");
+    }
+    if (Status s = check_watch(*input.watch, *method_sig); !s) return s.error();
+  }
 
   // One resolver for the original and the rewritten body: our hook calli
   // sites are sized exactly in both. The hook tokens are StandAloneSigs of
@@ -460,6 +497,7 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const Loca
       if (!count_only && token == hooks.leave_sig_token) return StackEffect{3, 0};
     }
     if (auto effect = task_effect(input.task, token, opcode)) return effect;
+    if (auto effect = watch_effect(input.watch, token, opcode)) return effect;
     if (input.stack_effects) return input.stack_effects(token, opcode);
     return std::nullopt;
   };
@@ -493,18 +531,27 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const Loca
   } else {
     std::vector<std::span<const uint8_t>> added{std::span<const uint8_t>(kInt64Local)};
     if (returns_value) added.push_back(method_sig->ret.raw);
+    std::optional<WatchPlan> watch;
+    if (input.watch) {
+      const auto counted = append_locals(input.locals_sig, {}, kMaxLocals);
+      if (!counted) return with_context(counted.error(), "reading the local signature");
+      watch.emplace(
+          WatchPlan{*input.watch, *method_sig,
+                    plan_watch_locals(*input.watch, *method_sig,
+                                      counted->original_count + static_cast<uint32_t>(added.size()), &added)});
+    }
     auto locals = append_locals(input.locals_sig, added, kMaxLocals);
     if (!locals) return with_context(locals.error(), "building the local signature");
     original_locals = locals->original_count;
     out.start_local = static_cast<uint16_t>(locals->original_count);
     if (returns_value) out.result_local = static_cast<uint16_t>(locals->original_count + 1);
-    draft = build_draft(original, hooks, input.task, out.start_local, out.result_local);
+    draft = build_draft(original, hooks, input.task, out.start_local, out.result_local, watch ? &*watch : nullptr);
     if (!draft) return draft.error();
     out.locals_sig = std::move(locals->sig);
     locals_token = [&]() { return token_for_locals(out.locals_sig); };
     const uint16_t probe_need =
         input.task.kind == TaskCompletion::Kind::ValueTask ? kValueTaskStackNeed : kProbeStackNeed;
-    max_stack = std::max(original.max_stack, probe_need);
+    max_stack = std::max(original.max_stack, watch ? std::max(probe_need, watch_stack_need(*input.watch)) : probe_need);
   }
 
   auto emitted = emit_body(original, *draft, input, locals_token, max_stack, returns_value, effects);
@@ -516,7 +563,7 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const Loca
   for (size_t i = 0; i < original.instructions.size(); ++i) {
     new_starts.push_back(static_cast<uint32_t>(layout.offsets[draft->first_of_original[i]]));
   }
-  out.il_map = build_il_map(original, new_starts, static_cast<uint32_t>(layout.offsets[draft->handler_start]));
+  out.il_map = build_il_map(original, new_starts, static_cast<uint32_t>(layout.offsets[draft->original_end]));
   out.body = std::move(emitted->bytes);
   out.locals_sig_token = emitted->body.local_var_sig_token;
   out.stats.original_code_size = original.code_size;

@@ -107,6 +107,7 @@
 #include "il/il_map.h"
 #include "il/method_body.h"
 #include "il/verifier.h"
+#include "il/watch_shape.h"
 
 namespace clrprobe::il {
 
@@ -166,6 +167,10 @@ struct RewriteInput {
   // verifier.h). Without it the verifier works in conservative mode.
   StackEffectResolver stack_effects;
   uint32_t max_code_size = kDefaultMaxCodeSize;
+  // Optional (`clrprobe watch`, Timed shape without a task epilogue): hand
+  // arguments, return value and escaping exception to native hooks
+  // (watch_shape.h). Must outlive the call.
+  const WatchHooks* watch = nullptr;
 };
 
 struct RewriteStats {

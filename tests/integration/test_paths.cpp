@@ -26,6 +26,7 @@ std::string AsyncScenariosDll() {
 std::string AsyncWebDll() { return FromEnvOr("CLRPROBE_ITEST_ASYNCWEB", CLRPROBE_ITEST_ASYNCWEB); }
 std::string StackTracesDll() { return FromEnvOr("CLRPROBE_ITEST_STACKTRACES", CLRPROBE_ITEST_STACKTRACES); }
 std::string FSharpTailDll() { return FromEnvOr("CLRPROBE_ITEST_FSHARPTAIL", CLRPROBE_ITEST_FSHARPTAIL); }
+std::string WatchTargetDll() { return FromEnvOr("CLRPROBE_ITEST_WATCHTARGET", CLRPROBE_ITEST_WATCHTARGET); }
 std::string WorkDir() { return FromEnvOr("CLRPROBE_ITEST_WORK_DIR", CLRPROBE_ITEST_WORK_DIR); }
 
 bool FileExists(const std::string& path) {

@@ -16,6 +16,7 @@ std::string AsyncScenariosDll();  // CLRPROBE_ITEST_ASYNCSCENARIOS: build/apps/A
 std::string AsyncWebDll();        // CLRPROBE_ITEST_ASYNCWEB: build/apps/AsyncWeb/AsyncWeb.dll
 std::string StackTracesDll();     // CLRPROBE_ITEST_STACKTRACES: build/apps/StackTraces/StackTraces.dll
 std::string FSharpTailDll();      // CLRPROBE_ITEST_FSHARPTAIL: build/apps/FSharpTail/FSharpTail.dll (F#)
+std::string WatchTargetDll();     // CLRPROBE_ITEST_WATCHTARGET: build/apps/WatchTarget/WatchTarget.dll
 std::string WorkDir();         // CLRPROBE_ITEST_WORK_DIR: scratch space for reports and logs
 
 bool FileExists(const std::string& path);

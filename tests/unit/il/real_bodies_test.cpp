@@ -112,7 +112,7 @@ TEST(RealBodies, Corpus) {
   uint32_t magic = 0;
   ASSERT_TRUE(r.ok() && r.u32(&magic) && magic == 0x50524F43);
 
-  size_t total = 0, rewritten = 0, fully_known = 0, failures = 0;
+  size_t total = 0, rewritten = 0, fully_known = 0, failures = 0, watched_ok = 0;
   std::map<std::string, size_t> refusals;
   std::string assembly;
   while (r.text(&assembly)) {
@@ -173,10 +173,31 @@ TEST(RealBodies, Corpus) {
       } else {
         report_failure("rewrite: " + rw.error().describe());
       }
+      // The watch additions (il/watch_shape.h) on every parameter, as `clrprobe watch` asks.
+      if (!rw.ok()) continue;
+      auto sig = parse_method_sig(method_sig);
+      WatchHooks watch;
+      watch.leave_fn = 0x5555555555555555ull;
+      watch.exception_fn = 0x6666666666666666ull;
+      watch.sig_token = 0x11000020;
+      for (size_t i = 0; sig.ok() && i < sig->params.size() && i < kMaxWatchArgs; ++i) {
+        watch.args.push_back(static_cast<uint16_t>(i));
+      }
+      in.watch = &watch;
+      auto watched = rewrite_with_probe(in, rec.provider());
+      if (watched.ok()) {
+        ++watched_ok;
+      } else if (watched.error().reason == Reason::InvalidInput &&
+                 (watched.error().message.find("vararg") != std::string::npos ||
+                  watched.error().message.find("typedref") != std::string::npos)) {
+        ++refusals["watch: " + watched.error().message];
+      } else {
+        report_failure("watch rewrite: " + watched.error().describe());
+      }
     }
   }
-  std::printf("corpus: %zu bodies, %zu rewritten, %zu with fully known stack depth\n", total,
-              rewritten, fully_known);
+  std::printf("corpus: %zu bodies, %zu rewritten, %zu with fully known stack depth, %zu watched\n", total, rewritten,
+              fully_known, watched_ok);
   for (const auto& [reason, n] : refusals) std::printf("  refused %s: %zu\n", reason.c_str(), n);
   EXPECT_EQ(failures, 0u);
   EXPECT_GT(total, 0u);

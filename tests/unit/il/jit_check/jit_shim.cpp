@@ -121,12 +121,11 @@ JIT_SHIM_EXPORT int jit_shim_original(int which, uint32_t catch_token, uint8_t* 
   return 0;
 }
 
-// Rewrites body `which` and writes the result like jit_shim_original.
-JIT_SHIM_EXPORT int jit_shim_rewritten(int which, uint32_t catch_token, int32_t slot, uint64_t enter,
-                                       uint64_t leave, uint64_t exception, uint32_t enter_sig,
-                                       uint32_t leave_sig, uint8_t* code, int* code_len, uint8_t* eh,
-                                       int* eh_len, uint8_t* locals, int* locals_len,
-                                       int* max_stack, int* init_locals, char* error, int error_len) {
+namespace {
+
+int rewrite_into(int which, uint32_t catch_token, const ProbeHooks& hooks, const WatchHooks* watch, uint8_t* code,
+                 int* code_len, uint8_t* eh, int* eh_len, uint8_t* locals, int* locals_len, int* max_stack,
+                 int* init_locals, char* error, int error_len) {
   std::vector<uint8_t> loc;
   const std::vector<uint8_t> bytes = make(which, catch_token, &loc);
   const std::vector<uint8_t> sig_int{0x00, 0x02, 0x08, 0x08, 0x08};
@@ -135,7 +134,8 @@ JIT_SHIM_EXPORT int jit_shim_rewritten(int which, uint32_t catch_token, int32_t 
   in.body = bytes;
   in.method_sig = which == 7 ? sig_void : sig_int;
   in.locals_sig = loc;
-  in.hooks = {slot, enter, leave, exception, enter_sig, leave_sig};
+  in.hooks = hooks;
+  in.watch = watch;
   auto r = rewrite_with_probe(in, [](std::span<const uint8_t>) -> Result<uint32_t> { return 0x11000099u; });
   if (!r) {
     std::snprintf(error, static_cast<size_t>(error_len), "%s", r.error().describe().c_str());
@@ -149,4 +149,32 @@ JIT_SHIM_EXPORT int jit_shim_rewritten(int which, uint32_t catch_token, int32_t 
   *max_stack = body->max_stack;
   *init_locals = body->init_locals;
   return 0;
+}
+
+}  // namespace
+
+// Rewrites body `which` and writes the result like jit_shim_original.
+JIT_SHIM_EXPORT int jit_shim_rewritten(int which, uint32_t catch_token, int32_t slot, uint64_t enter, uint64_t leave,
+                                       uint64_t exception, uint32_t enter_sig, uint32_t leave_sig, uint8_t* code,
+                                       int* code_len, uint8_t* eh, int* eh_len, uint8_t* locals, int* locals_len,
+                                       int* max_stack, int* init_locals, char* error, int error_len) {
+  return rewrite_into(which, catch_token, {slot, enter, leave, exception, enter_sig, leave_sig}, nullptr, code,
+                      code_len, eh, eh_len, locals, locals_len, max_stack, init_locals, error, error_len);
+}
+
+// The same with the watch additions (il/watch_shape.h) handing over both
+// arguments: watch_leave replaces leave.
+JIT_SHIM_EXPORT int jit_shim_rewritten_watched(int which, uint32_t catch_token, int32_t slot, uint64_t enter,
+                                               uint64_t exception, uint64_t watch_leave, uint64_t watch_exception,
+                                               uint32_t enter_sig, uint32_t leave_sig, uint32_t watch_sig,
+                                               uint8_t* code, int* code_len, uint8_t* eh, int* eh_len, uint8_t* locals,
+                                               int* locals_len, int* max_stack, int* init_locals, char* error,
+                                               int error_len) {
+  WatchHooks watch;
+  watch.args = {0, 1};
+  watch.leave_fn = watch_leave;
+  watch.exception_fn = watch_exception;
+  watch.sig_token = watch_sig;
+  return rewrite_into(which, catch_token, {slot, enter, 0, exception, enter_sig, leave_sig}, &watch, code, code_len, eh,
+                      eh_len, locals, locals_len, max_stack, init_locals, error, error_len);
 }

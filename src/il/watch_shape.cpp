@@ -1,0 +1,154 @@
+#include "il/watch_shape.h"
+
+#include <string>
+
+#include "il/draft_ops.h"
+
+namespace clrprobe::il {
+namespace {
+
+constexpr uint8_t kObjectLocal[] = {static_cast<uint8_t>(ElementType::Object)};
+
+// The parameter's type with its leading custom modifiers skipped.
+const TypeSig& param(const MethodSig& sig, uint16_t index) { return sig.params[index]; }
+
+bool by_ref(const TypeSig& type) { return type.kind == ElementType::ByRef; }
+
+// The IL argument number of declared parameter `index`.
+uint16_t arg_number(const MethodSig& sig, uint16_t index) {
+  return static_cast<uint16_t>(index + (sig.has_this() && !sig.explicit_this() ? 1 : 0));
+}
+
+DraftInstruction load_arg(uint16_t n) {
+  if (n <= 3) return op(static_cast<Opcode>(static_cast<uint16_t>(Opcode::Ldarg_0) + n));
+  if (n <= 0xFF) return op(Opcode::Ldarg_S, n);
+  return op(Opcode::Ldarg, n);
+}
+
+void append_args(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
+                 const WatchLocals& locals) {
+  for (size_t i = 0; i < watch.args.size(); ++i) {
+    if (locals.arg_copies[i]) {
+      code->push_back(load_local_address(*locals.arg_copies[i]));
+    } else {
+      code->push_back(load_arg(arg_number(sig, watch.args[i])));
+    }
+    code->push_back(op(Opcode::Conv_U));
+  }
+}
+
+void append_null_pointer(std::vector<DraftInstruction>* code) {
+  code->push_back(op(Opcode::Ldc_I4_0));
+  code->push_back(op(Opcode::Conv_U));
+}
+
+}  // namespace
+
+Status check_watch(const WatchHooks& watch, const MethodSig& sig) {
+  if (watch.sig_token == 0 || watch.leave_fn == 0 || watch.exception_fn == 0) {
+    return make_error(Reason::InvalidInput, "watch hooks without a signature or functions");
+  }
+  if (watch.args.size() > kMaxWatchArgs) {
+    return make_error(Reason::InvalidInput, "a watch hands over at most " + std::to_string(kMaxWatchArgs) +
+                                                " arguments, not " + std::to_string(watch.args.size()));
+  }
+  if (sig.sentinel_index || sig.kind() == kCallConvVarArg) {
+    return make_error(Reason::InvalidInput, "a vararg method's arguments cannot be watched");
+  }
+  for (uint16_t index : watch.args) {
+    if (index >= sig.params.size()) {
+      return make_error(Reason::InvalidInput, "no parameter " + std::to_string(index) + " (the method has " +
+                                                  std::to_string(sig.params.size()) + ")");
+    }
+    if (param(sig, index).kind == ElementType::TypedByRef) {
+      return make_error(Reason::InvalidInput, "a typedref parameter cannot be watched");
+    }
+  }
+  return {};
+}
+
+WatchLocals plan_watch_locals(const WatchHooks& watch, const MethodSig& sig, uint32_t first_index,
+                              std::vector<std::span<const uint8_t>>* added) {
+  WatchLocals locals;
+  uint32_t next = first_index;
+  for (uint16_t index : watch.args) {
+    if (by_ref(param(sig, index))) {
+      locals.arg_copies.push_back(std::nullopt);
+      continue;
+    }
+    added->push_back(param(sig, index).raw);
+    locals.arg_copies.push_back(static_cast<uint16_t>(next++));
+  }
+  added->push_back(std::span<const uint8_t>(kObjectLocal));
+  locals.exception = static_cast<uint16_t>(next);
+  return locals;
+}
+
+void append_watch_entry(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
+                        const WatchLocals& locals) {
+  for (size_t i = 0; i < watch.args.size(); ++i) {
+    if (!locals.arg_copies[i]) continue;
+    code->push_back(load_arg(arg_number(sig, watch.args[i])));
+    code->push_back(store_local(*locals.arg_copies[i]));
+  }
+}
+
+uint32_t append_watch_filter(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
+                             const WatchLocals& locals, int32_t slot, uint16_t start_local) {
+  code->push_back(store_local(locals.exception));
+  code->push_back(op(Opcode::Ldc_I4, slot));
+  code->push_back(load_local(start_local));
+  append_null_pointer(code);
+  code->push_back(load_local_address(locals.exception));
+  code->push_back(op(Opcode::Conv_U));
+  append_args(code, watch, sig, locals);
+  append_native_call(code, watch.exception_fn, watch.sig_token);
+  code->push_back(op(Opcode::Ldc_I4_0));
+  code->push_back(op(Opcode::Endfilter));
+  const auto handler = static_cast<uint32_t>(code->size());
+  code->push_back(op(Opcode::Pop));
+  code->push_back(op(Opcode::Rethrow));
+  return handler;
+}
+
+void append_watch_leave(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
+                        const WatchLocals& locals, int32_t slot, uint16_t start_local,
+                        std::optional<uint16_t> result_local) {
+  code->push_back(op(Opcode::Ldc_I4, slot));
+  code->push_back(load_local(start_local));
+  if (result_local) {
+    code->push_back(load_local_address(*result_local));
+    code->push_back(op(Opcode::Conv_U));
+  } else {
+    append_null_pointer(code);
+  }
+  append_null_pointer(code);
+  append_args(code, watch, sig, locals);
+  append_native_call(code, watch.leave_fn, watch.sig_token);
+}
+
+std::optional<StackEffect> watch_effect(const WatchHooks* watch, uint32_t token, Opcode opcode) {
+  if (watch == nullptr || opcode != Opcode::Calli || token != watch->sig_token) return std::nullopt;
+  return StackEffect{static_cast<uint16_t>(kWatchFixedStackNeed + watch->args.size()), 0};
+}
+
+uint16_t watch_stack_need(const WatchHooks& watch) {
+  return static_cast<uint16_t>(kWatchFixedStackNeed + watch.args.size());
+}
+
+std::vector<uint8_t> watch_hook_signature(uint32_t arg_count, uint32_t modopt_token) {
+  std::vector<uint8_t> sig;
+  sig.push_back(modopt_token != 0 ? kCallConvUnmanaged : kCallConvC);
+  (void)encode_compressed_uint(4 + arg_count, &sig);
+  if (modopt_token != 0) {
+    sig.push_back(static_cast<uint8_t>(ElementType::CModOpt));
+    (void)encode_type_def_or_ref(modopt_token, &sig);
+  }
+  sig.push_back(static_cast<uint8_t>(ElementType::Void));
+  sig.push_back(static_cast<uint8_t>(ElementType::I4));
+  sig.push_back(static_cast<uint8_t>(ElementType::I8));
+  for (uint32_t i = 0; i < 2 + arg_count; ++i) sig.push_back(static_cast<uint8_t>(ElementType::I));
+  return sig;
+}
+
+}  // namespace clrprobe::il

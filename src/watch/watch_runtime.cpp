@@ -1,0 +1,185 @@
+#include "watch/watch_runtime.h"
+
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <array>
+#include <utility>
+
+#include "stats/hit_path.h"
+#include "watch/watch_event.h"
+
+namespace clrprobe::watch {
+namespace {
+
+std::atomic<WatchRuntime*> g_runtime{nullptr};
+
+uint64_t realtime_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// The hooks, one pair per argument count: the IL pushes exactly N addresses.
+template <typename... Args>
+void leave_hook(int32_t slot, int64_t start, void* ret, void* exception, Args... args) noexcept {
+  clrprobe_hit_leave(slot, start);
+  if (WatchRuntime* rt = g_runtime.load(std::memory_order_acquire)) {
+    const void* list[] = {args..., nullptr};
+    rt->on_exit(slot, start, ret, exception, list, sizeof...(Args));
+  }
+}
+
+template <typename... Args>
+void exception_hook(int32_t slot, int64_t start, void* ret, void* exception, Args... args) noexcept {
+  if (WatchRuntime* rt = g_runtime.load(std::memory_order_acquire)) {
+    const void* list[] = {args..., nullptr};
+    rt->on_exit(slot, start, ret, exception, list, sizeof...(Args));
+  }
+}
+
+template <size_t>
+using VoidPtr = void*;
+
+template <size_t N>
+uint64_t leave_address() {
+  return [&]<size_t... I>(std::index_sequence<I...>) { return reinterpret_cast<uint64_t>(&leave_hook<VoidPtr<I>...>); }
+  (std::make_index_sequence<N>{});
+}
+
+template <size_t N>
+uint64_t exception_address() {
+  return [&]<size_t... I>(std::index_sequence<I...>) {
+    return reinterpret_cast<uint64_t>(&exception_hook<VoidPtr<I>...>);
+  }
+  (std::make_index_sequence<N>{});
+}
+
+template <size_t... N>
+std::array<uint64_t, sizeof...(N)> all_leave(std::index_sequence<N...>) {
+  return {leave_address<N>()...};
+}
+
+template <size_t... N>
+std::array<uint64_t, sizeof...(N)> all_exception(std::index_sequence<N...>) {
+  return {exception_address<N>()...};
+}
+
+// The exception's type and message, read like any object and its string
+// field `_message` (offset from the agent; 0: unknown).
+Value read_exception(const void* address, const ObjectLayout& layout, const TypeNamer& namer) {
+  CapturePlan as_object;
+  as_object.kind = CaptureKind::Reference;
+  as_object.type = "System.Exception";
+  Value v = read_value(as_object, address, layout, namer);
+  if (v.kind != ValueKind::Object || layout.exception_message_offset == 0) return v;
+  const auto* object = *static_cast<const uint8_t* const*>(address);
+  CapturePlan as_string;
+  as_string.kind = CaptureKind::String;
+  const Value message = read_value(as_string, object + layout.exception_message_offset, layout, nullptr);
+  if (message.kind == ValueKind::String) v.text = message.text;
+  v.length = -1;
+  return v;
+}
+
+}  // namespace
+
+WatchRuntime::WatchRuntime(EventRingWriter& ring, ObjectLayout layout, TypeNamer namer, stats::ClockCalibration clock)
+    : ring_(ring),
+      layout_(layout),
+      namer_(std::move(namer)),
+      clock_(clock),
+      slots_(new std::atomic<const WatchedMethod*>[kWatchSlotLimit]()) {}
+
+WatchRuntime::~WatchRuntime() {
+  WatchRuntime* self = this;
+  g_runtime.compare_exchange_strong(self, nullptr);
+}
+
+void WatchRuntime::install(WatchRuntime* runtime) noexcept { g_runtime.store(runtime, std::memory_order_release); }
+
+void WatchRuntime::attach(int32_t slot, std::shared_ptr<WatchedMethod> method) {
+  if (slot < 0 || static_cast<uint32_t>(slot) >= kWatchSlotLimit || !method) return;
+  method->uses = method->condition.uses();
+  const WatchedMethod* raw = method.get();
+  {
+    std::lock_guard lock(keep_mutex_);
+    keep_.push_back(std::move(method));
+  }
+  slots_[slot].store(raw, std::memory_order_release);
+}
+
+void WatchRuntime::detach(int32_t slot) {
+  if (slot < 0 || static_cast<uint32_t>(slot) >= kWatchSlotLimit) return;
+  slots_[slot].store(nullptr, std::memory_order_release);
+}
+
+uint64_t WatchRuntime::leave_fn(uint32_t arg_count) {
+  static const auto table = all_leave(std::make_index_sequence<kMaxWatchHookArgs + 1>{});
+  return arg_count < table.size() ? table[arg_count] : 0;
+}
+
+uint64_t WatchRuntime::exception_fn(uint32_t arg_count) {
+  static const auto table = all_exception(std::make_index_sequence<kMaxWatchHookArgs + 1>{});
+  return arg_count < table.size() ? table[arg_count] : 0;
+}
+
+void WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const void* exception, const void* const* args,
+                           uint32_t count) noexcept {
+  if (slot < 0 || static_cast<uint32_t>(slot) >= kWatchSlotLimit || start == 0) return;
+  const WatchedMethod* m = slots_[slot].load(std::memory_order_acquire);
+  if (m == nullptr) return;
+  try {
+    const int64_t now = stats::read_ticks(clock_.kind);
+    const auto latency_ns = static_cast<int64_t>(static_cast<double>(now - start) / clock_.ticks_per_ns);
+    WatchState& watch = *m->watch;
+    if (!m->condition.always()) {
+      // Only what the condition reads is read before it decides.
+      thread_local std::vector<Value> values;
+      values.assign(m->declared_params, Value{});
+      const ConditionUses& uses = m->uses;
+      for (uint32_t pos = 0; pos < count && pos < m->arg_params.size(); ++pos) {
+        const uint16_t param = m->arg_params[pos];
+        for (uint32_t used : uses.args) {
+          if (used == param) values[param] = read_value(m->arg_plans[pos], args[pos], layout_, namer_);
+        }
+      }
+      Value returned = uses.return_value ? read_value(m->return_plan, ret, layout_, namer_) : Value{};
+      Value escaped = exception != nullptr ? read_exception(exception, layout_, namer_) : Value{};
+      if (!evaluate(m->condition, CallFacts{latency_ns, values, &returned, &escaped})) return;
+    }
+    WatchCounters& counters = ring_.counters(watch.counters_index);
+    counters.matched.fetch_add(1, std::memory_order_relaxed);
+    if (!watch.limiter.allow(realtime_ns())) {
+      counters.rate_dropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    emit(*m, latency_ns, ret, exception, args, count);
+  } catch (...) {
+    // Out of memory while building an event: the call goes unreported.
+  }
+}
+
+void WatchRuntime::emit(const WatchedMethod& m, int64_t latency_ns, const void* ret, const void* exception,
+                        const void* const* args, uint32_t count) {
+  const WatchOptions& options = m.watch->options;
+  Event e;
+  e.watch_id = options.id;
+  e.time_unix_ns = realtime_ns();
+  e.thread = static_cast<uint32_t>(::syscall(SYS_gettid));
+  e.method = m.method;
+  e.latency_ns = latency_ns;
+  if (options.args) {
+    for (uint32_t pos = 0; pos < count && pos < m.arg_plans.size(); ++pos) {
+      e.args.push_back({m.arg_names[pos], read_value(m.arg_plans[pos], args[pos], layout_, namer_)});
+    }
+  }
+  if (options.return_value && exception == nullptr) e.return_value = read_value(m.return_plan, ret, layout_, namer_);
+  if (exception != nullptr) e.exception = read_exception(exception, layout_, namer_);
+  e.note = m.note;
+  const auto bytes = encode_event(e, kRecordPayload);
+  (void)ring_.write(m.watch->counters_index, bytes);
+}
+
+}  // namespace clrprobe::watch

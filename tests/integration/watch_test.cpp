@@ -1,0 +1,278 @@
+// `clrprobe watch` on a real .NET program (tests/apps/WatchTarget): every value kind arrives
+// in the events exactly as the program passed it, ref/out values are read at exit, an
+// escaping exception has its type and message, conditions select calls, --rate drops and
+// counts, the watch removes its instrumentation when it ends, bad conditions and unknown
+// parameter names are refused with nothing instrumented, and the program's output is the
+// same as without the agent.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "probe_session.h"
+#include "process_runner.h"
+#include "test_paths.h"
+
+namespace clrprobe::itest {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// WatchTarget under `clrprobe run` (no probes), or plain (no agent), driven over stdin.
+class Target {
+ public:
+  explicit Target(ProbeSession& session, bool with_agent = true) {
+    std::vector<std::string> argv{DotnetExe(), WatchTargetDll()};
+    if (with_agent) argv.insert(argv.begin(), {ClrprobeExe(), "run", "--log", session.LogPath(), "--"});
+    process_ = InteractiveProcess::Start(argv, session.PlainOptions(), &error_);
+  }
+  ~Target() {
+    if (process_ && process_->Running()) {
+      process_->WriteLine("stop");
+      process_->CloseStdin();
+      if (!process_->Wait(20s)) process_->Kill();
+    }
+  }
+  ::testing::AssertionResult Ready() {
+    if (!process_) return ::testing::AssertionFailure() << error_;
+    auto line = process_->ReadLineStartingWith("ready pid=", 60s);
+    if (!line) return ::testing::AssertionFailure() << "no ready line; stderr: " << process_->Stderr();
+    pid_ = std::stoi(line->substr(10));
+    return ::testing::AssertionSuccess();
+  }
+  // Runs one command and returns the program's answer.
+  std::string Do(const std::string& command) {
+    process_->WriteLine(command);
+    auto line = process_->ReadLine(30s);
+    return line ? *line : "(no answer)";
+  }
+  int pid() const { return pid_; }
+
+ private:
+  std::unique_ptr<InteractiveProcess> process_;
+  std::string error_;
+  int pid_ = 0;
+};
+
+// `clrprobe watch` running beside the target until it ends by itself.
+class Watcher {
+ public:
+  Watcher(ProbeSession& session, int pid, std::vector<std::string> args) {
+    std::vector<std::string> argv{ClrprobeExe(), "watch", "-p", std::to_string(pid)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    process_ = InteractiveProcess::Start(argv, session.PlainOptions(), &error_);
+  }
+  // Waits until the watch is in place (its "watching" line).
+  ::testing::AssertionResult Watching() {
+    if (!process_) return ::testing::AssertionFailure() << error_;
+    for (int i = 0; i < 600; ++i) {
+      if (process_->Stderr().find("watching ") != std::string::npos) return ::testing::AssertionSuccess();
+      if (!process_->Running()) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    return ::testing::AssertionFailure() << "watch did not start: " << process_->Stderr();
+  }
+  // Waits for the watch to end; its exit code.
+  int Finish() {
+    auto code = process_->Wait(60s);
+    return code ? *code : -1;
+  }
+  std::vector<json> Events() const {
+    std::vector<json> out;
+    std::istringstream lines(process_->Stdout());
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty()) out.push_back(json::parse(line));
+    }
+    return out;
+  }
+  std::string Stderr() const { return process_->Stderr(); }
+  void Interrupt() { ::kill(process_->pid(), SIGINT); }
+
+ private:
+  std::unique_ptr<InteractiveProcess> process_;
+  std::string error_;
+};
+
+json Arg(const json& event, const std::string& name) {
+  for (const json& a : event["args"]) {
+    if (a["name"] == name) return a;
+  }
+  return json();
+}
+
+// The probes the agent lists (state per id).
+json Probes(ProbeSession& session, int pid) {
+  ProcessResult list = session.RunClrprobe({"list", "-p", std::to_string(pid), "--json"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  return json::parse(list.out, nullptr, false)["probes"];
+}
+
+void RequireBuilt() {
+  ASSERT_TRUE(ClrprobeBuilt());
+  ASSERT_TRUE(FileExists(WatchTargetDll())) << WatchTargetDll() << " missing: build app_watchtarget";
+}
+
+TEST(Watch, EveryValueKindArrivesInTheEventsExactlyAndTheProgramsOutputIsUnchanged) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(),
+                {"WatchTarget!WatchTarget.Shop::*", "--args", "--return", "--json", "--count", "5"});
+  ASSERT_TRUE(watch.Watching());
+  // The answers are those of the program without any agent (Program.cs computes them).
+  EXPECT_EQ(target.Do("save"), "save 303");
+  EXPECT_EQ(target.Do("kinds"), "kinds ok");
+  EXPECT_EQ(target.Do("paint"), "paint Blue");
+  EXPECT_EQ(target.Do("try"), "try True 42 6");
+  EXPECT_EQ(target.Do("fail"), "fail out of stock");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 5u) << watch.Stderr();
+
+  const json& save = events[0];
+  EXPECT_EQ(save["method"], "WatchTarget.Shop::Save");
+  EXPECT_EQ(save["pid"], target.pid());
+  EXPECT_GT(save["latency_ns"].get<int64_t>(), 0);
+  EXPECT_EQ(Arg(save, "amount"), (json{{"name", "amount"}, {"type", "System.Int32"}, {"value", 150}}));
+  EXPECT_EQ(Arg(save, "customer")["value"], "bob");
+  EXPECT_EQ(save["return"], (json{{"type", "System.Int32"}, {"value", 303}}));
+  EXPECT_TRUE(save["exception"].is_null());
+
+  const json& kinds = events[1];
+  EXPECT_EQ(Arg(kinds, "flag")["value"], true);
+  EXPECT_EQ(Arg(kinds, "letter")["value"], "é");
+  EXPECT_EQ(Arg(kinds, "i8")["value"], -8);
+  EXPECT_EQ(Arg(kinds, "u8")["value"], 200);
+  EXPECT_EQ(Arg(kinds, "i16")["value"], -300);
+  EXPECT_EQ(Arg(kinds, "u16")["value"], 60000);
+  EXPECT_EQ(Arg(kinds, "i32")["value"], -70000);
+  EXPECT_EQ(Arg(kinds, "u32")["value"], 4000000000u);
+  EXPECT_EQ(Arg(kinds, "i64")["value"], -9000000000);
+  EXPECT_EQ(Arg(kinds, "u64")["value"], 18000000000000000000ull);
+  EXPECT_EQ(Arg(kinds, "f32")["value"], 1.5);
+  EXPECT_EQ(Arg(kinds, "f64")["value"], -0.25);
+  EXPECT_EQ(kinds["return"]["value"], "ok");
+
+  const json& paint = events[2];
+  EXPECT_EQ(Arg(paint, "color"),
+            (json{{"name", "color"}, {"type", "WatchTarget.Color"}, {"value", "Blue"}, {"number", 2}}));
+  EXPECT_EQ(Arg(paint, "when")["value"], "2024-02-29T12:34:56.0000000Z");
+  EXPECT_EQ(Arg(paint, "span")["value"], "1.01:01:01");
+  EXPECT_EQ(Arg(paint, "id")["value"], "00112233-4455-6677-8899-aabbccddeeff");
+  EXPECT_TRUE(Arg(paint, "nothing")["value"].is_null());
+  EXPECT_EQ(Arg(paint, "items")["value"], "System.Int32[]");
+  EXPECT_EQ(Arg(paint, "items")["length"], 3);
+  EXPECT_EQ(Arg(paint, "order")["value"], "WatchTarget.Order");
+  EXPECT_EQ(paint["return"]["value"], "Blue");
+
+  // ref/out: read at exit (the method wrote 42 and incremented 5).
+  const json& parsed = events[3];
+  EXPECT_EQ(Arg(parsed, "value")["value"], 42);
+  EXPECT_EQ(Arg(parsed, "counter")["value"], 6);
+  EXPECT_EQ(parsed["return"]["value"], true);
+
+  const json& failed = events[4];
+  EXPECT_EQ(failed["exception"], (json{{"type", "System.InvalidOperationException"}, {"message", "out of stock"}}));
+  EXPECT_TRUE(failed["return"].is_null());
+
+  // The watch removed its instrumentation when it ended.
+  for (const json& probe : Probes(session, target.pid())) EXPECT_EQ(probe["state"], "removed") << probe.dump();
+}
+
+TEST(Watch, AConditionOnAnArgumentSelectsTheCallsAndCountEndsTheWatch) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(
+      session, target.pid(),
+      {"WatchTarget.Shop::Hot", "--args", "--return", "--json", "--when", "i == 5 || arg0 == 12", "--count", "2"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("hot 20"), "hot 62");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(Arg(events[0], "i")["value"], 5);
+  EXPECT_EQ(events[0]["return"]["value"], 5);
+  EXPECT_EQ(Arg(events[1], "i")["value"], 12);
+  EXPECT_EQ(events[1]["return"]["value"], 4);
+  EXPECT_EQ(target.Do("hot 20"), "hot 62");  // runs on, uninstrumented
+  for (const json& probe : Probes(session, target.pid())) EXPECT_EQ(probe["state"], "removed");
+}
+
+TEST(Watch, TheRateLimitDropsAndCountsEventsUnderAHotLoop) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(),
+                {"WatchTarget.Shop::Hot", "--json", "--rate", "5/s", "--count", "100000", "--duration", "3s"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("hot 200000"), "hot 700000");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  // 5 per one-second window; the loop may straddle two or three windows within 3 s.
+  EXPECT_GE(events.size(), 5u);
+  EXPECT_LE(events.size(), 20u);
+  EXPECT_NE(watch.Stderr().find("200000 calls matched"), std::string::npos) << watch.Stderr();
+  EXPECT_NE(watch.Stderr().find(std::to_string(200000 - events.size()) + " dropped over --rate"), std::string::npos)
+      << watch.Stderr();
+}
+
+TEST(Watch, CtrlCEndsTheWatchAndRemovesItsInstrumentation) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(), {"WatchTarget.Shop::Save", "--json"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("save"), "save 303");
+  watch.Interrupt();
+  EXPECT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const json probes = Probes(session, target.pid());
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_EQ(probes[0]["state"], "removed");
+}
+
+TEST(Watch, BadConditionsAndUnknownParameterNamesAreRefusedWithNothingInstrumented) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  const std::string pid = std::to_string(target.pid());
+  ProcessResult malformed =
+      session.RunClrprobe({"watch", "-p", pid, "WatchTarget.Shop::Save", "--when", "amount > && x"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("column 10"), std::string::npos) << malformed.err;
+  ProcessResult unknown = session.RunClrprobe({"watch", "-p", pid, "WatchTarget.Shop::Save", "--when", "amout > 3"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("unknown argument name 'amout'; parameters: amount (arg0), customer (arg1)"),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_TRUE(Probes(session, target.pid()).empty());
+  EXPECT_EQ(target.Do("save"), "save 303");
+}
+
+TEST(Watch, AProcessStartedWithoutTheAgentIsAttachedAndWatched) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session, /*with_agent=*/false);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(), {"WatchTarget.Shop::Save", "--args", "--json", "--count", "1"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("save"), "save 303");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 1u) << watch.Stderr();
+  EXPECT_EQ(Arg(events[0], "customer")["value"], "bob");
+}
+
+}  // namespace
+}  // namespace clrprobe::itest
