@@ -28,8 +28,8 @@ class Instrumenter {
   // True when the method has (now or already) cached instrumented IL.
   bool prepare(const MethodKey& key);
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
-  // Its ReJIT was requested: the rewritten code is (about to be) in the runtime.
-  void requested(const MethodKey& key) { registry_.mark_in_runtime(key); }
+  // A ReJIT with inliners was requested for `keys` (see ProbeRegistry::forget_in_runtime_except).
+  void rejit_requested(const std::vector<MethodKey>& keys) { registry_.forget_in_runtime_except(keys); }
 
  private:
   Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
