@@ -258,6 +258,10 @@ HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorPro
   std::vector<COR_IL_MAP> map = to_cor_il_map(code->il_map);
   hr = control->SetILInstrumentedCodeMap(static_cast<ULONG>(map.size()), map.data());
   if (hr < 0) CLRPROBE_LOG_WARN("SetILInstrumentedCodeMap failed for {:#x}: {}", method, hresult_text(hr));
+  // The runtime took our code: from now on a re-add may re-arm it without a ReJIT. (Set
+  // here, not when the ReJIT was requested: a request the runtime never acted on must
+  // be made again by the next add.)
+  registry_.mark_in_runtime(MethodKey{module, method});
   return S_OK;
 }
 

@@ -38,8 +38,8 @@ class Instrumenter {
                                                                     uint32_t modopt_token)>;
   void set_watch_hooks(WatchHooksFor hooks_for) { watch_hooks_for_ = std::move(hooks_for); }
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
-  // Its ReJIT was requested: the rewritten code is (about to be) in the runtime.
-  void requested(const MethodKey& key) { registry_.mark_in_runtime(key); }
+  // A ReJIT with inliners was requested for `keys` (see ProbeRegistry::forget_in_runtime_except).
+  void rejit_requested(const std::vector<MethodKey>& keys) { registry_.forget_in_runtime_except(keys); }
   // Before its instrumented IL becomes the method's own body (first JIT):
   // remembers where the original body is, because GetILFunctionBody returns
   // the instrumented one from then on, and a later rewrite (another probe

@@ -166,6 +166,15 @@ void ProbeRegistry::mark_in_runtime(const MethodKey& key) {
   if (it != methods_.end() && it->second.state == MethodState::Instrumented) it->second.in_runtime = true;
 }
 
+void ProbeRegistry::forget_in_runtime_except(const std::vector<MethodKey>& requested) {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, method] : methods_) {
+    if (method.in_runtime && std::find(requested.begin(), requested.end(), key) == requested.end()) {
+      method.in_runtime = false;
+    }
+  }
+}
+
 std::vector<MethodKey> ProbeRegistry::take_disarmed(std::optional<uint32_t> id) {
   std::lock_guard lock(mutex_);
   std::vector<MethodKey> keys;

@@ -109,7 +109,7 @@ struct InstrumentedMethod {
   uint32_t probe_count = 0;   // probes attached now; 0 = disarmed or reverted
   selector::KindSpec kind;    // what `rewritten` was made for
   selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
-  bool in_runtime = false;    // `rewritten` was handed to a ReJIT and not reverted since
+  bool in_runtime = false;    // the runtime took `rewritten` (GetReJITParameters), no other ReJIT since
 };
 
 // A method's instrumentation as `list` shows it.
@@ -162,8 +162,12 @@ class ProbeRegistry {
   void set_task_fallback(const MethodKey& key, const std::string& reason);
   void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage = {},
                          selector::KindSpec kind = {});
-  // The ReJIT of the method's rewritten code was requested.
+  // The runtime asked for the method's rewritten code (GetReJITParameters).
   void mark_in_runtime(const MethodKey& key);
+  // A ReJIT with inliners was requested for `requested`: any other method may have
+  // been an inliner and be recompiled, so none is trusted to run our code any more
+  // until the runtime asks for it again (a re-add then requests a ReJIT, as safe).
+  void forget_in_runtime_except(const std::vector<MethodKey>& requested);
 
   // Marks the probe removed with its final figures and disarms the methods no
   // probe uses any more. With `revert`, returns those methods (to revert,

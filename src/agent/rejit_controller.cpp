@@ -111,7 +111,12 @@ void RejitController::process_rejit(Job& job) {
     }
     return;
   }
-  for (size_t i = 0; i < methods.size(); ++i) instrumenter_.requested(MethodKey{modules[i], methods[i]});
+  {
+    std::vector<MethodKey> keys;
+    keys.reserve(methods.size());
+    for (size_t i = 0; i < methods.size(); ++i) keys.push_back(MethodKey{modules[i], methods[i]});
+    instrumenter_.rejit_requested(keys);
+  }
   rejit_requests_.fetch_add(1, std::memory_order_relaxed);
   rejit_methods_.fetch_add(methods.size(), std::memory_order_relaxed);
   CLRPROBE_LOG_INFO("requested ReJIT of {} methods", methods.size());
