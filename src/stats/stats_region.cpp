@@ -42,8 +42,8 @@ uint32_t blocks_for(uint32_t capacity, uint32_t histogram_blocks) {
   return histogram_blocks != 0 ? histogram_blocks : default_histogram_blocks(capacity);
 }
 
-// Slots whose metadata and stripe mask are reserved at once (hot counters and
-// histograms are reserved by the hit path's slow paths, where first used).
+// Slots whose metadata and stripe mask are reserved at once (counters a page
+// at a time, histograms by the hit path's slow path where first used).
 constexpr uint32_t kReserveChunkSlots = 1024;
 // String area reserved ahead of need.
 constexpr uint64_t kReserveChunkStrings = 64 * 1024;
@@ -242,6 +242,23 @@ Status StatsRegion::reserve_slot_pages(uint32_t slot) {
   return {};
 }
 
+Status StatsRegion::reserve_hot_pages(uint32_t slot) {
+  if (slot < hot_reserved_slots_) return {};
+  // The page(s) holding this slot's counters, in every stripe (stripes are page-aligned, so
+  // the same byte range of each): a slot the region accepts never loses a call for want of
+  // space; only its histograms are taken when first needed.
+  const uint64_t first = uint64_t{slot} * sizeof(HotCounters);
+  const uint64_t begin = first & ~(kPageSize - 1);
+  const uint64_t end = std::min(round_up_page(first + sizeof(HotCounters)), geometry_.hot_stripe_stride);
+  for (uint32_t stripe = 0; stripe < kStripeCount; ++stripe) {
+    if (auto ok = allocate_range(fd_, geometry_.hot_offset + stripe * geometry_.hot_stripe_stride + begin, end - begin);
+        !ok)
+      return ok;
+  }
+  hot_reserved_slots_ = static_cast<uint32_t>(std::min<uint64_t>(capacity_, end / sizeof(HotCounters)));
+  return {};
+}
+
 Status StatsRegion::reserve_strings(uint64_t end) {
   if (end <= reserved_strings_) return {};
   const uint64_t target = std::min(geometry_.strings_size, round_up_page(end + kReserveChunkStrings));
@@ -258,11 +275,11 @@ Result<int32_t> StatsRegion::allocate_slot(std::string_view name, std::string_vi
   if (slot >= capacity_)
     return make_error(Reason::Unsupported,
                       "stats region is full (" + std::to_string(capacity_) + " slots)");
-  // The pages the hit path reads unconditionally (metadata is the writer's,
-  // the stripe mask is checked on every hit) are reserved now, so it never
-  // faults on a full file system (SIGBUS); counters and histogram blocks are
-  // reserved where they are first used.
+  // The pages the hit path may touch for this slot (stripe mask, counters) are
+  // reserved now, so it never faults on a full file system (SIGBUS) and never
+  // loses a call; histogram blocks are reserved when first needed.
   if (auto ok = reserve_slot_pages(slot); !ok) return ok.error();
+  if (auto ok = reserve_hot_pages(slot); !ok) return ok.error();
   const size_t name_len = fitting_length(name, kSlotNameBytes);
   const size_t module_len = fitting_length(module, kSlotModuleBytes);
   std::atomic_ref<uint64_t> strings_used(header().strings_used);

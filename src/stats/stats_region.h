@@ -79,6 +79,7 @@ class StatsRegion {
   // fallocate ahead of need (under mutex_): pages for a chunk of slots, string bytes.
   Status reserve_slot_pages(uint32_t slot);
   Status reserve_strings(uint64_t end);
+  Status reserve_hot_pages(uint32_t slot);
   RegionHeader& header() const noexcept;
   SlotMeta& meta(uint32_t slot) const noexcept;
   Status set_state(int32_t slot, SlotState from, SlotState to);
@@ -92,8 +93,9 @@ class StatsRegion {
   ClockCalibration clock_{};
   bool clock_pending_ = false;  // Background: calibration not adopted yet (guarded by mutex_)
   RegionGeometry geometry_{};
-  uint32_t reserved_slots_ = 0;    // slots [0, this) have their pages reserved
-  uint64_t reserved_strings_ = 0;  // bytes of the string area reserved
+  uint32_t reserved_slots_ = 0;      // slots [0, this) have their pages reserved
+  uint32_t hot_reserved_slots_ = 0;  // slots [0, this) have their counters' pages reserved
+  uint64_t reserved_strings_ = 0;    // bytes of the string area reserved
   std::mutex mutex_;  // serialises slot allocation and state edits (never the hit path)
 };
 

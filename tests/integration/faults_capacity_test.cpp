@@ -73,9 +73,10 @@ TEST_F(Faults, AgentLogOnAFullDisk) {
   fs::remove(session.LogPath());  // the symlink
 }
 
-// The runtime directory on a full disk: new stats slots cannot be allocated. The probe on
+// The runtime directory on a full disk: new stats pages cannot be allocated. The probe on
 // methods that already have slots keeps counting; methods that need a new slot are refused
-// with a reason (never SIGBUS in the host from a page of the mapped stats file).
+// with a reason unless the region reserved their pages ahead (never SIGBUS in the host from
+// a page of the mapped stats file).
 TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
   TempDir tmp;
   std::string error;
@@ -107,8 +108,11 @@ TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
               << ", refusals: " << first_refusal.dump() << "\n";
     auto refused = reply["probe"].value("refused", nlohmann::json::array());
     auto methods = reply["probe"].value("methods", nlohmann::json::array());
-    EXPECT_EQ(methods.size(), 0u) << "methods instrumented without a stats slot?\n" << add.out;
-    EXPECT_EQ(refused.size(), 3u) << add.out;
+    // Each method is refused, or instrumented in a slot whose pages the region reserved
+    // ahead (layout v2 reserves a page of slots at a time), never half-way.
+    EXPECT_EQ(methods.size() + refused.size(), 3u) << add.out;
+    std::cout << "[ faults ] " << methods.size() << " instrumented in reserved pages, " << refused.size()
+              << " refused\n";
     EXPECT_TRUE(HonestState(reply["probe"]));
   } else {
     std::cout << "[ faults ] add on a full disk: exit " << add.exit_code << ": " << add.err;
@@ -142,7 +146,7 @@ TEST_F(Faults, RuntimeDirectoryOnAFullDisk) {
   ExpectCleanStop(service, session);
 }
 
-// Every CoreLib method added live (about 39,000: far more than the stats region's slots):
+// Every CoreLib method added live (about 39,000: far more than the 4,096 slots given here):
 // the add answers within the protocol's time limit, the methods beyond the capacity are
 // refused with a reason that says so, the service keeps running, and afterwards a new
 // method is refused clearly too (slots are kept for the life of the process), while a
@@ -151,6 +155,8 @@ TEST_F(Faults, StatsRegionFull) {
   TempDir tmp;
   ProbeSession session;
   session.SetEnv("CLRPROBE_RUNTIME_DIR", tmp.path() + "/rt");
+  // A region smaller than CoreLib (the default, 131,072 slots, holds all of it).
+  session.SetEnv("CLRPROBE_STATS_SLOTS", "4096");
   LiveService service(session);
   ASSERT_TRUE(service.Started());
   const pid_t pid = service.pid();
@@ -210,6 +216,10 @@ TEST_F(Faults, ListStillWorksAfterLargeProbesWereRemoved) {
   ProbeSession session;
   const std::string rt = tmp.path() + "/rt";
   session.SetEnv("CLRPROBE_RUNTIME_DIR", rt);
+  // As before the default grew to 131,072 slots: the large probes cover part of CoreLib.
+  // (With all of CoreLib probed live, LiveService's task continuations overflow the stack:
+  // a known problem of probing the Task machinery, reported separately.)
+  session.SetEnv("CLRPROBE_STATS_SLOTS", "4096");
   LiveService service(session);
   ASSERT_TRUE(service.Started());
   const pid_t pid = service.pid();

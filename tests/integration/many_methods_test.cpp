@@ -86,13 +86,14 @@ TEST(ManyMethods, AHundredThousandProbedMethodsFitTheDefaultRegionAndChangeNoOut
     if (p.value("selector", std::string()) == kSelector) stats_calls = p.value("calls", int64_t{-1});
   EXPECT_EQ(stats_calls, probe->calls) << stats.out.substr(0, 2000);
 
-  // What the file holds: metadata and names of 100,001 slots plus the counters and histograms
-  // of the 1,002 called ones (layout v1 allocated 64.5 KiB per slot: 6.5 GB).
+  // What the file holds: metadata, names and reserved counters (768 bytes: 16 stripes) of
+  // 100,001 slots plus the histograms of the 1,002 called ones (about 90 MB; layout v1
+  // allocated 64.5 KiB per slot: 6.5 GB). Only touched pages count in anyone's RSS.
   struct stat st {};
   ASSERT_EQ(::stat((runtime_dir + "/" + std::to_string(probed.report->pid) + ".stats").c_str(), &st), 0);
   const uint64_t used = static_cast<uint64_t>(st.st_blocks) * 512;
   std::cout << "[ many ] stats file: " << st.st_size << " bytes mapped, " << used << " bytes used\n";
-  EXPECT_LT(used, uint64_t{64} << 20);
+  EXPECT_LT(used, uint64_t{128} << 20);
 }
 
 }  // namespace
