@@ -118,7 +118,10 @@ void Agent::parse_startup_probes() {
     CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", selectors.error().describe());
     return;
   }
-  for (auto& sel : *selectors) service_->add_declared(std::move(sel), ProbeSource::Startup);
+  // One probes file for all of them: each write is a rename, milliseconds of
+  // the host's start on ext4 (it starts the new file's writeback).
+  for (auto& sel : *selectors) service_->add_declared(std::move(sel), ProbeSource::Startup, /*publish=*/false);
+  service_->write_probes_file();
 }
 
 std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {
