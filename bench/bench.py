@@ -926,6 +926,7 @@ class Bench:
                 if self.clrprobe("list", "-p", pid, check=False).returncode == 0:
                     break
                 time.sleep(0.05)
+            self.add_probe(pid, "CallBench!CallBench.Target::Work")  # `stats` exits 1 without a probe
             for name, argv in (("list", [self.cli, "list", "-p", pid]),
                                ("stats", [self.cli, "stats", "-p", pid]),
                                ("add_dry_run", [self.cli, "add", "-p", pid, "CallBench!CallBench.Target::Work", "--dry-run"])):

@@ -142,9 +142,12 @@ void Agent::parse_startup_probes() {
     CLRPROBE_LOG_ERROR("ignoring CLRPROBE_PROBES: {}", declared.error().describe());
     return;
   }
+  // One probes file for all of them: each write is a rename, milliseconds of
+  // the host's start on ext4 (it starts the new file's writeback).
   for (auto& probe : *declared) {
-    service_->add_declared(std::move(probe.selector), ProbeSource::Startup, probe.kind);
+    service_->add_declared(std::move(probe.selector), ProbeSource::Startup, probe.kind, /*publish=*/false);
   }
+  service_->write_probes_file();
 }
 
 std::shared_ptr<ModuleInfo> Agent::describe_module(ModuleID id) {

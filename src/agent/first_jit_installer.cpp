@@ -18,7 +18,9 @@ bool FirstJitInstaller::eligible(const ModuleInfo& module) {
   return !module.ready_to_run && !module.dynamic && !module.collectible && !module.resource_only;
 }
 
-std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std::vector<MethodKey> methods) {
+std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std::vector<MethodKey> methods,
+                                                  std::chrono::milliseconds budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
   std::vector<MethodKey> for_rejit;
   ComPtr<IMethodMalloc> allocator;
   HRESULT hr = info_->GetILFunctionBodyAllocator(module.id, allocator.put());
@@ -28,6 +30,10 @@ std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std:
   }
   size_t installed = 0;
   for (const MethodKey& key : methods) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      for_rejit.push_back(key);
+      continue;
+    }
     if (!instrumenter_.prepare(key)) continue;  // refused: recorded with its reason
     auto code = registry_.rewritten(key);
     if (!code || code->il.empty()) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -37,8 +38,11 @@ class FirstJitInstaller {
   // Called inside `module`'s ModuleLoadFinished: prepares each method and
   // installs its instrumented IL. Returns the methods to hand to the ReJIT
   // path instead (the runtime refused the IL body); refused methods are
-  // recorded by the instrumenter and dropped.
-  std::vector<MethodKey> install(const ModuleInfo& module, std::vector<MethodKey> methods);
+  // recorded by the instrumenter and dropped. Methods left when `budget` has
+  // passed go to the ReJIT path too: a selector matching thousands of methods
+  // must not hold the module load for longer than the ReJIT path would.
+  std::vector<MethodKey> install(const ModuleInfo& module, std::vector<MethodKey> methods,
+                                 std::chrono::milliseconds budget);
 
   // From JITCompilationStarted: the first JIT of an installed method gets its
   // IL map (stack traces and line numbers stay on the original offsets).

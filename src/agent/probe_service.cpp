@@ -57,7 +57,8 @@ ProbeService::ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitC
       probes_file_(std::move(probes_file)),
       module_wait_ms_(module_wait_ms) {}
 
-uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind) {
+uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind,
+                                    bool publish) {
   std::lock_guard lock(operations_mutex_);
   Resolution found = resolve(modules_, selector);
   std::string text = selector.text();
@@ -67,7 +68,7 @@ uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource sou
   }
   instrument(id, std::move(found.instrumentable), kControlWait);
   CLRPROBE_LOG_INFO("{} probe {}: {}", probe_source_name(source), id, text);
-  write_probes_file();
+  if (publish) write_probes_file();
   return id;
 }
 
@@ -83,7 +84,8 @@ void ProbeService::instrument(uint32_t id,
   }
   // Published before the ReJIT wait: once `list` shows the probe, `stats` (which reads the
   // probes file beside the stats region) must know it too, however long the ReJIT takes.
-  write_probes_file();
+  // Without a wait the caller publishes (each write renames a file: milliseconds on ext4).
+  if (!to_instrument.empty()) write_probes_file();
   if (!to_instrument.empty()) {
     auto done = controller_.request_rejit(std::move(to_instrument));
     if (!done->wait_for(wait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
@@ -120,7 +122,7 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
     }
   }
   if (!to_instrument.empty() && first_jit_ != nullptr && FirstJitInstaller::eligible(*module)) {
-    to_instrument = first_jit_->install(*module, std::move(to_instrument));
+    to_instrument = first_jit_->install(*module, std::move(to_instrument), std::chrono::milliseconds(module_wait_ms_));
   }
   if (!to_instrument.empty()) {
     CLRPROBE_LOG_INFO("{}: {} methods to instrument", module->assembly_name, to_instrument.size());

@@ -35,7 +35,10 @@ class ProbeService {
   // A declared probe (CLRPROBE_PROBES or the probes file): no method cap, and
   // pending rather than an error when nothing matches yet. Matches in the
   // modules loaded so far are instrumented right away.
-  uint32_t add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind = {});
+  // publish=false leaves writing the probes file to the caller (start-up
+  // probes are declared together and published once).
+  uint32_t add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind = {},
+                        bool publish = true);
   // From ModuleLoadFinished: instruments what current probes match in the
   // module, waiting (bounded) until the request is made.
   void on_module_loaded(const std::shared_ptr<ModuleInfo>& module);
