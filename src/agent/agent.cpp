@@ -97,9 +97,9 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
                                             config_.module_wait_ms);
   first_jit_ = std::make_unique<FirstJitInstaller>(info_.get(), *instrumenter_, registry_);
   service_->set_first_jit_installer(first_jit_.get());
-  watch_service_ =
-      std::make_unique<WatchService>(info_.get(), modules_, registry_, *service_,
-                                     config_.stats_dir + "/" + std::to_string(::getpid()) + ".watch", region_->clock());
+  watch_service_ = std::make_unique<WatchService>(info_.get(), modules_, registry_, *service_,
+                                                  config_.stats_dir + "/" + std::to_string(::getpid()) + ".watch",
+                                                  [region = region_.get()] { return region->settled_clock(); });
   instrumenter_->set_watch_hooks(
       [watches = watch_service_.get()](ModuleInfo& module, const MethodKey& key, const il::MethodSig& sig,
                                        uint32_t modopt) { return watches->hooks_for(module, key, sig, modopt); });

@@ -153,13 +153,13 @@ void set_watch_service(WatchService* service) { g_service.store(service); }
 WatchService* watch_service() { return g_service.load(); }
 
 WatchService::WatchService(ICorProfilerInfo10* info, ModuleTable& modules, ProbeRegistry& registry,
-                           ProbeService& probes, std::string ring_path, stats::ClockCalibration clock)
+                           ProbeService& probes, std::string ring_path, std::function<stats::ClockCalibration()> clock)
     : info_(info),
       modules_(modules),
       registry_(registry),
       probes_(probes),
       ring_path_(std::move(ring_path)),
-      clock_(clock) {}
+      clock_(std::move(clock)) {}
 
 WatchService::~WatchService() {
   // Hooks may still run in other threads: the runtime withdraws but the
@@ -183,7 +183,7 @@ Status WatchService::ensure_runtime() {
   if (layout.exception_message_offset == 0) CLRPROBE_LOG_WARN("watch: exception messages are not available");
   ring_ = std::move(ring.value());
   runtime_ = std::make_unique<watch::WatchRuntime>(
-      *ring_, layout, [this](uintptr_t class_id) { return runtime_type(class_id); }, clock_);
+      *ring_, layout, [this](uintptr_t class_id) { return runtime_type(class_id); }, clock_());
   watch::WatchRuntime::install(runtime_.get());
   CLRPROBE_LOG_INFO("watch event ring at {}", ring_path_);
   return {};

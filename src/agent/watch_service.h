@@ -9,6 +9,8 @@
 // removes the probe.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,7 +37,7 @@ namespace clrprobe::agent {
 class WatchService {
  public:
   WatchService(abi::ICorProfilerInfo10* info, ModuleTable& modules, ProbeRegistry& registry, ProbeService& probes,
-               std::string ring_path, stats::ClockCalibration clock);
+               std::string ring_path, std::function<stats::ClockCalibration()> clock);
   ~WatchService();
 
   Result<nlohmann::json> watch(const control::WatchRequest& request);
@@ -61,7 +63,9 @@ class WatchService {
   ProbeRegistry& registry_;
   ProbeService& probes_;
   std::string ring_path_;
-  stats::ClockCalibration clock_;
+  // The stats region's clock, asked for when the first watch starts (the
+  // region may still be switching to its calibrated clock before that).
+  std::function<stats::ClockCalibration()> clock_;
   std::mutex mutex_;  // one watch operation at a time; guards what follows
   std::unique_ptr<watch::EventRingWriter> ring_;
   std::unique_ptr<watch::WatchRuntime> runtime_;

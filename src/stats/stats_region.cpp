@@ -230,6 +230,12 @@ std::span<const std::byte> StatsRegion::bytes() const noexcept {
   return {mapping_.data(), mapping_.size()};
 }
 
+ClockCalibration StatsRegion::settled_clock() {
+  std::lock_guard lock(mutex_);
+  if (clock_pending_) adopt_calibration();
+  return clock_;
+}
+
 Status StatsRegion::reserve_slot_pages(uint32_t slot) {
   if (slot < reserved_slots_) return {};
   const uint32_t first = reserved_slots_;

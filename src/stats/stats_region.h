@@ -70,6 +70,10 @@ class StatsRegion {
   // The clock its ticks are in. With ClockChoice::Background it may change
   // (monotonic to TSC) until the first slot is allocated, never after.
   ClockCalibration clock() const noexcept { return clock_; }
+  // Adopts a pending background calibration now, as the first slot would
+  // (waiting for it if needed), and returns the clock every tick of this
+  // region is in from now on: for timers outside the hit functions (watch).
+  ClockCalibration settled_clock();
 
  private:
   StatsRegion(Mapping mapping, int fd, std::string path, uint32_t capacity, uint32_t histogram_blocks,

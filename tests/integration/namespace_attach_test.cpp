@@ -99,6 +99,8 @@ std::string AgentInBuildTree() {
 // top directory of the tree visible: the old /tmp is bind-mounted on /mnt, the tmpfs
 // goes on /tmp, and that one directory is bind-mounted back (KEEP_UNDER_TMP; the
 // userns launcher does the same). Everything else of the host's /tmp stays hidden.
+// /dev/shm is private too, as container runtimes make it (the agent's runtime directory
+// is there when it is a tmpfs).
 std::string BuildTreeTopUnderTmp() {
   const std::filesystem::path exe = std::filesystem::weakly_canonical(ClrprobeExe());
   auto part = exe.begin();
@@ -112,7 +114,7 @@ constexpr const char* kPrivateTmp =
     "if [ -n \"$KEEP_UNDER_TMP\" ]; then "
     "mount --rbind /tmp /mnt && mount -t tmpfs tmpfs /tmp && mkdir -p \"$KEEP_UNDER_TMP\" && "
     "mount --rbind \"/mnt${KEEP_UNDER_TMP#/tmp}\" \"$KEEP_UNDER_TMP\" && umount -l /mnt; "
-    "else mount -t tmpfs tmpfs /tmp; fi";
+    "else mount -t tmpfs tmpfs /tmp; fi && mount -t tmpfs tmpfs /dev/shm";
 
 class NamespaceAttach : public ::testing::Test {
  protected:

@@ -1,6 +1,6 @@
 // userns_launcher OUTER_UID -- COMMAND...: runs COMMAND as root of a new user namespace
 // whose uids 0..65535 are OUTER_UID..OUTER_UID+65535 outside (gids likewise), with its own
-// pid and mount namespaces, /proc for them and a private tmpfs on /tmp: a rootless
+// pid and mount namespaces, /proc for them and private tmpfs on /tmp and /dev/shm: a rootless
 // container without a container runtime or newuidmap. The launcher (root outside) writes
 // the id maps of its child, which waits for them before it gains its capabilities (an
 // exec before the maps exist would drop them). Used by namespace_attach_test.
@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
     const bool keeping = keep != nullptr && std::strncmp(keep, "/tmp/", 5) == 0;
     if (keeping && ::mount("/tmp", "/mnt", nullptr, MS_BIND | MS_REC, nullptr) != 0) return fail("bind /tmp on /mnt");
     if (::mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") != 0) return fail("mount /tmp");
+    if (::mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777") != 0) return fail("mount /dev/shm");
     if (keeping) {
       const std::string kept = std::string("/mnt") + (keep + 4);
       if (::mkdir(keep, 0755) != 0) return fail("mkdir the kept directory");
