@@ -24,6 +24,9 @@
 #include "probe_session.h"
 #include "report.h"
 #include "test_paths.h"
+#include "support/temp_dir.h"
+
+using clrprobe::test_support::TempDir;
 
 namespace clrprobe::itest {
 namespace {
@@ -121,15 +124,9 @@ TEST(InstrumentEverything, LibrariesProbedAndForceCompiledBehaveAsWithoutTheAgen
   session.SetEnv("CLRPROBE_STATS_SLOTS", "16384");
   // A private runtime directory (the stats file of ~7,000 slots is ~450 MB, removed at the
   // end) with a short path (the control socket's path has at most 107 bytes).
-  std::string runtime_dir = "/tmp/clrprobe-everything-XXXXXX";
-  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
-  struct RemoveDir {
-    std::string path;
-    ~RemoveDir() {
-      std::error_code ec;
-      std::filesystem::remove_all(path, ec);
-    }
-  } remove_dir{runtime_dir};
+  const TempDir runtime("clrprobe-everything", "/tmp");
+  ASSERT_FALSE(runtime.path().empty());
+  const std::string& runtime_dir = runtime.path();
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
   const auto command = EverythingCommand(ShortSets());
 

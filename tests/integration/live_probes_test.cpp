@@ -23,6 +23,9 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
+#include "support/temp_dir.h"
+
+using clrprobe::test_support::TempDir;
 
 namespace clrprobe::itest {
 namespace {
@@ -524,15 +527,9 @@ TEST_F(LiveProbes, PsListsProcessesWithAndWithoutTheAgent) {
 TEST_F(LiveProbes, StatsReadTheFinalFiguresAfterExit) {
   ProbeSession session;
   // Short: a socket path must fit in 108 bytes.
-  std::string runtime_dir = "/tmp/clrprobe-itest-XXXXXX";
-  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
-  struct RemoveDir {
-    std::string path;
-    ~RemoveDir() {
-      std::error_code ec;
-      std::filesystem::remove_all(path, ec);
-    }
-  } remove_dir{runtime_dir};
+  const TempDir runtime("clrprobe-itest", "/tmp");
+  ASSERT_FALSE(runtime.path().empty());
+  const std::string& runtime_dir = runtime.path();
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
   LiveService service(session);
   ASSERT_TRUE(service.Started());

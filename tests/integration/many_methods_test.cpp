@@ -21,6 +21,9 @@
 #include "probe_session.h"
 #include "report.h"
 #include "test_paths.h"
+#include "support/temp_dir.h"
+
+using clrprobe::test_support::TempDir;
 
 namespace clrprobe::itest {
 namespace {
@@ -44,15 +47,9 @@ TEST(ManyMethods, AHundredThousandProbedMethodsFitTheDefaultRegionAndChangeNoOut
   session.SetEnv("CLRPROBE_MODULE_WAIT_MS", "60000");
   // A private runtime directory where regions live by default (a tmpfs when /dev/shm is one),
   // with a short path (the control socket's path has at most 107 bytes).
-  std::string runtime_dir = DefaultRuntimeBase() + "/clrprobe-many-XXXXXX";
-  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
-  struct RemoveDir {
-    std::string path;
-    ~RemoveDir() {
-      std::error_code ec;
-      std::filesystem::remove_all(path, ec);
-    }
-  } remove_dir{runtime_dir};
+  const TempDir runtime("clrprobe-many", DefaultRuntimeBase());
+  ASSERT_FALSE(runtime.path().empty());
+  const std::string& runtime_dir = runtime.path();
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
   const std::vector<std::string> command = {DotnetExe(), ManyMethodsDll()};
 

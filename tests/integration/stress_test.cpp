@@ -25,6 +25,9 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
+#include "support/temp_dir.h"
+
+using clrprobe::test_support::TempDir;
 
 namespace clrprobe::itest {
 namespace {
@@ -166,15 +169,9 @@ TEST_F(Stress, ConcurrentClientsAddRemoveUnderLoadDuringAModuleLoad) {
   const int cycles = CyclesFromEnv(200);
   ProbeSession session;
   // A private runtime directory with a short path (a Unix socket path has at most 107 bytes).
-  std::string runtime_dir = "/tmp/clrprobe-stress-XXXXXX";
-  ASSERT_NE(::mkdtemp(runtime_dir.data()), nullptr);
-  struct RemoveDir {
-    std::string path;
-    ~RemoveDir() {
-      std::error_code ec;
-      std::filesystem::remove_all(path, ec);
-    }
-  } remove_dir{runtime_dir};
+  const TempDir runtime("clrprobe-stress", "/tmp");
+  ASSERT_FALSE(runtime.path().empty());
+  const std::string& runtime_dir = runtime.path();
   session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime_dir);
 
   // The reference: the same service without the agent.

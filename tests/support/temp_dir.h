@@ -23,14 +23,10 @@ class TempDir {
 
   explicit TempDir(std::string_view prefix = "clrprobe-test", Base base = Base::TmpDirEnv) {
     const char* env = base == Base::TmpDirEnv ? std::getenv("TMPDIR") : nullptr;
-    std::string tmpl =
-        std::string(env != nullptr && *env != '\0' ? env : "/tmp") + "/" + std::string(prefix) + "-XXXXXX";
-    if (::mkdtemp(tmpl.data()) != nullptr) {
-      path_ = tmpl;
-    } else {
-      ADD_FAILURE() << "mkdtemp " << tmpl << ": " << std::strerror(errno);
-    }
+    make(std::string(env != nullptr && *env != '\0' ? env : "/tmp") + "/" + std::string(prefix) + "-XXXXXX");
   }
+  // Under `parent` (e.g. where the agent keeps its runtime files by default).
+  TempDir(std::string_view prefix, const std::string& parent) { make(parent + "/" + std::string(prefix) + "-XXXXXX"); }
   ~TempDir() {
     if (path_.empty()) return;
     std::error_code ec;
@@ -52,6 +48,14 @@ class TempDir {
   }
 
  private:
+  void make(std::string tmpl) {
+    if (::mkdtemp(tmpl.data()) != nullptr) {
+      path_ = tmpl;
+    } else {
+      ADD_FAILURE() << "mkdtemp " << tmpl << ": " << std::strerror(errno);
+    }
+  }
+
   std::string path_;
 };
 
