@@ -98,7 +98,7 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   first_jit_ = std::make_unique<FirstJitInstaller>(info_.get(), *instrumenter_, registry_);
   service_->set_first_jit_installer(first_jit_.get());
   watch_service_ = std::make_unique<WatchService>(info_.get(), modules_, registry_, *service_,
-                                                  config_.stats_dir + "/" + std::to_string(::getpid()) + ".watch",
+                                                  config_.stats_dir + "/" + watch_ring_file_name(::getpid()),
                                                   [region = region_.get()] { return region->settled_clock(); });
   instrumenter_->set_watch_hooks(
       [watches = watch_service_.get()](ModuleInfo& module, const MethodKey& key, const il::MethodSig& sig,

@@ -52,6 +52,10 @@ std::optional<RuntimeFile> parse_runtime_file_name(std::string_view name) {
     file.kind = RuntimeFileKind::Socket;
     return file;
   }
+  if (rest == ".watch") {
+    file.kind = RuntimeFileKind::WatchRing;
+    return file;
+  }
   for (std::string_view base : {std::string_view(".stats"), std::string_view(".probes.json")}) {
     if (rest.size() > base.size() + kTmpMarker.size() && rest.substr(0, base.size()) == base &&
         rest.substr(base.size(), kTmpMarker.size()) == kTmpMarker &&

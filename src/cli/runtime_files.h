@@ -16,6 +16,7 @@ enum class RuntimeFileKind {
   Stats,      // <pid>.stats
   Probes,     // <pid>.probes.json
   Socket,     // <pid>.sock
+  WatchRing,  // <pid>.watch: events of `clrprobe watch`, worthless once the process is gone
   Temporary,  // <pid>.stats.tmp.<n>, <pid>.probes.json.tmp.<n>: an interrupted atomic write
 };
 

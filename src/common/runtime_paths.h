@@ -4,6 +4,7 @@
 //   <dir>/<pid>.stats        stats region (mmap, read without the socket)
 //   <dir>/<pid>.probes.json  probes and their slots, rewritten on each change
 //   <dir>/<pid>.sock         control socket (0600)
+//   <dir>/<pid>.watch        `clrprobe watch` event ring (made by the first watch)
 //
 // <dir> is $CLRPROBE_RUNTIME_DIR, else <base>/clrprobe-<uid> (mode 0700), with
 // <uid> the effective uid of the monitored process: a root CLI looking at a
@@ -27,6 +28,7 @@ namespace clrprobe {
 inline std::string stats_file_name(pid_t pid) { return std::to_string(pid) + ".stats"; }
 inline std::string probes_file_name(pid_t pid) { return std::to_string(pid) + ".probes.json"; }
 inline std::string socket_file_name(pid_t pid) { return std::to_string(pid) + ".sock"; }
+inline std::string watch_ring_file_name(pid_t pid) { return std::to_string(pid) + ".watch"; }
 
 // /dev/shm when it is a tmpfs under `root` ("" for our own mount namespace,
 // /proc/<pid>/root for another one), else /tmp. The path is as seen under `root`.

@@ -20,6 +20,7 @@ TEST(RuntimeFiles, RecognizesOnlyTheAgentsNames) {
   EXPECT_EQ(stats->kind, RuntimeFileKind::Stats);
   EXPECT_EQ(parse_runtime_file_name("4242.probes.json")->kind, RuntimeFileKind::Probes);
   EXPECT_EQ(parse_runtime_file_name("4242.sock")->kind, RuntimeFileKind::Socket);
+  EXPECT_EQ(parse_runtime_file_name("4242.watch")->kind, RuntimeFileKind::WatchRing);
   EXPECT_EQ(parse_runtime_file_name("4242.stats.tmp.4242")->kind, RuntimeFileKind::Temporary);
   EXPECT_EQ(parse_runtime_file_name("4242.probes.json.tmp.17")->kind, RuntimeFileKind::Temporary);
   for (const char* other : {"stats", ".stats", "abc.stats", "0.stats", "0042.stats", "42.stat", "42.stats.bak",

@@ -58,7 +58,8 @@ void make_socket(const std::string& path) {
 TEST(StaleFiles, RemovesEveryFileOfAnExitedProcess) {
   TempDir dir;
   const std::string gone = std::to_string(testing::dead_pid());
-  for (const std::string& name : {gone + ".stats", gone + ".probes.json", gone + ".stats.tmp." + gone}) {
+  for (const std::string& name :
+       {gone + ".stats", gone + ".probes.json", gone + ".stats.tmp." + gone, gone + ".watch"}) {
     dir.write(name, "x");
   }
   make_socket(dir.file(gone + ".sock"));
@@ -66,7 +67,8 @@ TEST(StaleFiles, RemovesEveryFileOfAnExitedProcess) {
   dir.write("1x.stats", "not a pid");
 
   CleanupReport report = remove_stale_files(dir.path(), no_retention());
-  EXPECT_EQ(report.removed.size(), 4u);
+  EXPECT_EQ(report.removed.size(), 5u);
+  EXPECT_FALSE(exists(dir.file(gone + ".watch")));
   ASSERT_EQ(report.pids.size(), 1u);
   EXPECT_EQ(std::to_string(report.pids[0]), gone);
   EXPECT_TRUE(report.problems.empty());
@@ -147,6 +149,7 @@ TEST(StaleFiles, FiguresOfAnExitedProcessYoungerThanTheRetentionAreKept) {
   dir.write(gone + ".stats", "x");
   dir.write(gone + ".probes.json", "{}");
   dir.write(gone + ".stats.tmp.7", "x");
+  dir.write(gone + ".watch", "x");
   make_socket(dir.file(gone + ".sock"));
   make_aged(dir.file(gone + ".stats"), std::chrono::hours(2));
   make_aged(dir.file(gone + ".probes.json"), std::chrono::minutes(50));  // the newest decides
@@ -154,8 +157,9 @@ TEST(StaleFiles, FiguresOfAnExitedProcessYoungerThanTheRetentionAreKept) {
   CleanupPolicy policy;
   policy.retention = std::chrono::hours(1);
   CleanupReport report = remove_stale_files(dir.path(), policy);
-  // The socket and the interrupted write hold no figures: gone at once.
-  EXPECT_EQ(report.removed.size(), 2u);
+  // The socket, the interrupted write and the watch ring hold no figures: gone at once.
+  EXPECT_EQ(report.removed.size(), 3u);
+  EXPECT_FALSE(exists(dir.file(gone + ".watch")));
   EXPECT_FALSE(exists(dir.file(gone + ".sock")));
   EXPECT_FALSE(exists(dir.file(gone + ".stats.tmp.7")));
   EXPECT_TRUE(exists(dir.file(gone + ".stats")));
