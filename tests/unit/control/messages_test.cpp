@@ -45,8 +45,9 @@ TEST(Messages, AddWithAllFields) {
 }
 
 TEST(Messages, AddKindAndSampleAreReadAndDefaultToFull) {
-  const auto& full = std::get<AddRequest>(*parse(R"({"op":"add","selector":"A::B"})"));
-  EXPECT_EQ(full.kind, "full");
+  auto plain = parse(R"({"op":"add","selector":"A::B"})");
+  ASSERT_TRUE(plain.ok()) << plain.error().describe();
+  EXPECT_EQ(std::get<AddRequest>(*plain).kind, "full");
   auto sampled = parse(R"({"op":"add","selector":"A::B","kind":"sampled","sample":1})");
   ASSERT_TRUE(sampled.ok()) << sampled.error().describe();
   EXPECT_EQ(std::get<AddRequest>(*sampled).kind, "sampled");

@@ -3,6 +3,8 @@
 // wrong calibration. Each test runs in a process of its own (ctest), so the
 // calibration is not already cached when it starts.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <stdlib.h>
 #include <time.h>
 
@@ -69,15 +71,20 @@ TEST(BackgroundClock, FirstSlotAdoptsTheCalibrationAndMeasuresASleepCorrectly) {
   ::unsetenv("CLRPROBE_CLOCK_CALIBRATION_MS");
 }
 
+// The calibration is process-wide and other tests start it: this one runs in a fresh
+// process of its own (a "threadsafe" death test re-runs the binary for it).
 TEST(BackgroundClock, ForcedMonotonicStartsNoCalibration) {
-  ::setenv("CLRPROBE_CLOCK", "monotonic", 1);
-  InstalledRegion region(4, ClockChoice::Background);
-  auto slot = region->allocate_slot("A::M()", "a.dll");
-  ASSERT_TRUE(slot.ok());
-  EXPECT_EQ(header_of(*region).clock, ClockKind::Monotonic);
-  EXPECT_EQ(region->clock().kind, ClockKind::Monotonic);
-  EXPECT_FALSE(clock_calibration_finished());
-  ::unsetenv("CLRPROBE_CLOCK");
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        ::setenv("CLRPROBE_CLOCK", "monotonic", 1);
+        InstalledRegion region(4, ClockChoice::Background);
+        auto slot = region->allocate_slot("A::M()", "a.dll");
+        const bool monotonic = slot.ok() && header_of(*region).clock == ClockKind::Monotonic &&
+                               region->clock().kind == ClockKind::Monotonic;
+        std::_Exit(monotonic && !clock_calibration_finished() ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
