@@ -29,9 +29,19 @@ namespace {
 
 // What the agent asks of the runtime. ReadyToRun stays on (no
 // COR_PRF_DISABLE_ALL_NGEN_IMAGES): ReJIT replaces precompiled code too.
-// JIT-compilation events are enabled because inliner tracking for
-// RequestReJITWithInliners depends on them.
-constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT | COR_PRF_MONITOR_JIT_COMPILATION;
+// JIT-compilation callbacks are not asked for: the runtime tracks inliners
+// for RequestReJITWithInliners on its own (ProfAPI_RejitOnAttach, on by
+// default), and a callback per JIT-compiled method and per inlining decision
+// is start-up cost. They are switched on only while a method given its probe
+// at first JIT awaits that JIT (FirstJitInstaller).
+constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT;
+
+void switch_jit_callbacks(ICorProfilerInfo10* info, bool on) {
+  const DWORD mask = kEventMask | (on ? static_cast<DWORD>(COR_PRF_MONITOR_JIT_COMPILATION) : 0);
+  if (HRESULT hr = info->SetEventMask2(mask, 0); hr < 0) {
+    CLRPROBE_LOG_WARN("cannot switch JIT-compilation callbacks {}: {}", on ? "on" : "off", hresult_text(hr));
+  }
+}
 
 // The runtime copies the entries: a fresh array per call.
 std::vector<COR_IL_MAP> to_cor_il_map(const std::vector<il::IlMapEntry>& map) {
@@ -95,7 +105,8 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
   service_ = std::make_unique<ProbeService>(modules_, registry_, *controller_, *region_,
                                             config_.stats_dir + "/" + probes_file_name(::getpid()),
                                             config_.module_wait_ms);
-  first_jit_ = std::make_unique<FirstJitInstaller>(info_.get(), *instrumenter_, registry_);
+  first_jit_ = std::make_unique<FirstJitInstaller>(info_.get(), *instrumenter_, registry_,
+                                                   [info = info_.get()](bool on) { switch_jit_callbacks(info, on); });
   service_->set_first_jit_installer(first_jit_.get());
   watch_service_ = std::make_unique<WatchService>(info_.get(), modules_, registry_, *service_,
                                                   config_.stats_dir + "/" + watch_ring_file_name(::getpid()),

@@ -11,8 +11,15 @@ namespace clrprobe::agent {
 
 using namespace clrprobe::abi;
 
-FirstJitInstaller::FirstJitInstaller(ICorProfilerInfo10* info, Instrumenter& instrumenter, ProbeRegistry& registry)
-    : info_(info), instrumenter_(instrumenter), registry_(registry) {}
+FirstJitInstaller::FirstJitInstaller(ICorProfilerInfo10* info, Instrumenter& instrumenter, ProbeRegistry& registry,
+                                     std::function<void(bool)> jit_events)
+    : info_(info), instrumenter_(instrumenter), registry_(registry), jit_events_(std::move(jit_events)) {}
+
+void FirstJitInstaller::awaiting_changed(size_t before) {
+  const size_t now = awaiting_jit_.size();
+  awaiting_count_.store(now, std::memory_order_relaxed);
+  if ((before == 0) != (now == 0) && jit_events_) jit_events_(now != 0);
+}
 
 bool FirstJitInstaller::eligible(const ModuleInfo& module) {
   return !module.ready_to_run && !module.dynamic && !module.collectible && !module.resource_only;
@@ -52,15 +59,17 @@ std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std:
     {
       // Registered before the runtime can JIT it with the new body.
       std::lock_guard lock(mutex_);
+      const size_t before = awaiting_jit_.size();
       awaiting_jit_[key] = code;
-      awaiting_count_.store(awaiting_jit_.size(), std::memory_order_relaxed);
+      awaiting_changed(before);
     }
     hr = info_->SetILFunctionBody(key.module, key.token, static_cast<LPCBYTE>(body));
     if (hr < 0) {
       CLRPROBE_LOG_WARN("SetILFunctionBody({:#x}) failed: {}: ReJIT instead", key.token, hresult_text(hr));
       std::lock_guard lock(mutex_);
+      const size_t before = awaiting_jit_.size();
       awaiting_jit_.erase(key);
-      awaiting_count_.store(awaiting_jit_.size(), std::memory_order_relaxed);
+      awaiting_changed(before);
       for_rejit.push_back(key);
       continue;
     }
@@ -85,8 +94,9 @@ void FirstJitInstaller::on_jit_started(FunctionID function) {
     if (it == awaiting_jit_.end()) return;
     code = std::move(it->second);
     // The map is kept per method definition: every instantiation shares it.
+    const size_t before = awaiting_jit_.size();
     awaiting_jit_.erase(it);
-    awaiting_count_.store(awaiting_jit_.size(), std::memory_order_relaxed);
+    awaiting_changed(before);
   }
   std::vector<COR_IL_MAP> map;
   map.reserve(code->il_map.size());

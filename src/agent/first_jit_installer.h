@@ -9,10 +9,16 @@
 // would run its precompiled code and never see the new IL, so those keep the
 // ReJIT path (which replaces precompiled code too). Nothing of a module runs
 // before its ModuleLoadFinished returns, so no call can miss the probe.
+//
+// The IL map of such a method is given at its first JIT, so the runtime's
+// JIT-compilation callbacks are switched on (`jit_events(true)`) only while
+// an installed method awaits its first JIT: a process without start-up
+// probes pays no callback per JIT-compiled method.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -30,7 +36,10 @@ struct RewrittenCode;
 
 class FirstJitInstaller {
  public:
-  FirstJitInstaller(abi::ICorProfilerInfo10* info, Instrumenter& instrumenter, ProbeRegistry& registry);
+  // jit_events(on) switches the runtime's JIT-compilation callbacks; it is
+  // called under the installer's lock, only when the wanted state changes.
+  FirstJitInstaller(abi::ICorProfilerInfo10* info, Instrumenter& instrumenter, ProbeRegistry& registry,
+                    std::function<void(bool)> jit_events);
 
   // Whether methods of this module can get their probe at first JIT.
   static bool eligible(const ModuleInfo& module);
@@ -53,10 +62,15 @@ class FirstJitInstaller {
   abi::ICorProfilerInfo10* info_;
   Instrumenter& instrumenter_;
   ProbeRegistry& registry_;
+  std::function<void(bool)> jit_events_;
   std::mutex mutex_;
   // Installed methods not yet JIT-compiled, with the code whose map they need.
   std::unordered_map<MethodKey, std::shared_ptr<const RewrittenCode>, MethodKeyHash> awaiting_jit_;
   std::atomic<size_t> awaiting_count_{0};
+
+  // Callers hold mutex_: keeps awaiting_count_ and the JIT callbacks in step
+  // with awaiting_jit_.
+  void awaiting_changed(size_t before);
 };
 
 }  // namespace clrprobe::agent
