@@ -103,4 +103,8 @@ std::vector<uint8_t> complete_hook_signature(uint32_t modopt_token) {
                    4);
 }
 
+std::vector<uint8_t> track_guard_signature(uint32_t modopt_token) {
+  return signature(modopt_token, {ELEMENT_TYPE_I4, ELEMENT_TYPE_I4}, 1);
+}
+
 }  // namespace clrprobe::agent

@@ -29,6 +29,8 @@ uint32_t core_library_reference(ModuleInfo& module);
 std::vector<uint8_t> enter_hook_signature(uint32_t modopt_token);
 std::vector<uint8_t> leave_hook_signature(uint32_t modopt_token);
 std::vector<uint8_t> complete_hook_signature(uint32_t modopt_token);
+// int32 (int32): clrprobe_track_guard, the task tracker's reentrancy guard.
+std::vector<uint8_t> track_guard_signature(uint32_t modopt_token);
 std::vector<uint8_t> count_hook_signature(uint32_t modopt_token);
 
 }  // namespace clrprobe::agent

@@ -99,19 +99,6 @@ Result<HookSignatureTokens> Instrumenter::hook_tokens(ModuleInfo& module) {
   return tokens;
 }
 
-namespace {
-
-// CoreLib's threading, tasks, awaiters and async builders (see the task-shape check in
-// Instrumenter::rewrite).
-bool is_task_machinery(ModuleInfo& module, abi::mdTypeDef owner) {
-  if (module.assembly_name != "System.Private.CoreLib") return false;
-  auto name = typedef_full_name(module.import.get(), owner);
-  if (!name) return true;  // when in doubt, do not track
-  return name->starts_with("System.Threading.") || name->starts_with("System.Runtime.CompilerServices.");
-}
-
-}  // namespace
-
 Result<std::span<const uint8_t>> Instrumenter::original_body(const MethodKey& key) {
   {
     std::lock_guard lock(original_bodies_mutex_);
@@ -170,14 +157,6 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
   if (!method_sig) return method_sig.error();
   const auto type_name = [&](uint32_t token) { return type_token_name(module.import.get(), token); };
   il::TaskShape shape = count_only ? il::TaskShape::None : il::classify_return(method_sig->ret, type_name);
-  // The task machinery itself is measured to its synchronous return: the
-  // tracker calls Task.ContinueWith, which returns a task; were that tracked,
-  // tracking it would call ContinueWith again, without end (a stack overflow
-  // once CoreLib's tasks are probed: `add 'System.Private.CoreLib!*::*'`).
-  if (shape != il::TaskShape::None && is_task_machinery(module, props->owner)) {
-    registry_.set_task_fallback(key, "task machinery: measured to its return, its task is not tracked");
-    shape = il::TaskShape::None;
-  }
   if (shape != il::TaskShape::None) {
     if (Status defined = task_tracker_.ensure_defined(); !defined) {
       registry_.set_task_fallback(key, defined.error().describe());

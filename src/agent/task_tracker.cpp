@@ -13,6 +13,7 @@
 #include "il/signature.h"
 #include "il/task_tracker_bodies.h"
 #include "stats/hit_path.h"
+#include "stats/track_guard.h"
 
 namespace clrprobe::agent {
 
@@ -251,6 +252,10 @@ Result<TaskTracker::CoreLibHelper> TaskTracker::define_in(ModuleInfo& module) {
   hr = module.emit->GetTokenFromSig(complete_sig.data(), static_cast<ULONG>(complete_sig.size()), &t.complete_sig);
   if (hr < 0) return hresult_error("GetTokenFromSig(complete)", hr);
   t.complete_fn = reinterpret_cast<uint64_t>(&clrprobe_hit_complete);
+  auto guard_sig = track_guard_signature(modopt);
+  hr = module.emit->GetTokenFromSig(guard_sig.data(), static_cast<ULONG>(guard_sig.size()), &t.guard_sig);
+  if (hr < 0) return hresult_error("GetTokenFromSig(guard)", hr);
+  t.guard_fn = reinterpret_cast<uint64_t>(&clrprobe_track_guard);
 
   mdTypeDef helper = 0;
   mdToken no_interfaces[] = {0};

@@ -12,6 +12,7 @@ namespace {
 StackEffectResolver effects_of(const TaskTrackerTokens& t) {
   return [t](uint32_t token, Opcode opcode) -> std::optional<StackEffect> {
     if (opcode == Opcode::Calli && token == t.complete_sig) return StackEffect{5, 0};
+    if (opcode == Opcode::Calli && token == t.guard_sig) return StackEffect{2, 1};
     if (opcode == Opcode::Newobj && token == t.tuple_ctor) return StackEffect{2, 1};
     if (opcode == Opcode::Newobj && token == t.action_ctor) return StackEffect{2, 1};
     if (token == t.task_continue_with) return StackEffect{5, 1};
@@ -29,10 +30,11 @@ StackEffectResolver effects_of(const TaskTrackerTokens& t) {
 Status check_tokens(const TaskTrackerTokens& t) {
   for (uint32_t token : {t.task_is_completed, t.task_is_completed_successfully, t.task_is_canceled,
                          t.task_continue_with, t.cancellation_token_none, t.task_scheduler_default, t.tuple_ctor,
-                         t.tuple_item1, t.tuple_item2, t.action_ctor, t.done_method, t.complete_sig}) {
+                         t.tuple_item1, t.tuple_item2, t.action_ctor, t.done_method, t.complete_sig, t.guard_sig}) {
     if (token == 0) return make_error(Reason::InvalidInput, "task tracker token missing");
   }
   if (t.complete_fn == 0) return make_error(Reason::InvalidInput, "task tracker has no complete hook");
+  if (t.guard_fn == 0) return make_error(Reason::InvalidInput, "task tracker has no reentrancy guard");
   return {};
 }
 
@@ -95,6 +97,20 @@ Result<std::vector<uint8_t>> build_track_body(const TaskTrackerTokens& t) {
   code.push_back(op(Opcode::Ret));
 
   code[to_pending].target = at();
+  code.push_back(op(Opcode::Ldc_I4_1));
+  append_native_call(&code, t.guard_fn, t.guard_sig);
+  const uint32_t to_register = at();
+  code.push_back(op(Opcode::Brtrue_S));
+  // Nested in this thread's registration: the task of our own ContinueWith,
+  // measured to its return (tracking it would call ContinueWith again).
+  code.push_back(op(Opcode::Ldarg_1));
+  code.push_back(op(Opcode::Ldarg_2));
+  code.push_back(op(Opcode::Ldc_I4_1));
+  code.push_back(op(Opcode::Ldc_I4_0));
+  append_native_call(&code, t.complete_fn, t.complete_sig);
+  code.push_back(op(Opcode::Ret));
+
+  code[to_register].target = at();
   code.push_back(op(Opcode::Ldarg_0));  // the task: ContinueWith's `this`
   code.push_back(op(Opcode::Ldarg_1));
   code.push_back(op(Opcode::Ldarg_2));
@@ -106,6 +122,9 @@ Result<std::vector<uint8_t>> build_track_body(const TaskTrackerTokens& t) {
   code.push_back(op(Opcode::Call, t.task_scheduler_default));
   code.push_back(op(Opcode::Callvirt, t.task_continue_with));
   code.push_back(op(Opcode::Pop));  // the continuation task: nobody waits for it
+  code.push_back(op(Opcode::Ldc_I4_0));
+  append_native_call(&code, t.guard_fn, t.guard_sig);
+  code.push_back(op(Opcode::Pop));
   code.push_back(op(Opcode::Ret));
   return finish(std::move(code), 5, t);
 }

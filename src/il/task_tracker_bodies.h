@@ -3,6 +3,9 @@
 //
 //   static void Track(Task task, int slot, long start)
 //     null or already complete: records the outcome now (complete hook);
+//     entered again while this thread's Track is inside ContinueWith (a
+//     probed ContinueWith returning its task: stats/track_guard.h): records
+//     now as returned, registers nothing;
 //     else registers Done through
 //       task.ContinueWith(new Action<Task>(Done closed over (slot, start)),
 //                         CancellationToken.None, ExecuteSynchronously,
@@ -47,6 +50,8 @@ struct TaskTrackerTokens {
   uint32_t done_method = 0;                     // the helper's Done (MethodDef)
   uint32_t complete_sig = 0;                    // calli: void (int32, int64, int32, int32)
   uint64_t complete_fn = 0;                     // clrprobe_hit_complete
+  uint32_t guard_sig = 0;                       // calli: int32 (int32)
+  uint64_t guard_fn = 0;                        // clrprobe_track_guard
 };
 
 // TaskContinuationOptions.ExecuteSynchronously

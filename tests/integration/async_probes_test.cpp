@@ -311,6 +311,23 @@ TEST_F(AsyncProbes, LatencyRunsFromTheCallToTheCompletionOfTheTask) {
   EXPECT_LT(P50Ms(*probed.report, kImmediate), 1.0);
 }
 
+// CoreLib's own task-returning methods are measured to completion like the application's:
+// Task.Delay(50) lasts ~50 ms, not the microseconds of its synchronous return. (The task
+// tracker calls Task.ContinueWith; a reentrancy guard, not an exclusion of CoreLib's
+// threading namespaces, keeps it from tracking its own continuation's task.)
+TEST_F(AsyncProbes, CoreLibTaskMethodsAreMeasuredToTheirTasksCompletion) {
+  const std::string delay = "System.Private.CoreLib!System.Threading.Tasks.Task::Delay";
+  ProbeSession session;
+  ProcessResult plain = session.RunPlain(AsyncCommand("latency"));
+  ProbedRun probed = session.RunProbed({delay}, AsyncCommand("latency"));
+  ExpectSameBehaviour(plain, probed.process);
+  ASSERT_TRUE(probed.report.has_value()) << probed.report_error;
+  const ProbeReport* p = FindProbe(*probed.report, delay);
+  ASSERT_NE(p, nullptr) << probed.report->raw.dump(2);
+  EXPECT_GE(p->calls, 60) << "Delay50, Delay50Forwarded and PooledDelay50 each call Task.Delay 20 times";
+  ExpectP50Within(*probed.report, delay, 45, 80);
+}
+
 // The semantics scenario's deterministic lines that show each behaviour really was exercised
 // (checked on the plain run; the probed runs must print the same).
 void ExpectSemanticsExercised(const std::string& out) {

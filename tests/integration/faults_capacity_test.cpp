@@ -217,7 +217,7 @@ TEST_F(Faults, ListStillWorksAfterLargeProbesWereRemoved) {
   const std::string rt = tmp.path() + "/rt";
   session.SetEnv("CLRPROBE_RUNTIME_DIR", rt);
   // With the default capacity every CoreLib method is probed, the task machinery included
-  // (measured to its return: tracking ContinueWith's task would call ContinueWith again).
+  // (Task.ContinueWith too, which the task tracker itself calls: stats/track_guard.h).
   LiveService service(session);
   ASSERT_TRUE(service.Started());
   const pid_t pid = service.pid();

@@ -189,6 +189,8 @@ TaskTrackerTokens tracker_tokens() {
   t.done_method = 0x06000201;
   t.complete_sig = 0x11000021;
   t.complete_fn = 0x5555555555555555ull;
+  t.guard_sig = 0x11000022;
+  t.guard_fn = 0x6666666666666666ull;
   return t;
 }
 
@@ -228,10 +230,52 @@ TEST(TaskTrackerBodies, TrackRegistersASynchronousContinuationOnTheDefaultSchedu
   EXPECT_EQ(body->local_var_sig_token, 0u);
 }
 
+// Index of the first `calli sig` at or after `from` whose argument is `ldc.i4.<entering>`.
+size_t GuardCall(const std::vector<Instruction>& ins, const TaskTrackerTokens& t, size_t from, Opcode entering) {
+  for (size_t i = std::max<size_t>(from, 3); i < ins.size(); ++i) {
+    if (ins[i].opcode == Opcode::Calli && ins[i].operand == t.guard_sig && ins[i - 3].opcode == entering) return i;
+  }
+  return ins.size();
+}
+
+// The reentrancy guard (stats/track_guard.h) brackets the registration: asked before
+// ContinueWith, released after it; when it says "nested", Track records the call and
+// returns without calling ContinueWith.
+TEST(TaskTrackerBodies, TrackAsksTheReentrancyGuardAroundContinueWith) {
+  auto track = build_track_body(tracker_tokens());
+  ASSERT_TRUE(track.ok());
+  auto body = decode_method_body(*track);
+  ASSERT_TRUE(body.ok());
+  const TaskTrackerTokens t = tracker_tokens();
+  const auto& ins = body->instructions;
+  size_t continue_with = ins.size();
+  for (size_t i = 0; i < ins.size(); ++i) {
+    if (ins[i].opcode == Opcode::Callvirt && ins[i].operand == t.task_continue_with) continue_with = i;
+  }
+  ASSERT_LT(continue_with, ins.size());
+  const size_t enter = GuardCall(ins, t, 0, Opcode::Ldc_I4_1);
+  const size_t leave = GuardCall(ins, t, 0, Opcode::Ldc_I4_0);
+  ASSERT_LT(enter, continue_with) << "no guard before ContinueWith";
+  ASSERT_LT(continue_with, leave) << "the guard is not released after ContinueWith";
+  ASSERT_EQ(ins[enter + 1].opcode, Opcode::Brtrue_S);
+  // The nested path: record the outcome (complete hook) and return, no ContinueWith.
+  size_t i = enter + 2;
+  while (i < ins.size() && ins[i].opcode != Opcode::Ret) {
+    EXPECT_FALSE(ins[i].opcode == Opcode::Callvirt && ins[i].operand == t.task_continue_with);
+    ++i;
+  }
+  ASSERT_LT(i, ins.size());
+  EXPECT_EQ(ins[i - 1].opcode, Opcode::Calli);
+  EXPECT_EQ(ins[i - 1].operand, t.complete_sig);
+}
+
 TEST(TaskTrackerBodies, AMissingTokenIsRefused) {
   TaskTrackerTokens t = tracker_tokens();
   t.complete_sig = 0;
   EXPECT_FALSE(build_done_body(t).ok());
+  EXPECT_FALSE(build_track_body(t).ok());
+  t = tracker_tokens();
+  t.guard_fn = 0;
   EXPECT_FALSE(build_track_body(t).ok());
 }
 
