@@ -1267,16 +1267,24 @@ def report_rows(r):
                              f"CPU {fmt(c, 0)} vs {fmt(cbase, 0)} ms ({c - cbase:+.0f} ms)",
                              "≤ 5 % or ≤ 10 ms added", shown))
     if su and "hello_cpu_added" in su:
-        # Issue 12 part 4, from the paired differences (each mode minus the plain run of its round).
-        def added_row(label, key, mode, field, limit, unit):
+        # Issue 12 part 4, from the paired differences (each mode minus the plain run of its round):
+        # judged on the 95 % interval of their mean (judge_added), so a median under the limit
+        # with an interval across it is "inconclusive", not "met".
+        def added_row(label, key, mode, field, limit, unit, probes_check=None):
             a = (su.get(key) or {}).get(mode)
-            if not a or a.get(field) is None:
+            p = a and a.get("paired" if field == "ms" else "paired_pct")
+            if not p or p.get("mean") is None:
                 return
-            v = a[field]
-            rows.append(("start-up", label, f"{v:+.2f} {unit}", f"≤ {limit} {unit}",
-                         "below resolution" if v < 0 else verdict(v <= limit)))
+            lo, hi = p["ci95"]
+            shown = judge_added(p, limit)
+            if probes_check and detail.get(probes_check) != 10:
+                shown = f"probe failed ({detail.get(probes_check)} of 10 probes counted)"
+            ci = f" (95 % CI {lo:+.2f} to {hi:+.2f})" if lo is not None else ""
+            rows.append(("start-up", label, f"{p['mean']:+.2f} {unit}{ci}, median {a[field]:+.2f}",
+                         f"≤ {limit} {unit}", shown))
         added_row("hello world CPU added, agent without probes", "hello_cpu_added", "agent_no_probe", "ms", 3, "ms")
-        added_row("hello world CPU added, 10 startup probes", "hello_cpu_added", "agent_10_probes", "ms", 5, "ms")
+        added_row("hello world CPU added, 10 startup probes", "hello_cpu_added", "agent_10_probes", "ms", 5, "ms",
+                  "hello_probes_counting")
         added_row("minimal API CPU to first 200 added, agent without probes", "minimal_api_cpu_added",
                   "agent_no_probe", "pct", 5, "%")
         added_row("minimal API wall to first 200 added, agent without probes", "minimal_api_added",
