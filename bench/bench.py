@@ -519,6 +519,86 @@ class Bench:
             "full_probe_latency_ns": lat,
         }
 
+    WATCHED = "CallBench!CallBench.Target::Pair"
+
+    def watch_cost(self):
+        """Issue 15: what a watch whose condition is never true adds per call, with --args on a
+        two-argument method (CallBench.Target::Pair), next to a full probe on the same method:
+        paired rounds (no agent / watched / probed, order alternating), 1 thread. Valid only when
+        the watch's probe counted every call made while it was in place and printed no event."""
+        reps = 3 if self.quick else 5
+        ms = 200 if self.quick else 300
+        log(f"watch: {reps} repetitions x {ms} ms CPU per measurement, a false condition on {self.WATCHED}")
+        a = self.start_callbench(False, "callbench-watch-noagent")
+        b = self.start_callbench(True, "callbench-watch-agent")
+        c = self.start_callbench(True, "callbench-watch-probe")
+        watcher = None
+        pairs, checks = {}, {}
+        try:
+            for p in (a, b, c):
+                p.measure("pair", 1, 500)
+                p.measure("pair", 1, 300)
+            watcher = subprocess.Popen(
+                [self.cli, "watch", "-p", str(b.pid), self.WATCHED, "--args", "--when", "x < 0", "--count", "1",
+                 "--duration", "3600s"], env=self.base_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            started = time.monotonic()
+            header = ""
+            while "watching" not in header and time.monotonic() - started < 60:  # the agent has re-jitted
+                line = watcher.stderr.readline()
+                if not line:
+                    break
+                header += line
+            if "watching 1 method" not in header:
+                raise RuntimeError(f"watch did not start: {header!r}")
+            probe = self.add_probe(c.pid, self.WATCHED)
+            made_before = {b: b.calls_made.get("pair", 0), c: c.calls_made.get("pair", 0)}
+            for p in (b, c):
+                p.measure("pair", 1, 500)  # the re-jitted code tiers up
+            for r in range(reps):
+                order = [("baseline", a), ("watch_false_condition", b), ("full_probe_pair", c)]
+                if r % 2:
+                    order.reverse()
+                got = {name: proc.measure("pair", 1, ms)[0] for name, proc in order}
+                for name, value in got.items():
+                    if name != "baseline":
+                        pairs.setdefault(name, []).append(value - got["baseline"])
+            stats = self.probe_stats(b.pid)
+            entry = next((e for e in stats["probes"] if e.get("selector") == self.WATCHED), {})
+            made = b.calls_made.get("pair", 0) - made_before[b]
+            checks["watch_false_condition"] = {"calls_made": made, "calls_counted": entry.get("calls"),
+                                               "ok": made > 0 and entry.get("calls") == made}
+            stats = self.probe_stats(c.pid)
+            entry = next((e for e in stats["probes"] if e.get("id") == probe["id"]), {})
+            made = c.calls_made.get("pair", 0) - made_before[c]
+            checks["full_probe_pair"] = {"calls_made": made, "calls_counted": entry.get("calls"),
+                                         "ok": made > 0 and entry.get("calls") == made}
+        finally:
+            if watcher is not None:
+                watcher.send_signal(signal.SIGINT)  # the watch removes its instrumentation
+                try:
+                    out, _ = watcher.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    watcher.kill()
+                    out = ""
+                checks.setdefault("watch_false_condition", {})["events_printed"] = out.count("\n")
+            for p in (a, b, c):
+                p.quit()
+            self.cleanup_runtime_files(b.pid)
+            self.cleanup_runtime_files(c.pid)
+        w = checks.get("watch_false_condition", {})
+        w["ok"] = bool(w.get("ok")) and w.get("events_printed") == 0
+        added = {name: paired(d) for name, d in pairs.items()}
+        # The goal is relative to the full probe: judged on the per-round difference between them.
+        over_full = paired([w - f for w, f in zip(pairs.get("watch_false_condition", []),
+                                                   pairs.get("full_probe_pair", []))])
+        self.results.setdefault("per_call_added_ns", {})["watch_false_condition"] = \
+            (added.get("watch_false_condition") or {}).get("median")
+        self.results["watch_cost"] = {
+            "method": "CallBench.Target::Pair(int32 x, int64 y) => x * 31 + (int)y, [NoInlining], tight loop",
+            "watch": f"clrprobe watch -p PID {self.WATCHED} --args --when 'x < 0' (never true)",
+            "paired_1t": added, "watch_minus_full_probe": over_full, "check": checks, "repetitions": reps,
+            "ms_cpu_per_measurement": ms}
+
     # The async rows: what a probe adds to a task-returning method, measured to the completion
     # of its task. Kind (CallBench `measure` command) -> the method probed for it; plain is
     # Target::Work, the full probe of the per-call section, as a reference in the same processes.
@@ -1289,6 +1369,19 @@ def report_rows(r):
                   "agent_no_probe", "pct", 5, "%")
         added_row("minimal API wall to first 200 added, agent without probes", "minimal_api_added",
                   "agent_no_probe", "pct", 5, "%")
+    wc = r.get("watch_cost")
+    if wc:
+        w = (wc.get("paired_1t") or {}).get("watch_false_condition")
+        over = wc.get("watch_minus_full_probe")
+        check = (wc.get("check") or {}).get("watch_false_condition", {})
+        if w and over:
+            shown = judge_added(over, 10)
+            if not check.get("ok"):
+                shown = (f"watch failed ({check.get('calls_counted')} of {check.get('calls_made')} calls counted, "
+                         f"{check.get('events_printed')} events)")
+            rows.append(("per call", "watch, condition never true, --args on a 2-argument method",
+                         f"+{w['median']:.1f} ns; {over['mean']:+.1f} ns over a full probe on the same method "
+                         f"(95 % CI {over['ci95'][0]:+.1f} to {over['ci95'][1]:+.1f})", "≤ full probe + 10 ns", shown))
     cli = r.get("cli_ms")
     if cli and cli.get("version_added") is not None:
         rows.append(("CLI start", "`clrprobe --version` minus /bin/true", f"{cli['version_added']:+.2f} ms", "≤ 5 ms",
@@ -1510,7 +1603,7 @@ def main():
             write_markdown(args.markdown, results, rows, results.get("command", args.command))
         return 0
 
-    sections = ["machine", "micro", "percall", "async", "rejit", "startup", "memory", "load"]
+    sections = ["machine", "micro", "percall", "watch", "async", "rejit", "startup", "memory", "load"]
     only = [s for s in args.only.split(",") if s]
     if args.merge and not only:
         ap.error("--merge needs --only")
@@ -1524,8 +1617,8 @@ def main():
         for s in sections:
             if only and s not in only and s != "machine":
                 continue
-            fn = {"machine": b.machine, "micro": b.micro_bench, "percall": b.percall, "async": b.async_calls,
-                  "rejit": b.rejit,
+            fn = {"machine": b.machine, "micro": b.micro_bench, "percall": b.percall, "watch": b.watch_cost,
+                  "async": b.async_calls, "rejit": b.rejit,
                   "startup": b.startup, "memory": b.memory, "load": b.load}[s]
             try:
                 fn()

@@ -67,6 +67,16 @@ void append_record_outcome(std::vector<DraftInstruction>* code, const TaskTracke
   append_native_call(code, t.complete_fn, t.complete_sig);
 }
 
+// ldarg.1 (slot); ldarg.2 (start); succeeded; not cancelled; calli complete; ret.
+void append_record_returned(std::vector<DraftInstruction>* code, const TaskTrackerTokens& t) {
+  code->push_back(op(Opcode::Ldarg_1));
+  code->push_back(op(Opcode::Ldarg_2));
+  code->push_back(op(Opcode::Ldc_I4_1));
+  code->push_back(op(Opcode::Ldc_I4_0));
+  append_native_call(code, t.complete_fn, t.complete_sig);
+  code->push_back(op(Opcode::Ret));
+}
+
 }  // namespace
 
 Result<std::vector<uint8_t>> build_track_body(const TaskTrackerTokens& t) {
@@ -78,12 +88,7 @@ Result<std::vector<uint8_t>> build_track_body(const TaskTrackerTokens& t) {
   const uint32_t to_have_task = at();
   code.push_back(op(Opcode::Brtrue_S));
   // A null task (a forwarder returned null): finished, nothing to wait for.
-  code.push_back(op(Opcode::Ldarg_1));
-  code.push_back(op(Opcode::Ldarg_2));
-  code.push_back(op(Opcode::Ldc_I4_1));
-  code.push_back(op(Opcode::Ldc_I4_0));
-  append_native_call(&code, t.complete_fn, t.complete_sig);
-  code.push_back(op(Opcode::Ret));
+  append_record_returned(&code, t);
 
   code[to_have_task].target = at();
   code.push_back(op(Opcode::Ldarg_0));
@@ -103,12 +108,7 @@ Result<std::vector<uint8_t>> build_track_body(const TaskTrackerTokens& t) {
   code.push_back(op(Opcode::Brtrue_S));
   // Nested in this thread's registration: the task of our own ContinueWith,
   // measured to its return (tracking it would call ContinueWith again).
-  code.push_back(op(Opcode::Ldarg_1));
-  code.push_back(op(Opcode::Ldarg_2));
-  code.push_back(op(Opcode::Ldc_I4_1));
-  code.push_back(op(Opcode::Ldc_I4_0));
-  append_native_call(&code, t.complete_fn, t.complete_sig);
-  code.push_back(op(Opcode::Ret));
+  append_record_returned(&code, t);
 
   code[to_register].target = at();
   code.push_back(op(Opcode::Ldarg_0));  // the task: ContinueWith's `this`

@@ -18,6 +18,8 @@ using OpenTelemetry.Metrics;
 //                                     per call (mean over threads) and the same in wall time.
 //                                     CPU time keeps the figure meaningful on a busy machine,
 //                                     where a thread is often descheduled.
+//   measure pair THREADS MS           the same loop calling CallBench.Target::Pair(int x, long y)
+//                                     (the watch benchmark's two-argument method)
 //   measure async_sync THREADS MS     the same loop calling CallBench.AsyncTarget::SyncCompleted, an
 //                                     async method that completes synchronously (no await reached),
 //                                     and reading its task's result
@@ -52,6 +54,10 @@ public static class Target
     // The probed method: small, never inlined.
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Work(int x) => x * 31 + 7;
+
+    // The watched method of the watch benchmark: two arguments, so `watch --args` captures two.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Pair(int x, long y) => x * 31 + (int)y;
 }
 
 // The same method instrumented by hand the usual way: a Counter for calls and one for
@@ -188,6 +194,11 @@ public interface ICall
 public struct WorkCall : ICall
 {
     public static int Call(int x) => Target.Work(x);
+}
+
+public struct PairCall : ICall
+{
+    public static int Call(int x) => Target.Pair(x, 7);
 }
 
 public struct ManualCall : ICall
@@ -368,6 +379,7 @@ public static class Program
             _ => MeasureThreads(kind switch
             {
                 "plain" => Loops.Run<WorkCall>,
+                "pair" => Loops.Run<PairCall>,
                 "manual" => Loops.Run<ManualCall>,
                 "native" => Loops.Run<NativeTransitionCall>,
                 "native_suppress" => Loops.Run<NativeSuppressedCall>,
