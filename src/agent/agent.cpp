@@ -31,7 +31,9 @@ namespace {
 // COR_PRF_DISABLE_ALL_NGEN_IMAGES): ReJIT replaces precompiled code too.
 // JIT-compilation events are enabled because inliner tracking for
 // RequestReJITWithInliners depends on them.
-constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT | COR_PRF_MONITOR_JIT_COMPILATION;
+// COR_PRF_ENABLE_STACK_SNAPSHOT: `watch --stack` (agent/stack_walker.h); allowed after attach.
+constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT | COR_PRF_MONITOR_JIT_COMPILATION |
+                             COR_PRF_ENABLE_STACK_SNAPSHOT;
 
 // The runtime copies the entries: a fresh array per call.
 std::vector<COR_IL_MAP> to_cor_il_map(const std::vector<il::IlMapEntry>& map) {
