@@ -34,7 +34,8 @@ namespace {
 // default), and a callback per JIT-compiled method and per inlining decision
 // is start-up cost. They are switched on only while a method given its probe
 // at first JIT awaits that JIT (FirstJitInstaller).
-constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT;
+// COR_PRF_ENABLE_STACK_SNAPSHOT: `watch --stack` (agent/stack_walker.h); allowed after attach.
+constexpr DWORD kEventMask = COR_PRF_MONITOR_MODULE_LOADS | COR_PRF_ENABLE_REJIT | COR_PRF_ENABLE_STACK_SNAPSHOT;
 
 void switch_jit_callbacks(ICorProfilerInfo10* info, bool on) {
   const DWORD mask = kEventMask | (on ? static_cast<DWORD>(COR_PRF_MONITOR_JIT_COMPILATION) : 0);

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "agent/catalog.h"
+#include "agent/hook_signatures.h"
 #include "agent/log.h"
 #include "agent/metadata_names.h"
 #include "agent/utf16.h"
@@ -167,6 +168,7 @@ WatchService::~WatchService() {
   watch::WatchRuntime::install(nullptr);
   (void)runtime_.release();
   (void)ring_.release();
+  (void)stacks_.release();
 }
 
 Status WatchService::ensure_runtime() {
@@ -184,6 +186,8 @@ Status WatchService::ensure_runtime() {
   ring_ = std::move(ring.value());
   runtime_ = std::make_unique<watch::WatchRuntime>(
       *ring_, layout, [this](uintptr_t class_id) { return runtime_type(class_id); }, clock_());
+  stacks_ = std::make_unique<StackWalker>(info_, modules_);
+  runtime_->set_stack_walker([walker = stacks_.get()](const std::string& watched) { return walker->walk(watched); });
   watch::WatchRuntime::install(runtime_.get());
   CLRPROBE_LOG_INFO("watch event ring at {}", ring_path_);
   return {};
@@ -236,6 +240,15 @@ std::optional<il::WatchHooks> WatchService::hooks_for(ModuleInfo& module, const 
   hooks.sig_token = token;
   hooks.leave_fn = watch::WatchRuntime::leave_fn(static_cast<uint32_t>(hooks.args.size()));
   hooks.exception_fn = watch::WatchRuntime::exception_fn(static_cast<uint32_t>(hooks.args.size()));
+  // The stack hook: void(int32), plain cdecl, deliberately WITHOUT the
+  // SuppressGCTransition modopt (watch/watch_runtime.h says why). Without a
+  // token the method is still watched; its --stack events then say so.
+  const auto stack_blob = count_hook_signature(0);
+  mdSignature stack_token = 0;
+  if (module.emit->GetTokenFromSig(stack_blob.data(), static_cast<ULONG>(stack_blob.size()), &stack_token) >= 0) {
+    hooks.stack_fn = watch::WatchRuntime::stack_fn();
+    hooks.stack_sig_token = stack_token;
+  }
   std::lock_guard lock(wanted_mutex_);
   hooked_.insert(key);
   return hooks;
@@ -324,6 +337,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
   options.id = id;
   options.args = request.args;
   options.return_value = request.return_value;
+  options.stack = request.stack;
   options.rate = static_cast<uint32_t>(request.rate);
   auto state = std::make_shared<watch::WatchState>(options, *counters);
   {

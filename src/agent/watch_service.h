@@ -26,6 +26,7 @@
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
 #include "agent/probe_service.h"
+#include "agent/stack_walker.h"
 #include "control/messages.h"
 #include "il/signature.h"
 #include "il/watch_shape.h"
@@ -69,6 +70,7 @@ class WatchService {
   std::mutex mutex_;  // one watch operation at a time; guards what follows
   std::unique_ptr<watch::EventRingWriter> ring_;
   std::unique_ptr<watch::WatchRuntime> runtime_;
+  std::unique_ptr<StackWalker> stacks_;                  // --stack: the runtime's walker
   std::unordered_set<MethodKey, MethodKeyHash> wanted_;  // methods a watch asked to be rewritten with hooks
   std::unordered_set<MethodKey, MethodKeyHash> hooked_;  // methods whose cached IL has the hooks
   std::map<uint32_t, Active> active_;

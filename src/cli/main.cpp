@@ -310,7 +310,7 @@ int main(int argc, char** argv) {
   watch_cmd->add_flag("--args", watch.args, "Capture the arguments (values at entry; ref/out at exit)");
   watch_cmd->add_flag("--return", watch.return_value, "Capture the return value");
   watch_cmd->add_flag("--exception", watch.exception, "Report an escaping exception (always on)");
-  watch_cmd->add_flag("--stack", watch.stack, "Callers (not captured yet)");
+  watch_cmd->add_flag("--stack", watch.stack, "The managed callers of each event (up to 32, innermost first)");
   watch_cmd->add_option("--when", watch.when, "Only calls where EXPR holds (latency, argN, names, return, exception)")
       ->type_name("EXPR");
   watch_cmd->add_option("--count", watch.count, "Stop after N events (default 10)")->type_name("N");

@@ -124,7 +124,6 @@ int watch_command(const WatchCommandOptions& options) {
     complain("watch: --count must be at least 1");
     return kExitUsage;
   }
-  if (options.stack) complain("watch: --stack is not captured yet; events carry no stack");
 
   if (auto present = check_agent(options.pid); !present && present.error().reason == Reason::Unsupported) {
     auto attached = ensure_agent(options.pid, AttachOptions{});
@@ -134,7 +133,8 @@ int watch_command(const WatchCommandOptions& options) {
     }
   }
   nlohmann::json request = {{"op", "watch"},        {"selector", selector->text()},   {"condition", options.when},
-                            {"args", options.args}, {"return", options.return_value}, {"rate", *rate}};
+                            {"args", options.args}, {"return", options.return_value}, {"stack", options.stack},
+                            {"rate", *rate}};
   if (options.max_methods) request["max_methods"] = *options.max_methods;
   auto response = request_agent(options.pid, request);
   if (!response) {

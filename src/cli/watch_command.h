@@ -19,7 +19,7 @@ struct WatchCommandOptions {
   bool args = false;
   bool return_value = false;
   bool exception = false;  // always reported; accepted for symmetry with the examples
-  bool stack = false;      // not captured yet: said once on stderr
+  bool stack = false;      // the managed callers of each event (up to 32, innermost first)
   std::string when;        // the condition; empty: every call
   int count = 10;
   std::string duration = "60s";

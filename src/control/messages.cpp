@@ -109,7 +109,8 @@ Result<Request> parse_watch(const json& m) {
       return invalid("\"condition\" is longer than " + std::to_string(kMaxConditionLength) + " bytes");
     }
   }
-  for (auto [name, target] : {std::pair{"args", &watch.args}, std::pair{"return", &watch.return_value}}) {
+  for (auto [name, target] :
+       {std::pair{"args", &watch.args}, std::pair{"return", &watch.return_value}, std::pair{"stack", &watch.stack}}) {
     if (const json* b = field(m, name); b != nullptr && !b->is_null()) {
       if (!b->is_boolean()) return invalid(std::string("\"") + name + "\" must be true or false");
       *target = b->get<bool>();
@@ -180,6 +181,7 @@ json to_json(const Request& request) {
     j["condition"] = watch->condition;
     j["args"] = watch->args;
     j["return"] = watch->return_value;
+    j["stack"] = watch->stack;
     j["rate"] = watch->rate;
     j["max_methods"] = watch->max_methods;
   } else if (const auto* unwatch = std::get_if<UnwatchRequest>(&request)) {

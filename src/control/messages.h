@@ -57,6 +57,7 @@ struct WatchRequest {
   std::string condition;  // the --when text; empty: every call; syntax is the agent's to check
   bool args = false;
   bool return_value = false;
+  bool stack = false;                // the managed callers of each captured call
   int64_t rate = kDefaultWatchRate;  // events per second, 1..kMaxWatchRate
   int64_t max_methods = kDefaultMaxMethods;
 };

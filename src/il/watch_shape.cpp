@@ -103,6 +103,7 @@ uint32_t append_watch_filter(std::vector<DraftInstruction>* code, const WatchHoo
   code->push_back(op(Opcode::Conv_U));
   append_args(code, watch, sig, locals);
   append_native_call(code, watch.exception_fn, watch.sig_token);
+  code->push_back(op(Opcode::Pop));
   code->push_back(op(Opcode::Ldc_I4_0));
   code->push_back(op(Opcode::Endfilter));
   const auto handler = static_cast<uint32_t>(code->size());
@@ -125,11 +126,23 @@ void append_watch_leave(std::vector<DraftInstruction>* code, const WatchHooks& w
   append_null_pointer(code);
   append_args(code, watch, sig, locals);
   append_native_call(code, watch.leave_fn, watch.sig_token);
+  if (watch.stack_fn == 0 || watch.stack_sig_token == 0) {
+    code->push_back(op(Opcode::Pop));
+    return;
+  }
+  const auto skip = static_cast<uint32_t>(code->size());
+  code->push_back(op(Opcode::Brfalse_S));
+  code->push_back(op(Opcode::Ldc_I4, slot));
+  append_native_call(code, watch.stack_fn, watch.stack_sig_token);
+  (*code)[skip].target = static_cast<uint32_t>(code->size());
 }
 
 std::optional<StackEffect> watch_effect(const WatchHooks* watch, uint32_t token, Opcode opcode) {
-  if (watch == nullptr || opcode != Opcode::Calli || token != watch->sig_token) return std::nullopt;
-  return StackEffect{static_cast<uint16_t>(kWatchFixedStackNeed + watch->args.size()), 0};
+  if (watch == nullptr || opcode != Opcode::Calli) return std::nullopt;
+  if (token == watch->sig_token)
+    return StackEffect{static_cast<uint16_t>(kWatchFixedStackNeed + watch->args.size()), 1};
+  if (watch->stack_fn != 0 && token == watch->stack_sig_token) return StackEffect{2, 0};
+  return std::nullopt;
 }
 
 uint16_t watch_stack_need(const WatchHooks& watch) {
@@ -144,7 +157,7 @@ std::vector<uint8_t> watch_hook_signature(uint32_t arg_count, uint32_t modopt_to
     sig.push_back(static_cast<uint8_t>(ElementType::CModOpt));
     (void)encode_type_def_or_ref(modopt_token, &sig);
   }
-  sig.push_back(static_cast<uint8_t>(ElementType::Void));
+  sig.push_back(static_cast<uint8_t>(ElementType::I4));  // non-zero: call the stack hook
   sig.push_back(static_cast<uint8_t>(ElementType::I4));
   sig.push_back(static_cast<uint8_t>(ElementType::I8));
   for (uint32_t i = 0; i < 2 + arg_count; ++i) sig.push_back(static_cast<uint8_t>(ElementType::I));

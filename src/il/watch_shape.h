@@ -13,19 +13,26 @@
 //       stloc EXC
 //       ldc.i4 slot; ldloc START; ldc.i4.0; conv.u; ldloca EXC; conv.u; ARGS
 //       ldc.i8 watch_exception_fn; conv.i; calli watch_sig
-//       ldc.i4.0; endfilter          never handles: the search goes on
+//       pop; ldc.i4.0; endfilter     never handles: the search goes on
 //     } { pop; rethrow }             (never entered)
 //   } fault { <as in the Timed shape> }
 //   EPILOGUE:
 //       ldc.i4 slot; ldloc START; (ldloca RESULT; conv.u | ldc.i4.0; conv.u)
 //       ldc.i4.0; conv.u; ARGS
 //       ldc.i8 watch_leave_fn; conv.i; calli watch_sig   (replaces leave_fn)
+//       brfalse.s DONE                                   (pop when no stack_fn)
+//       ldc.i4 slot; ldc.i8 stack_fn; conv.i; calli stack_sig
+//   DONE:
 //       [ldloc RESULT]; ret
 //   ARGS: per captured argument, `ldloca Ai; conv.u` (by value: the entry
 //   copy) or `ldarg k; conv.u` (ref/out: the caller's variable, read at exit).
 //
 // The hooks are unmanaged cdecl calls without a GC transition: nothing
-// moves while they read through the addresses. A filter runs in the first
+// moves while they read through the addresses. They return int32: non-zero
+// from watch_leave_fn asks for the stack hook, a plain unmanaged cdecl call
+// WITH a GC transition, so the runtime can walk the stack from there (the
+// JIT pushes a transition frame for it; see watch/watch_runtime.h). Only
+// captured calls of a --stack watch pay for that call. A filter runs in the first
 // pass of exception dispatch, before any frame unwinds, and only when no
 // handler inside the method took the exception: it sees exactly the
 // exceptions that escape, without catching them. watch_leave_fn also does
@@ -51,16 +58,19 @@
 namespace clrprobe::il {
 
 inline constexpr uint32_t kMaxWatchArgs = 16;
-// slot, start, return address, exception address, the fn pointer: plus one per argument.
+// slot, start, return address, exception address, the fn pointer: plus one per argument
+// (the stack call needs 2: slot and fn pointer).
 inline constexpr uint16_t kWatchFixedStackNeed = 5;
 
 struct WatchHooks {
   // Parameter indices (0 = first declared parameter, `this` not counted) to
   // hand over, in the order the hook receives them.
   std::vector<uint16_t> args;
-  uint64_t leave_fn = 0;      // void(int32 slot, int64 start, native int ret, native int exc, native int arg...)
+  uint64_t leave_fn = 0;      // int32(int32 slot, int64 start, native int ret, native int exc, native int arg...)
   uint64_t exception_fn = 0;  // same signature
   uint32_t sig_token = 0;     // StandAloneSig of that signature (unmanaged cdecl)
+  uint64_t stack_fn = 0;      // void(int32 slot), 0: no stack call (the leave result is popped)
+  uint32_t stack_sig_token = 0;  // its StandAloneSig: plain unmanaged cdecl, WITH the GC transition
 };
 
 // Where the watch locals went (indices into the extended LocalVarSig).
@@ -91,7 +101,7 @@ void append_watch_leave(std::vector<DraftInstruction>* code, const WatchHooks& w
 std::optional<StackEffect> watch_effect(const WatchHooks* watch, uint32_t token, Opcode opcode);
 uint16_t watch_stack_need(const WatchHooks& watch);
 
-// The hook signature for `arg_count` arguments: unmanaged cdecl, with
+// The hook signature for `arg_count` arguments: int32 return, unmanaged cdecl, with
 // modopt(`modopt_token`) on the return type when non-zero (see
 // agent/hook_signatures.h).
 std::vector<uint8_t> watch_hook_signature(uint32_t arg_count, uint32_t modopt_token);

@@ -75,6 +75,7 @@ nlohmann::json event_json(const Event& e, int32_t pid) {
                        ? nlohmann::json(nullptr)
                        : nlohmann::json{{"type", e.exception.type}, {"message", e.exception.text}};
   j["stack"] = e.stack;
+  if (!e.stack_error.empty()) j["stack_error"] = e.stack_error;
   if (!e.note.empty()) j["note"] = e.note;
   return j;
 }
@@ -95,6 +96,7 @@ std::string event_text(const Event& e, int32_t pid) {
     out += "  called from\n";
     for (const std::string& frame : e.stack) out += "    " + frame + "\n";
   }
+  if (!e.stack_error.empty()) out += "  no stack: " + e.stack_error + "\n";
   if (!e.note.empty()) out += "  note: " + e.note + "\n";
   return out;
 }

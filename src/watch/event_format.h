@@ -3,7 +3,9 @@
 //
 // JSON: {"time": "2024-02-29T12:34:56.123456789Z", "pid", "thread", "method",
 //        "latency_ns", "args": [{"name", "type", "value"}], "return": {"type", "value"},
-//        "exception": {"type", "message"}, "stack": [...], "note"}
+//        "exception": {"type", "message"}, "stack": [...], "stack_error", "note"}
+// "stack" (with --stack) lists the callers, innermost first, without the
+// watched method itself; "stack_error" (only when set) says why it is empty.
 // "return" is null when not captured (void, not asked, or an exception);
 // "exception" null when the call returned. A value is a JSON number, bool,
 // string or null; an enum is its member name (its number when it has none),

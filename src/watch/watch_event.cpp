@@ -5,7 +5,8 @@
 namespace clrprobe::watch {
 namespace {
 
-constexpr uint8_t kFormat = 1;
+constexpr uint8_t kFormat = 2;              // written
+constexpr uint8_t kFormatNoStackError = 1;  // still read
 
 class Writer {
  public:
@@ -125,6 +126,7 @@ std::vector<uint8_t> encode_with(const Event& e, size_t max_string, size_t max_f
   w.u32(static_cast<uint32_t>(frames));
   for (size_t i = 0; i < frames; ++i) w.str(e.stack[i]);
   w.str(note);
+  w.str(e.stack_error);
   return std::move(w.bytes());
 }
 
@@ -146,12 +148,16 @@ std::vector<uint8_t> encode_event(const Event& event, size_t max_bytes) {
   bare.thread = event.thread;
   bare.method = event.method;
   bare.latency_ns = event.latency_ns;
+  bare.stack_error = event.stack_error;
   return encode_with(bare, 64, 0, "values dropped: the event does not fit the ring");
 }
 
 Result<Event> decode_event(std::span<const uint8_t> bytes) {
   Reader r(bytes);
-  if (r.u8() != kFormat) return make_error(Reason::InvalidInput, "unknown event format");
+  const uint8_t format = r.u8();
+  if (format != kFormat && format != kFormatNoStackError) {
+    return make_error(Reason::InvalidInput, "unknown event format");
+  }
   Event e;
   e.watch_id = r.u64();
   e.time_unix_ns = r.u64();
@@ -170,6 +176,7 @@ Result<Event> decode_event(std::span<const uint8_t> bytes) {
   const uint32_t frames = r.u32();
   for (uint32_t i = 0; r.ok() && i < frames; ++i) e.stack.push_back(r.str());
   e.note = r.str();
+  if (format >= kFormat) e.stack_error = r.str();
   if (!r.ok()) return make_error(Reason::Truncated, "event record ends early");
   if (!r.at_end()) return make_error(Reason::InvalidInput, "event record has trailing bytes");
   return e;

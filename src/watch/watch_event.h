@@ -28,11 +28,15 @@ struct Event {
   std::vector<CapturedArgument> args;  // empty unless --args
   Value return_value;                  // Absent unless --return (and not void)
   Value exception;                     // Object (type, text = message) when one escaped
-  std::vector<std::string> stack;      // managed callers, nearest first
+  std::vector<std::string> stack;      // --stack: managed callers, nearest first (the method itself not included)
+  std::string stack_error;             // --stack: why no stack was captured, if none was
   std::string note;                    // why something was not captured, if anything
   bool operator==(const Event&) const = default;
 };
 
+// Record format 2 adds `stack_error` after `note`; format 1 records (no
+// stack_error) still decode.
+//
 // Encodes `event` in at most `max_bytes`: when it does not fit, strings are
 // shortened and stack frames dropped (said in `note`) until it does.
 std::vector<uint8_t> encode_event(const Event& event, size_t max_bytes);

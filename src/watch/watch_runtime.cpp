@@ -22,22 +22,40 @@ uint64_t realtime_ns() {
 }
 
 // The hooks, one pair per argument count: the IL pushes exactly N addresses.
+// They return 1 when the IL is to call the stack hook next.
 template <typename... Args>
-void leave_hook(int32_t slot, int64_t start, void* ret, void* exception, Args... args) noexcept {
+int32_t leave_hook(int32_t slot, int64_t start, void* ret, void* exception, Args... args) noexcept {
   clrprobe_hit_leave(slot, start);
   if (WatchRuntime* rt = g_runtime.load(std::memory_order_acquire)) {
     const void* list[] = {args..., nullptr};
-    rt->on_exit(slot, start, ret, exception, list, sizeof...(Args));
+    return rt->on_exit(slot, start, ret, exception, list, sizeof...(Args)) ? 1 : 0;
   }
+  return 0;
 }
 
 template <typename... Args>
-void exception_hook(int32_t slot, int64_t start, void* ret, void* exception, Args... args) noexcept {
+int32_t exception_hook(int32_t slot, int64_t start, void* ret, void* exception, Args... args) noexcept {
   if (WatchRuntime* rt = g_runtime.load(std::memory_order_acquire)) {
     const void* list[] = {args..., nullptr};
-    rt->on_exit(slot, start, ret, exception, list, sizeof...(Args));
+    // An exception's event never waits for a stack (watch_runtime.h).
+    (void)rt->on_exit(slot, start, ret, exception, list, sizeof...(Args));
   }
+  return 0;
 }
+
+// Called with a GC transition (preemptive mode), right after a leave hook
+// that returned 1, on the same thread.
+void stack_hook(int32_t /*slot*/) noexcept {
+  if (WatchRuntime* rt = g_runtime.load(std::memory_order_acquire)) rt->on_stack();
+}
+
+// The event a leave hook kept for the stack hook that follows it.
+struct PendingEvent {
+  bool waiting = false;
+  uint32_t counters_index = 0;
+  Event event;
+};
+thread_local PendingEvent t_pending;
 
 template <size_t>
 using VoidPtr = void*;
@@ -125,11 +143,13 @@ uint64_t WatchRuntime::exception_fn(uint32_t arg_count) {
   return arg_count < table.size() ? table[arg_count] : 0;
 }
 
-void WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const void* exception, const void* const* args,
+uint64_t WatchRuntime::stack_fn() { return reinterpret_cast<uint64_t>(&stack_hook); }
+
+bool WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const void* exception, const void* const* args,
                            uint32_t count) noexcept {
-  if (slot < 0 || static_cast<uint32_t>(slot) >= kWatchSlotLimit || start == 0) return;
+  if (slot < 0 || static_cast<uint32_t>(slot) >= kWatchSlotLimit || start == 0) return false;
   const WatchedMethod* m = slots_[slot].load(std::memory_order_acquire);
-  if (m == nullptr) return;
+  if (m == nullptr) return false;
   try {
     const int64_t now = stats::read_ticks(clock_.kind);
     const auto latency_ns = static_cast<int64_t>(static_cast<double>(now - start) / clock_.ticks_per_ns);
@@ -147,21 +167,47 @@ void WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const v
       }
       Value returned = uses.return_value ? read_value(m->return_plan, ret, layout_, namer_) : Value{};
       Value escaped = exception != nullptr ? read_exception(exception, layout_, namer_) : Value{};
-      if (!evaluate(m->condition, CallFacts{latency_ns, values, &returned, &escaped})) return;
+      if (!evaluate(m->condition, CallFacts{latency_ns, values, &returned, &escaped})) return false;
     }
     WatchCounters& counters = ring_.counters(watch.counters_index);
     counters.matched.fetch_add(1, std::memory_order_relaxed);
     if (!watch.limiter.allow(realtime_ns())) {
       counters.rate_dropped.fetch_add(1, std::memory_order_relaxed);
-      return;
+      return false;
     }
-    emit(*m, latency_ns, ret, exception, args, count);
+    return emit(*m, latency_ns, ret, exception, args, count);
   } catch (...) {
     // Out of memory while building an event: the call goes unreported.
+    return false;
   }
 }
 
-void WatchRuntime::emit(const WatchedMethod& m, int64_t latency_ns, const void* ret, const void* exception,
+void WatchRuntime::on_stack() noexcept {
+  PendingEvent& pending = t_pending;
+  if (!pending.waiting) return;
+  pending.waiting = false;
+  try {
+    if (stack_walker_) {
+      StackCapture found = stack_walker_(pending.event.method);
+      pending.event.stack = std::move(found.frames);
+      if (pending.event.stack.size() > kMaxStackFrames) pending.event.stack.resize(kMaxStackFrames);
+      pending.event.stack_error = std::move(found.error);
+    } else {
+      pending.event.stack_error = "no stack walker in this agent";
+    }
+  } catch (...) {
+    pending.event.stack.clear();
+    pending.event.stack_error = "the stack walk failed";
+  }
+  try {
+    const auto bytes = encode_event(pending.event, kRecordPayload);
+    (void)ring_.write(pending.counters_index, bytes);
+  } catch (...) {
+    // Out of memory while encoding: the call goes unreported.
+  }
+}
+
+bool WatchRuntime::emit(const WatchedMethod& m, int64_t latency_ns, const void* ret, const void* exception,
                         const void* const* args, uint32_t count) {
   const WatchOptions& options = m.watch->options;
   Event e;
@@ -178,8 +224,23 @@ void WatchRuntime::emit(const WatchedMethod& m, int64_t latency_ns, const void* 
   if (options.return_value && exception == nullptr) e.return_value = read_value(m.return_plan, ret, layout_, namer_);
   if (exception != nullptr) e.exception = read_exception(exception, layout_, namer_);
   e.note = m.note;
+  if (options.stack && exception == nullptr) {
+    // The stack hook walks and writes (watch_runtime.h). An event still
+    // waiting here means the IL never called it: write that one as it is.
+    PendingEvent& pending = t_pending;
+    if (pending.waiting) {
+      pending.event.stack_error = "the stack hook was not reached";
+      (void)ring_.write(pending.counters_index, encode_event(pending.event, kRecordPayload));
+    }
+    pending.waiting = true;
+    pending.counters_index = m.watch->counters_index;
+    pending.event = std::move(e);
+    return true;
+  }
+  if (options.stack) e.stack_error = "not captured for an escaping exception";
   const auto bytes = encode_event(e, kRecordPayload);
   (void)ring_.write(m.watch->counters_index, bytes);
+  return false;
 }
 
 }  // namespace clrprobe::watch

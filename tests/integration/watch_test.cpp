@@ -2,8 +2,9 @@
 // in the events exactly as the program passed it, ref/out values are read at exit, an
 // escaping exception has its type and message, conditions select calls, --rate drops and
 // counts, the watch removes its instrumentation when it ends, bad conditions and unknown
-// parameter names are refused with nothing instrumented, and the program's output is the
-// same as without the agent.
+// parameter names are refused with nothing instrumented, the program's output is the
+// same as without the agent, and --stack names the real callers (innermost first, at most
+// 32), also in a process reached by attach.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -92,6 +93,7 @@ class Watcher {
     return out;
   }
   std::string Stderr() const { return process_->Stderr(); }
+  std::string Stdout() const { return process_->Stdout(); }
   void Interrupt() { ::kill(process_->pid(), SIGINT); }
 
  private:
@@ -272,6 +274,94 @@ TEST(Watch, AProcessStartedWithoutTheAgentIsAttachedAndWatched) {
   const auto events = watch.Events();
   ASSERT_EQ(events.size(), 1u) << watch.Stderr();
   EXPECT_EQ(Arg(events[0], "customer")["value"], "bob");
+}
+
+std::vector<std::string> Stack(const json& event) {
+  std::vector<std::string> out;
+  for (const json& frame : event.value("stack", json::array())) out.push_back(frame.get<std::string>());
+  return out;
+}
+
+TEST(Watch, StacksNameTheRealCallers) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(), {"WatchTarget.Shop::Leaf", "--stack", "--json", "--count", "2"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("chain"), "chain 8");
+  EXPECT_EQ(target.Do("deep 2"), "deep 4");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 2u) << watch.Stderr();
+  // Innermost caller first; the watched method itself is not a caller.
+  const auto chain = Stack(events[0]);
+  ASSERT_GE(chain.size(), 4u) << events[0].dump();
+  EXPECT_EQ(chain[0], "WatchTarget.Chain::C") << events[0].dump();
+  EXPECT_EQ(chain[1], "WatchTarget.Chain::B");
+  EXPECT_EQ(chain[2], "WatchTarget.Chain::A");
+  EXPECT_NE(chain[3].find("Main"), std::string::npos) << events[0].dump();  // the top-level program
+  EXPECT_FALSE(events[0].contains("stack_error")) << events[0].dump();
+  const auto deep = Stack(events[1]);
+  ASSERT_GE(deep.size(), 4u) << events[1].dump();
+  EXPECT_EQ(
+      std::vector<std::string>(deep.begin(), deep.begin() + 3),
+      (std::vector<std::string>{"WatchTarget.Chain::Down", "WatchTarget.Chain::Down", "WatchTarget.Chain::Down"}));
+  EXPECT_EQ(deep[3], chain[3]);
+}
+
+TEST(Watch, AStackDeeperThan32FramesIsCutAt32) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(), {"WatchTarget.Shop::Leaf", "--stack", "--json", "--count", "1"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("deep 40"), "deep 42");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 1u) << watch.Stderr();
+  const auto stack = Stack(events[0]);
+  ASSERT_EQ(stack.size(), 32u) << events[0].dump();
+  for (const std::string& frame : stack) EXPECT_EQ(frame, "WatchTarget.Chain::Down");
+}
+
+TEST(Watch, StacksOfAProcessReachedByAttachNameTheRealCallers) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session, /*with_agent=*/false);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(), {"WatchTarget.Shop::Leaf", "--stack", "--count", "1"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("chain"), "chain 8");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  // The readable block this time: the callers under "called from", innermost first.
+  const std::string out = watch.Stdout();
+  EXPECT_NE(out.find("WatchTarget.Shop::Leaf"), std::string::npos) << out;
+  EXPECT_NE(out.find("  called from\n    WatchTarget.Chain::C\n    WatchTarget.Chain::B\n    WatchTarget.Chain::A\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(Watch, AStackWatchOnlyWalksForCapturedCallsAndAnEscapingExceptionSaysWhyItHasNone) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  Watcher watch(session, target.pid(),
+                {"WatchTarget.Shop::*", "--stack", "--json", "--when", "exception || arg0 == 4", "--count", "2"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("deep 5"), "deep 7");  // Leaf(0): condition false, no event
+  EXPECT_EQ(target.Do("chain"), "chain 8");  // Leaf(4): captured
+  EXPECT_EQ(target.Do("fail"), "fail out of stock");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 2u) << watch.Stderr();
+  EXPECT_EQ(events[0]["method"], "WatchTarget.Shop::Leaf");
+  EXPECT_EQ(Stack(events[0]).at(0), "WatchTarget.Chain::C");
+  EXPECT_EQ(events[1]["method"], "WatchTarget.Shop::Fail");
+  EXPECT_TRUE(Stack(events[1]).empty());
+  EXPECT_EQ(events[1]["stack_error"], "not captured for an escaping exception");
 }
 
 }  // namespace

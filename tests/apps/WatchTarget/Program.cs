@@ -4,6 +4,8 @@ using WatchTarget;
 // Prints "ready pid=<pid>", then runs one command per line from stdin and prints what it did:
 //   save | kinds | paint | try | fail   one call of that Shop method with fixed arguments
 //   hot N                               N calls of Shop.Hot
+//   chain                               Chain.A -> Chain.B -> Chain.C -> Shop.Leaf
+//   deep N                              Chain.Down recursing N times, then Shop.Leaf
 //   stop (or end of input)              exits 0
 // The output is the same with or without the agent (the tests compare it).
 Console.WriteLine($"ready pid={Environment.ProcessId}");
@@ -21,6 +23,8 @@ while ((line = Console.ReadLine()) is not null)
         "try" => Try(),
         "fail" => Fail(),
         "hot" => $"hot {Hot(int.Parse(words[1]))}",
+        "chain" => $"chain {Chain.A(1)}",
+        "deep" => $"deep {Chain.Down(int.Parse(words[1]))}",
         _ => $"error unknown command '{words[0]}'",
     });
 }
@@ -82,5 +86,25 @@ namespace WatchTarget
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static int Hot(int i) => i & 7;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int Leaf(int depth) => depth + 1;
+    }
+
+    // Known callers for `watch --stack`: each adds one after its call, so
+    // no call is a tail call and none is inlined.
+    public static class Chain
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int A(int x) => B(x + 1) + 1;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int B(int x) => C(x + 1) + 1;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int C(int x) => Shop.Leaf(x + 1) + 1;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int Down(int n) => (n == 0 ? Shop.Leaf(0) : Down(n - 1)) + 1;
     }
 }

@@ -24,6 +24,7 @@ TEST(WatchMessages, AWatchWithOnlyASelectorTakesTheDefaults) {
   EXPECT_EQ(w.condition, "");
   EXPECT_FALSE(w.args);
   EXPECT_FALSE(w.return_value);
+  EXPECT_FALSE(w.stack);
   EXPECT_EQ(w.rate, 50);
   EXPECT_EQ(w.max_methods, 100);
   EXPECT_EQ(op_name(*r), "watch");
@@ -35,6 +36,7 @@ TEST(WatchMessages, EveryFieldRoundTripsThroughJson) {
   w.condition = "latency > 5ms || exception";
   w.args = true;
   w.return_value = true;
+  w.stack = true;
   w.rate = 7;
   w.max_methods = 3;
   auto back = parse_request(to_json(Request{w}));
@@ -44,6 +46,7 @@ TEST(WatchMessages, EveryFieldRoundTripsThroughJson) {
   EXPECT_EQ(b.condition, w.condition);
   EXPECT_TRUE(b.args);
   EXPECT_TRUE(b.return_value);
+  EXPECT_TRUE(b.stack);
   EXPECT_EQ(b.rate, 7);
   EXPECT_EQ(b.max_methods, 3);
   auto unwatch = parse_request(to_json(Request{UnwatchRequest{9}}));
@@ -56,6 +59,7 @@ TEST(WatchMessages, MalformedWatchesAreRefused) {
   EXPECT_NE(error_of(R"({"op":"watch","selector":""})").find("selector"), std::string::npos);
   EXPECT_NE(error_of(R"({"op":"watch","selector":"a","condition":3})").find("condition"), std::string::npos);
   EXPECT_NE(error_of(R"({"op":"watch","selector":"a","args":"yes"})").find("args"), std::string::npos);
+  EXPECT_NE(error_of(R"({"op":"watch","selector":"a","stack":1})").find("stack"), std::string::npos);
   EXPECT_NE(error_of(R"({"op":"watch","selector":"a","rate":0})").find("rate"), std::string::npos);
   EXPECT_NE(error_of(R"({"op":"watch","selector":"a","rate":100001})").find("rate"), std::string::npos);
   json long_condition = {{"op", "watch"}, {"selector", "a"}, {"condition", std::string(kMaxConditionLength + 1, 'x')}};

@@ -43,6 +43,19 @@ TEST(EventFormat, TheJsonLineHasEveryPromisedField) {
   EXPECT_EQ(j["return"], (nlohmann::json{{"type", "System.Boolean"}, {"value", true}}));
   EXPECT_TRUE(j["exception"].is_null());
   EXPECT_EQ(j["stack"], (nlohmann::json{"Shop.Api::Post", "Shop.Program::Main"}));
+  EXPECT_FALSE(j.contains("stack_error"));
+}
+
+TEST(EventFormat, AStackErrorIsAFieldAndALineInsteadOfTheStack) {
+  Event e = sample();
+  e.stack.clear();
+  e.stack_error = "not captured for an escaping exception";
+  const nlohmann::json j = event_json(e, 1);
+  EXPECT_EQ(j["stack"], nlohmann::json::array());
+  EXPECT_EQ(j["stack_error"], "not captured for an escaping exception");
+  const std::string text = event_text(e, 1);
+  EXPECT_EQ(text.find("called from"), std::string::npos);
+  EXPECT_NE(text.find("\n  no stack: not captured for an escaping exception\n"), std::string::npos) << text;
 }
 
 TEST(EventFormat, AnExceptionReplacesTheReturnValue) {

@@ -50,6 +50,25 @@ TEST(WatchEvent, EveryValueKindRoundTripsExactly) {
   EXPECT_EQ(*back, e);
 }
 
+TEST(WatchEvent, AStackErrorRoundTripsAndFormatOneRecordsStillDecode) {
+  Event e = sample();
+  e.stack.clear();
+  e.stack_error = "the runtime refused the stack walk: hr=0x80131360";
+  auto back = decode_event(encode_event(e, 8000));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, e);
+
+  // A format 1 record (before stack_error): the same bytes without the last string.
+  e.stack_error.clear();
+  auto bytes = encode_event(e, 8000);
+  ASSERT_EQ(bytes[0], 2);
+  bytes[0] = 1;
+  bytes.resize(bytes.size() - 4);  // the empty stack_error: its length only
+  auto old = decode_event(bytes);
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(*old, e);
+}
+
 TEST(WatchEvent, AnEventTooLargeForARecordIsShortenedAndSaysSo) {
   Event e = sample();
   e.args[6].value = Value::string(std::string(5000, 'x'), 5000);

@@ -15,7 +15,8 @@
 namespace clrprobe::watch {
 namespace {
 
-using Hook2 = void (*)(int32_t, int64_t, void*, void*, void*, void*);
+using Hook2 = int32_t (*)(int32_t, int64_t, void*, void*, void*, void*);
+using StackHook = void (*)(int32_t);
 
 struct Fixture {
   std::unique_ptr<EventRingWriter> ring;
@@ -185,6 +186,85 @@ TEST(WatchRuntime, DetachedSlotsAndUnstartedCallsProduceNothing) {
   hook(3, ticks_ago(10), &result, nullptr, &amount, &customer);
   WatchRuntime::install(nullptr);
   EXPECT_TRUE(f.events().empty());
+}
+
+TEST(WatchRuntime, ACapturedCallOfAStackWatchWaitsForTheStackHookWhichWritesItWithTheWalkedFrames) {
+  WatchOptions options{.id = 15, .args = true, .return_value = false, .exception = true, .rate = 50, .stack = true};
+  Fixture f = Fixture::make(options);
+  std::vector<std::string> asked;
+  f.runtime->set_stack_walker([&](const std::string& watched) {
+    asked.push_back(watched);
+    return StackCapture{{"Shop.Api::Post", "Shop.Program::Main"}, ""};
+  });
+  f.attach("amount > 100");
+  WatchRuntime::install(f.runtime.get());
+  auto hook = reinterpret_cast<Hook2>(WatchRuntime::leave_fn(2));
+  auto stack = reinterpret_cast<StackHook>(WatchRuntime::stack_fn());
+  int32_t amount = 50, result = 0;
+  const uint8_t* customer = nullptr;
+  EXPECT_EQ(hook(3, ticks_ago(10), &result, nullptr, &amount, &customer), 0);  // not captured: no stack call
+  amount = 150;
+  EXPECT_EQ(hook(3, ticks_ago(10), &result, nullptr, &amount, &customer), 1);
+  EXPECT_TRUE(f.events().empty());  // waits for the stack
+  EXPECT_TRUE(asked.empty());
+  stack(3);
+  stack(3);  // nothing waits any more: no second event
+  WatchRuntime::install(nullptr);
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].stack, (std::vector<std::string>{"Shop.Api::Post", "Shop.Program::Main"}));
+  EXPECT_TRUE(events[0].stack_error.empty());
+  EXPECT_EQ(events[0].args[0].value, Value::integer(150, "System.Int32"));
+  EXPECT_EQ(asked, (std::vector<std::string>{"Shop.Store::Save"}));
+}
+
+TEST(WatchRuntime, AFailedStackWalkGivesTheEventAStackErrorAndAWatchWithoutStackNeverAsks) {
+  WatchOptions options{.id = 16, .args = false, .return_value = false, .exception = true, .rate = 50, .stack = true};
+  Fixture f = Fixture::make(options);
+  f.runtime->set_stack_walker([](const std::string&) {
+    return StackCapture{{}, "the runtime refused the stack walk: hr=0x80131360"};
+  });
+  f.attach("");
+  WatchRuntime::install(f.runtime.get());
+  auto hook = reinterpret_cast<Hook2>(WatchRuntime::leave_fn(2));
+  int32_t amount = 1, result = 0;
+  const uint8_t* customer = nullptr;
+  ASSERT_EQ(hook(3, ticks_ago(10), &result, nullptr, &amount, &customer), 1);
+  reinterpret_cast<StackHook>(WatchRuntime::stack_fn())(3);
+  f.watch->options.stack = false;  // the same method watched without --stack
+  EXPECT_EQ(hook(3, ticks_ago(10), &result, nullptr, &amount, &customer), 0);
+  WatchRuntime::install(nullptr);
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].stack.empty());
+  EXPECT_EQ(events[0].stack_error, "the runtime refused the stack walk: hr=0x80131360");
+  EXPECT_TRUE(events[1].stack_error.empty());
+}
+
+TEST(WatchRuntime, AnEscapingExceptionOfAStackWatchIsWrittenAtOnceAndSaysWhyItHasNoStack) {
+  WatchOptions options{.id = 17, .args = false, .return_value = false, .exception = true, .rate = 50, .stack = true};
+  Fixture f = Fixture::make(options);
+  bool walked = false;
+  f.runtime->set_stack_walker([&](const std::string&) {
+    walked = true;
+    return StackCapture{};
+  });
+  f.attach("");
+  WatchRuntime::install(f.runtime.get());
+  std::vector<uint8_t> exception_object(24, 0);
+  const uintptr_t mt = 0xE;
+  std::memcpy(exception_object.data(), &mt, 8);
+  const uint8_t* exception_local = exception_object.data();
+  int32_t amount = 1;
+  const uint8_t* customer = nullptr;
+  auto filter = reinterpret_cast<Hook2>(WatchRuntime::exception_fn(2));
+  EXPECT_EQ(filter(3, ticks_ago(10), nullptr, &exception_local, &amount, &customer), 0);
+  WatchRuntime::install(nullptr);
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].exception.type, "System.TimeoutException");
+  EXPECT_EQ(events[0].stack_error, "not captured for an escaping exception");
+  EXPECT_FALSE(walked);
 }
 
 TEST(WatchRuntime, EveryArgumentCountHasItsOwnHooks) {

@@ -6,7 +6,8 @@
 // A third copy carries the watch additions (il/watch_shape.h): its hooks
 // must see both arguments' entry values through their addresses, the
 // returned value through its address, and an escaping exception (only one
-// that escapes) through the filter.
+// that escapes) through the filter; when its leave hook returns non-zero
+// (here: for odd first arguments) the stack hook follows, once.
 // usage: dotnet jit_check.dll <path to libil_jit_shim.so>
 using System;
 using System.Reflection.Emit;
@@ -23,30 +24,35 @@ unsafe static class Program {
   [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]
   static void Exception(int slot, long start) { if (start != 1000 + slot) Environment.FailFast("bad start"); exceptions++; }
 
-  static int watchLeaves, watchExceptions, seenA, seenB, seenRet;
+  static int watchLeaves, watchExceptions, stackCalls, seenA, seenB, seenRet;
   static bool sawException;
 
   [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]
-  static void WatchLeave(int slot, long start, nint ret, nint exc, nint a, nint b) {
+  static int WatchLeave(int slot, long start, nint ret, nint exc, nint a, nint b) {
     if (start != 1000 + slot || exc != 0) Environment.FailFast("bad watch leave");
     leaves++; watchLeaves++;
     seenA = *(int*)a; seenB = *(int*)b; seenRet = ret == 0 ? int.MinValue : *(int*)ret;
+    return seenA & 1;
   }
   [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]
-  static void WatchException(int slot, long start, nint ret, nint exc, nint a, nint b) {
+  static void StackHook(int slot) { if (slot != 5) Environment.FailFast("bad stack slot"); stackCalls++; }
+  [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]
+  static int WatchException(int slot, long start, nint ret, nint exc, nint a, nint b) {
     if (start != 1000 + slot || ret != 0 || exc == 0) Environment.FailFast("bad watch exception");
     watchExceptions++;
     seenA = *(int*)a; seenB = *(int*)b; sawException = *(nint*)exc != 0;
+    return 1;  // ignored: the filter pops it
   }
 
-  // unmanaged cdecl void(int32, int64, native int x 4)
-  static readonly byte[] WatchSig = { 0x01, 0x06, 0x01, 0x08, 0x0A, 0x18, 0x18, 0x18, 0x18 };
+  // unmanaged cdecl int32(int32, int64, native int x 4) and void(int32)
+  static readonly byte[] WatchSig = { 0x01, 0x06, 0x08, 0x08, 0x0A, 0x18, 0x18, 0x18, 0x18 };
+  static readonly byte[] StackSig = { 0x01, 0x01, 0x01, 0x08 };
   // unmanaged cdecl int64(int32) and void(int32, int64)
   static readonly byte[] EnterSig = { 0x01, 0x01, 0x0A, 0x08 };
   static readonly byte[] LeaveSig = { 0x01, 0x02, 0x01, 0x08, 0x0A };
 
   sealed class Method {
-    public DynamicMethod Dm; public DynamicILInfo Info; public uint CatchToken, EnterToken, LeaveToken, WatchToken;
+    public DynamicMethod Dm; public DynamicILInfo Info; public uint CatchToken, EnterToken, LeaveToken, WatchToken, StackToken;
     public Method(bool isVoid) {
       Dm = new DynamicMethod("F", isVoid ? typeof(void) : typeof(int), new[] { typeof(int), typeof(int) },
                              typeof(Program).Module, true);
@@ -55,6 +61,7 @@ unsafe static class Program {
       EnterToken = (uint)Info.GetTokenFor(EnterSig);
       LeaveToken = (uint)Info.GetTokenFor(LeaveSig);
       WatchToken = (uint)Info.GetTokenFor(WatchSig);
+      StackToken = (uint)Info.GetTokenFor(StackSig);
     }
     public void Install(byte[] code, int codeLen, byte[] eh, int ehLen, byte[] locals, int localsLen, int maxStack, int initLocals) {
       Info.SetCode(code[..codeLen], maxStack);
@@ -80,11 +87,12 @@ unsafe static class Program {
     var rewritten = (delegate* unmanaged<int, uint, int, ulong, ulong, ulong, uint, uint, byte*, int*, byte*, int*,
                                         byte*, int*, int*, int*, byte*, int, int>)
         NativeLibrary.GetExport(lib, "jit_shim_rewritten");
-    var watched = (delegate* unmanaged<int, uint, int, ulong, ulong, ulong, ulong, uint, uint, uint, byte*, int*, byte*,
-                                        int*, byte*, int*, int*, int*, byte*, int, int>)
+    var watched = (delegate* unmanaged<int, uint, int, ulong, ulong, ulong, ulong, ulong, uint, uint, uint, uint, byte*,
+                                        int*, byte*, int*, byte*, int*, int*, int*, byte*, int, int>)
         NativeLibrary.GetExport(lib, "jit_shim_rewritten_watched");
-    delegate* unmanaged[Cdecl]<int, long, nint, nint, nint, nint, void> watchLeave = &WatchLeave;
-    delegate* unmanaged[Cdecl]<int, long, nint, nint, nint, nint, void> watchException = &WatchException;
+    delegate* unmanaged[Cdecl]<int, long, nint, nint, nint, nint, int> watchLeave = &WatchLeave;
+    delegate* unmanaged[Cdecl]<int, long, nint, nint, nint, nint, int> watchException = &WatchException;
+    delegate* unmanaged[Cdecl]<int, void> stackHook = &StackHook;
     delegate* unmanaged[Cdecl]<int, long> enter = &Enter;
     delegate* unmanaged[Cdecl]<int, long, void> leave = &Leave;
     delegate* unmanaged[Cdecl]<int, long, void> exception = &Exception;
@@ -127,8 +135,8 @@ unsafe static class Program {
       var w = new Method(isVoid);
       fixed (byte* c = code) fixed (byte* e = eh) fixed (byte* l = locals) fixed (byte* err = error)
         rc = watched(which, w.CatchToken, 5, (ulong)enter, (ulong)exception, (ulong)watchLeave, (ulong)watchException,
-                     w.EnterToken, w.LeaveToken, w.WatchToken, c, &codeLen, e, &ehLen, l, &localsLen, &maxStack,
-                     &initLocals, err, error.Length);
+                     (ulong)stackHook, w.EnterToken, w.LeaveToken, w.WatchToken, w.StackToken, c, &codeLen, e, &ehLen,
+                     l, &localsLen, &maxStack, &initLocals, err, error.Length);
       if (rc != 0) {
         Console.WriteLine($"body {which}: watch rewrite failed: {System.Text.Encoding.UTF8.GetString(error).TrimEnd('\0')}");
         failures++;
@@ -136,21 +144,21 @@ unsafe static class Program {
       }
       w.Install(code, codeLen, eh, ehLen, locals, localsLen, maxStack, initLocals);
       foreach (var (a, b) in new[] { (0, 0), (1, 5), (5, 1), (2, 0), (3, 1), (7, 9), (2, 1), (1, 0), (0, 1) }) {
-        enters = leaves = exceptions = watchLeaves = watchExceptions = 0;
+        enters = leaves = exceptions = watchLeaves = watchExceptions = stackCalls = 0;
         seenA = seenB = seenRet = -1;
         sawException = false;
         string expected = before.Run(isVoid, a, b);
         string actual = w.Run(isVoid, a, b);
         bool threw = actual.StartsWith("threw");
         string expectedRet = isVoid ? "ret" : "ret " + (isVoid ? "" : seenRet.ToString());
-        bool hooksOk = enters == 1 && seenA == a && seenB == b &&
+        bool hooksOk = enters == 1 && seenA == a && seenB == b && stackCalls == (threw ? 0 : a & 1) &&
                        (threw ? exceptions == 1 && watchExceptions == 1 && sawException && watchLeaves == 0
                               : watchLeaves == 1 && watchExceptions == 0 && exceptions == 0 &&
                                     (isVoid ? seenRet == int.MinValue : actual == expectedRet));
         if (expected != actual || !hooksOk) {
           failures++;
           Console.WriteLine($"watched body {which} ({a},{b}): expected '{expected}', got '{actual}', enter={enters} " +
-                            $"watch leave={watchLeaves} watch exception={watchExceptions} fault={exceptions} " +
+                            $"watch leave={watchLeaves} watch exception={watchExceptions} stack={stackCalls} fault={exceptions} " +
                             $"seen a={seenA} b={seenB} ret={seenRet} exception={sawException}");
         }
       }

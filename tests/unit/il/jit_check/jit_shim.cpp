@@ -163,18 +163,21 @@ JIT_SHIM_EXPORT int jit_shim_rewritten(int which, uint32_t catch_token, int32_t 
 }
 
 // The same with the watch additions (il/watch_shape.h) handing over both
-// arguments: watch_leave replaces leave.
+// arguments: watch_leave replaces leave, and the stack hook follows it when
+// it returns non-zero.
 JIT_SHIM_EXPORT int jit_shim_rewritten_watched(int which, uint32_t catch_token, int32_t slot, uint64_t enter,
                                                uint64_t exception, uint64_t watch_leave, uint64_t watch_exception,
-                                               uint32_t enter_sig, uint32_t leave_sig, uint32_t watch_sig,
-                                               uint8_t* code, int* code_len, uint8_t* eh, int* eh_len, uint8_t* locals,
-                                               int* locals_len, int* max_stack, int* init_locals, char* error,
-                                               int error_len) {
+                                               uint64_t stack, uint32_t enter_sig, uint32_t leave_sig,
+                                               uint32_t watch_sig, uint32_t stack_sig, uint8_t* code, int* code_len,
+                                               uint8_t* eh, int* eh_len, uint8_t* locals, int* locals_len,
+                                               int* max_stack, int* init_locals, char* error, int error_len) {
   WatchHooks watch;
   watch.args = {0, 1};
   watch.leave_fn = watch_leave;
   watch.exception_fn = watch_exception;
   watch.sig_token = watch_sig;
+  watch.stack_fn = stack;
+  watch.stack_sig_token = stack_sig;
   return rewrite_into(which, catch_token, {slot, enter, 0, exception, enter_sig, leave_sig}, &watch, code, code_len, eh,
                       eh_len, locals, locals_len, max_stack, init_locals, error, error_len);
 }
