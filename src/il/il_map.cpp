@@ -15,6 +15,19 @@ std::vector<IlMapEntry> build_il_map(const MethodBody& original, std::span<const
   return map;
 }
 
+std::vector<IlMapEntry> build_il_map_with_plain_copy(const MethodBody& original, std::span<const uint32_t> plain_starts,
+                                                     uint32_t armed_start, std::span<const uint32_t> armed_starts,
+                                                     uint32_t tail_start) {
+  std::vector<IlMapEntry> map = build_il_map(original, plain_starts, armed_start);
+  // The plain copy's closing entry (at armed_start) gives way to the armed
+  // prologue's, which maps to offset 0 like any prologue.
+  if (!map.empty() && map.back().new_offset == armed_start) map.pop_back();
+  std::vector<IlMapEntry> armed = build_il_map(original, armed_starts, tail_start);
+  if (!armed.empty() && armed.front().new_offset == 0) armed.front().new_offset = armed_start;
+  map.insert(map.end(), armed.begin(), armed.end());
+  return map;
+}
+
 uint32_t original_offset_of(std::span<const IlMapEntry> map, uint32_t new_offset) {
   uint32_t result = 0;
   for (const IlMapEntry& e : map) {

@@ -41,6 +41,15 @@ struct IlMapEntry {
 std::vector<IlMapEntry> build_il_map(const MethodBody& original, std::span<const uint32_t> new_starts,
                                      uint32_t tail_start);
 
+// The map of a rewrite with a plain copy (rewriter.h, "Plain copy"): the
+// entry check maps to 0, the plain copy's instructions (plain_starts) to
+// theirs, then from armed_start the armed code as build_il_map maps it
+// (its prologue to offset 0, its tail as above). Sorted by new offset only:
+// the old offsets start again at the armed code.
+std::vector<IlMapEntry> build_il_map_with_plain_copy(const MethodBody& original, std::span<const uint32_t> plain_starts,
+                                                     uint32_t armed_start, std::span<const uint32_t> armed_starts,
+                                                     uint32_t tail_start);
+
 // The runtime's two translations (see above), for tests and diagnostics. An
 // offset before the first entry (the runtime's "prolog") gives 0.
 uint32_t original_offset_of(std::span<const IlMapEntry> map, uint32_t new_offset);

@@ -86,6 +86,10 @@ struct Draft {
   uint32_t returns_rewritten = 0;
   uint32_t original_end = 0;          // where the copied original code ends
   uint32_t filter_handler_start = 0;  // watch only (watch_shape.h); 0: no filter clause
+  // The disarmed plain copy (rewriter.h, "Plain copy"), empty without one:
+  // original index -> draft index in the copy (+1 entry: the copy's end,
+  // which is where the armed code starts).
+  std::vector<uint32_t> plain_first_of_original;
 };
 
 // The watch additions of one rewrite (watch_shape.h).
@@ -171,13 +175,14 @@ void append_epilogue(std::vector<DraftInstruction>* out, const ProbeHooks& hooks
   plain_return();
 }
 
-// `ldc.i8 flag; conv.i; ldind.u1; brfalse <target set by the caller>`: the
-// arm flag read with a plain load. Returns the branch's draft index.
-uint32_t append_arm_check(std::vector<DraftInstruction>* code, uint64_t arm_flag) {
+// `ldc.i8 flag; conv.i; ldind.u1; brfalse <target set by the caller>` (or
+// brtrue): the arm flag read with a plain load. Returns the branch's draft
+// index.
+uint32_t append_arm_check(std::vector<DraftInstruction>* code, uint64_t arm_flag, Opcode branch = Opcode::Brfalse_S) {
   code->push_back(op(Opcode::Ldc_I8, static_cast<int64_t>(arm_flag)));
   code->push_back(op(Opcode::Conv_I));
   code->push_back(op(Opcode::Ldind_U1));
-  code->push_back(op(Opcode::Brfalse_S));
+  code->push_back(op(branch));
   return static_cast<uint32_t>(code->size() - 1);
 }
 
@@ -217,23 +222,48 @@ Status copy_original(const MethodBody& body, bool returns_to_epilogue, std::opti
 
 // Draft indices of branch targets are only known once every original
 // instruction has been placed: turns the original indices into draft ones.
-void resolve_targets(Draft* d, const std::vector<std::pair<uint32_t, uint32_t>>& branch_fixups) {
+// Only switches at or after draft index `from` are resolved (the code before
+// it was resolved already).
+void resolve_targets(Draft* d, const std::vector<std::pair<uint32_t, uint32_t>>& branch_fixups, uint32_t from = 0) {
   for (auto [at, original] : branch_fixups) d->code[at].target = d->first_of_original[original];
-  for (DraftInstruction& ins : d->code) {
+  for (size_t i = from; i < d->code.size(); ++i) {
+    DraftInstruction& ins = d->code[i];
     if (ins.opcode != Opcode::Switch) continue;
     for (uint32_t& t : ins.switch_targets) t = d->first_of_original[t];
   }
 }
 
+// The disarmed plain copy at the start of the draft: `ldc.i8 flag; conv.i;
+// ldind.u1; brtrue ARMED`, then the original code unchanged (its `ret`s
+// kept). Returns the index of the brtrue; the caller appends ARMED.
+Status append_plain_copy(const MethodBody& body, uint64_t arm_flag, Draft* d, uint32_t* to_armed) {
+  *to_armed = append_arm_check(&d->code, arm_flag, Opcode::Brtrue_S);
+  std::vector<std::pair<uint32_t, uint32_t>> fixups;
+  if (Status s = copy_original(body, /*returns_to_epilogue=*/false, std::nullopt, d, &fixups, nullptr); !s) return s;
+  d->first_of_original.push_back(static_cast<uint32_t>(d->code.size()));
+  resolve_targets(d, fixups);
+  d->plain_first_of_original = std::move(d->first_of_original);
+  d->first_of_original.clear();
+  return {};
+}
+
 Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const TaskCompletion& task,
-                          uint16_t start_local, std::optional<uint16_t> result_local, const WatchPlan* watch) {
+                          uint16_t start_local, std::optional<uint16_t> result_local, const WatchPlan* watch,
+                          bool plain_copy) {
   Draft d;
   auto& code = d.code;
   std::vector<std::pair<uint32_t, uint32_t>> branch_fixups;  // (draft index, original index)
   std::vector<uint32_t> leave_to_epilogue;                   // draft indices
 
   uint32_t skip_enter = 0;
-  if (hooks.arm_flag != 0) {
+  uint32_t armed_start = 0;
+  if (plain_copy) {
+    // Armed at entry: START is set by enter before the try, as unguarded.
+    uint32_t to_armed = 0;
+    if (Status s = append_plain_copy(body, hooks.arm_flag, &d, &to_armed); !s) return s.error();
+    armed_start = static_cast<uint32_t>(code.size());
+    code[to_armed].target = armed_start;
+  } else if (hooks.arm_flag != 0) {
     // START = 0 while disarmed: the decision is taken once, here, so a flag
     // flipped mid-call leaves the call either fully measured or not at all.
     code.push_back(op(Opcode::Ldc_I4_0));
@@ -246,7 +276,7 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
   code.push_back(store_local(start_local));
   if (watch) append_watch_entry(&code, watch->hooks, watch->sig, watch->locals);
   d.try_start = static_cast<uint32_t>(code.size());
-  if (hooks.arm_flag != 0) code[skip_enter].target = d.try_start;
+  if (hooks.arm_flag != 0 && !plain_copy) code[skip_enter].target = d.try_start;
 
   if (Status s =
           copy_original(body, /*returns_to_epilogue=*/true, result_local, &d, &branch_fixups, &leave_to_epilogue);
@@ -282,7 +312,7 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
     append_epilogue(&code, hooks, task, start_local, result_local);
   }
 
-  resolve_targets(&d, branch_fixups);
+  resolve_targets(&d, branch_fixups, armed_start);
   for (uint32_t at : leave_to_epilogue) code[at].target = d.epilogue_start;
   return d;
 }
@@ -306,16 +336,9 @@ Result<Draft> build_count_only_draft(const MethodBody& body, const ProbeHooks& h
   return d;
 }
 
-// Remaps the original clauses into the new layout and, with `add_fault`
-// (the Timed shape), appends the fault clause.
-Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft, const Layout& layout,
-                                            bool add_fault) {
-  const OffsetIndex index_of(body);
-  const auto new_offset = [&](uint64_t original) -> Result<uint32_t> {
-    auto index = index_of(original);
-    if (!index) return index.error();
-    return static_cast<uint32_t>(layout.offsets[draft.first_of_original[*index]]);
-  };
+// The original clauses with every offset translated by `new_offset`.
+Result<std::vector<EhClause>> remap_clauses(const MethodBody& body,
+                                            const std::function<Result<uint32_t>(uint64_t)>& new_offset) {
   std::vector<EhClause> clauses;
   for (const EhClause& c : body.eh_clauses()) {
     auto try_start = new_offset(c.try_offset);
@@ -337,6 +360,36 @@ Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft&
     }
     clauses.push_back(mapped);
   }
+  return clauses;
+}
+
+// Remaps the original clauses into the new layout and, with `add_fault`
+// (the Timed shape), appends the fault clause.
+Result<std::vector<EhClause>> build_clauses(const MethodBody& body, const Draft& draft, const Layout& layout,
+                                            bool add_fault) {
+  const OffsetIndex index_of(body);
+  const auto new_offset = [&](uint64_t original) -> Result<uint32_t> {
+    auto index = index_of(original);
+    if (!index) return index.error();
+    return static_cast<uint32_t>(layout.offsets[draft.first_of_original[*index]]);
+  };
+  std::vector<EhClause> clauses;
+  // The plain copy's clauses, then the armed code's: disjoint regions, so
+  // each copy keeps its own nesting order; the fault clause (enclosing the
+  // armed code only) stays last.
+  if (!draft.plain_first_of_original.empty()) {
+    const auto plain_offset = [&](uint64_t original) -> Result<uint32_t> {
+      auto index = index_of(original);
+      if (!index) return index.error();
+      return static_cast<uint32_t>(layout.offsets[draft.plain_first_of_original[*index]]);
+    };
+    auto plain = remap_clauses(body, plain_offset);
+    if (!plain) return plain.error();
+    clauses = std::move(plain.value());
+  }
+  auto armed = remap_clauses(body, new_offset);
+  if (!armed) return armed.error();
+  clauses.insert(clauses.end(), armed->begin(), armed->end());
   if (!add_fault) return clauses;
   if (draft.filter_handler_start != 0) {  // the watch filter, inside the fault's try
     EhClause filter;
@@ -545,7 +598,9 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const Loca
     original_locals = locals->original_count;
     out.start_local = static_cast<uint16_t>(locals->original_count);
     if (returns_value) out.result_local = static_cast<uint16_t>(locals->original_count + 1);
-    draft = build_draft(original, hooks, input.task, out.start_local, out.result_local, watch ? &*watch : nullptr);
+    const bool plain_copy = hooks.arm_flag != 0 && !input.watch && original.code_size <= kMaxPlainCopyCodeSize;
+    draft = build_draft(original, hooks, input.task, out.start_local, out.result_local, watch ? &*watch : nullptr,
+                        plain_copy);
     if (!draft) return draft.error();
     out.locals_sig = std::move(locals->sig);
     locals_token = [&]() { return token_for_locals(out.locals_sig); };
@@ -563,7 +618,19 @@ Result<RewrittenMethod> rewrite_with_probe(const RewriteInput& input, const Loca
   for (size_t i = 0; i < original.instructions.size(); ++i) {
     new_starts.push_back(static_cast<uint32_t>(layout.offsets[draft->first_of_original[i]]));
   }
-  out.il_map = build_il_map(original, new_starts, static_cast<uint32_t>(layout.offsets[draft->original_end]));
+  const uint32_t tail_start = static_cast<uint32_t>(layout.offsets[draft->original_end]);
+  if (draft->plain_first_of_original.empty()) {
+    out.il_map = build_il_map(original, new_starts, tail_start);
+  } else {
+    std::vector<uint32_t> plain_starts;
+    plain_starts.reserve(original.instructions.size());
+    for (size_t i = 0; i < original.instructions.size(); ++i) {
+      plain_starts.push_back(static_cast<uint32_t>(layout.offsets[draft->plain_first_of_original[i]]));
+    }
+    const uint32_t armed_start = static_cast<uint32_t>(layout.offsets[draft->plain_first_of_original.back()]);
+    out.il_map = build_il_map_with_plain_copy(original, plain_starts, armed_start, new_starts, tail_start);
+    out.stats.plain_copy = true;
+  }
   out.body = std::move(emitted->bytes);
   out.locals_sig_token = emitted->body.local_var_sig_token;
   out.stats.original_code_size = original.code_size;

@@ -45,6 +45,23 @@
 //     to do, the exception and a task's outcome are still counted).
 //   CountOnly:  ldc.i8 flag; conv.i; ldind.u1; brfalse ORIGINAL; <count>; ORIGINAL: ...
 //
+// Plain copy (Timed, arm flag, no watch, original code of at most
+// kMaxPlainCopyCodeSize bytes): the flag check at entry branches between an
+// untouched copy of the original code and the armed shape:
+//               ldc.i8 flag; conv.i; ldind.u1; brtrue ARMED
+//               <original code, its `ret`s and EH clauses as they were>
+//       ARMED:  <enter>; stloc START; .try { ... } fault { ... }; EPILOGUE (as unguarded,
+//               the epilogue's START checks kept for enter's 0 and 1)
+//     A disarmed call runs the original code plus one byte load and branch:
+//     no START, no try, nothing of the armed code on its path, so the JIT
+//     optimises it as the original (a removed probe costs ~nothing). The
+//     size limit bounds the doubled code: the JIT stops optimising methods
+//     of very many IL bytes, blocks or local references (MinOpts).
+//     The IL map (il_map.h) maps both copies to the original offsets: the
+//     plain copy's entries, then the armed copy's, sorted by new offset
+//     only (the runtime's stack-trace translation scans by new offset; a
+//     debugger translating original -> new offsets lands in the plain copy).
+//
 // Methods returning a task (RewriteInput::task, see task_return.h) get an
 // epilogue that measures to the task's completion instead of calling leave:
 //   Task / Task<T>:
@@ -116,6 +133,7 @@ inline constexpr uint32_t kDefaultMaxCodeSize = 16u << 20;   // 16 MiB of IL
 inline constexpr uint16_t kProbeStackNeed = 3;               // slot, start, fn pointer
 inline constexpr uint16_t kCountStackNeed = 2;               // slot, fn pointer
 inline constexpr uint16_t kValueTaskStackNeed = 5;           // slot, start, ok, cancelled, fn pointer
+inline constexpr uint32_t kMaxPlainCopyCodeSize = 2048;      // bytes of original IL copied for "Plain copy"
 
 // What the rewrite adds around the original code (see the top of this file).
 enum class ProbeShape : uint8_t {
@@ -185,6 +203,7 @@ struct RewriteStats {
   // Timed: `call/callvirt method_token; ret` sites now inside the try (no
   // implicit tail call there). CountOnly: 0, they stay tail-callable.
   uint32_t self_tail_calls = 0;
+  bool plain_copy = false;  // a disarmed call runs an untouched copy ("Plain copy" above)
 };
 
 struct RewrittenMethod {

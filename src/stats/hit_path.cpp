@@ -61,6 +61,19 @@ __attribute__((always_inline)) inline bool count_call(const HitTarget* t, int32_
   return true;
 }
 
+// The entry fast path's test: true when the thread has its stripe
+// (stripe_plus_one: 0 = not assigned yet) and the stripe is open for the
+// slot, so t->counters(slot, stripe_plus_one - 1) may be written; false when
+// the slow path (count_call) must run first. The entry functions below keep
+// no state across a call and compile to frameless code that tail-calls
+// their slow path: no register saves or stack adjustment per call.
+__attribute__((always_inline)) inline bool stripe_ready(const HitTarget* t, uint32_t slot,
+                                                        uint32_t stripe_plus_one) noexcept {
+  if (__builtin_expect(stripe_plus_one == 0, 0)) return false;
+  const uint32_t mask = __atomic_load_n(&t->stripe_masks[slot], __ATOMIC_RELAXED);
+  return __builtin_expect((mask & (1u << (stripe_plus_one - 1))) != 0, 1);
+}
+
 enum class Outcome { Returned, Exception, Cancelled };
 
 __attribute__((always_inline)) inline void record_completion(const HitTarget* t, int32_t slot, int64_t start,
@@ -104,6 +117,33 @@ thread_local constinit uint32_t t_sample_countdown __attribute__((tls_model("ini
 // is given a rate, never freed.
 std::atomic<uint32_t> g_sample_rate[kMaxSlotCapacity];
 
+// The sampled entry after the call was counted: times one call in N.
+__attribute__((always_inline)) inline int64_t sample_or_untimed(const HitTarget* t, int32_t slot) noexcept {
+  const uint32_t rate = g_sample_rate[static_cast<uint32_t>(slot)].load(std::memory_order_relaxed);
+  uint32_t left = t_sample_countdown;
+  if (left == 0 || left > rate) left = rate == 0 ? kDefaultSampleRate : rate;
+  if (__builtin_expect(--left != 0, 1)) {
+    t_sample_countdown = left;
+    return kCountedUntimed;
+  }
+  t_sample_countdown = 0;  // restarts at the rate on the next call
+  return read_ticks(t->clock);
+}
+
+// Slow paths of the entry functions (first call of a thread, or of a
+// (slot, stripe)): out of line, so the fast paths stay frameless.
+__attribute__((noinline)) int64_t enter_slow(const HitTarget* t, int32_t slot) noexcept {
+  if (!count_call(t, slot)) return 0;  // not counted: leave must not complete it
+  return read_ticks(t->clock);
+}
+
+__attribute__((noinline)) int64_t enter_sampled_slow(const HitTarget* t, int32_t slot) noexcept {
+  if (!count_call(t, slot)) return 0;  // not counted: neither is its outcome
+  return sample_or_untimed(t, slot);
+}
+
+__attribute__((noinline)) void count_slow(const HitTarget* t, int32_t slot) noexcept { count_call(t, slot); }
+
 }  // namespace
 
 void set_sample_rate(int32_t slot, uint32_t rate) noexcept {
@@ -130,7 +170,9 @@ using namespace clrprobe::stats;
 extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return 0;
-  if (!count_call(t, slot)) return 0;  // not counted: leave must not complete it
+  const uint32_t s = detail::t_stripe_plus_one;
+  if (!stripe_ready(t, static_cast<uint32_t>(slot), s)) return enter_slow(t, slot);
+  bump(t->counters(static_cast<uint32_t>(slot), s - 1).calls, s == kSharedStripe + 1);
   // Timestamp last, so the counting above is not billed to the method.
   return read_ticks(t->clock);
 }
@@ -138,16 +180,10 @@ extern "C" int64_t clrprobe_hit_enter(int32_t slot) noexcept {
 extern "C" int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept {
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return 0;
-  if (!count_call(t, slot)) return 0;  // not counted: neither is its outcome
-  const uint32_t rate = g_sample_rate[static_cast<uint32_t>(slot)].load(std::memory_order_relaxed);
-  uint32_t left = t_sample_countdown;
-  if (left == 0 || left > rate) left = rate == 0 ? kDefaultSampleRate : rate;
-  if (__builtin_expect(--left != 0, 1)) {
-    t_sample_countdown = left;
-    return kCountedUntimed;
-  }
-  t_sample_countdown = 0;  // restarts at the rate on the next call
-  return read_ticks(t->clock);
+  const uint32_t s = detail::t_stripe_plus_one;
+  if (!stripe_ready(t, static_cast<uint32_t>(slot), s)) return enter_sampled_slow(t, slot);
+  bump(t->counters(static_cast<uint32_t>(slot), s - 1).calls, s == kSharedStripe + 1);
+  return sample_or_untimed(t, slot);
 }
 
 extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
@@ -177,5 +213,7 @@ extern "C" void clrprobe_hit_complete(int32_t slot, int64_t start, int32_t succe
 extern "C" void clrprobe_hit_count(int32_t slot) noexcept {
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
-  count_call(t, slot);
+  const uint32_t s = detail::t_stripe_plus_one;
+  if (!stripe_ready(t, static_cast<uint32_t>(slot), s)) return count_slow(t, slot);
+  bump(t->counters(static_cast<uint32_t>(slot), s - 1).calls, s == kSharedStripe + 1);
 }

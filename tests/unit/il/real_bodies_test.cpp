@@ -112,7 +112,7 @@ TEST(RealBodies, Corpus) {
   uint32_t magic = 0;
   ASSERT_TRUE(r.ok() && r.u32(&magic) && magic == 0x50524F43);
 
-  size_t total = 0, rewritten = 0, fully_known = 0, failures = 0, watched_ok = 0;
+  size_t total = 0, rewritten = 0, fully_known = 0, failures = 0, watched_ok = 0, plain_copies = 0;
   std::map<std::string, size_t> refusals;
   std::string assembly;
   while (r.text(&assembly)) {
@@ -173,8 +173,18 @@ TEST(RealBodies, Corpus) {
       } else {
         report_failure("rewrite: " + rw.error().describe());
       }
-      // The watch additions (il/watch_shape.h) on every parameter, as `clrprobe watch` asks.
       if (!rw.ok()) continue;
+      // The arm-guarded shape the agent installs (with its plain copy for
+      // bodies up to kMaxPlainCopyCodeSize, rewriter.h).
+      in.hooks.arm_flag = 0x7777777777777777ull;
+      auto guarded = rewrite_with_probe(in, rec.provider());
+      if (guarded.ok()) {
+        plain_copies += guarded->stats.plain_copy ? 1 : 0;
+      } else {
+        report_failure("guarded rewrite: " + guarded.error().describe());
+      }
+      in.hooks.arm_flag = 0;
+      // The watch additions (il/watch_shape.h) on every parameter, as `clrprobe watch` asks.
       auto sig = parse_method_sig(method_sig);
       WatchHooks watch;
       watch.leave_fn = 0x5555555555555555ull;
@@ -196,8 +206,10 @@ TEST(RealBodies, Corpus) {
       }
     }
   }
-  std::printf("corpus: %zu bodies, %zu rewritten, %zu with fully known stack depth, %zu watched\n", total, rewritten,
-              fully_known, watched_ok);
+  std::printf(
+      "corpus: %zu bodies, %zu rewritten (%zu with a plain copy when guarded), %zu with fully known stack "
+      "depth, %zu watched\n",
+      total, rewritten, plain_copies, fully_known, watched_ok);
   for (const auto& [reason, n] : refusals) std::printf("  refused %s: %zu\n", reason.c_str(), n);
   EXPECT_EQ(failures, 0u);
   EXPECT_GT(total, 0u);

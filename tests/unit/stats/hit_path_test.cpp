@@ -206,6 +206,46 @@ TEST(HitPath, ExactCountsWithMoreThreadsThanStripes) {
   expect_exact_counts(static_cast<int>(kStripeCount) + 8, 50'000);
 }
 
+// The count and sampled entries take their fast path once a thread has its
+// stripe open for the slot, and their slow path on its first call: both count
+// every call, on leased stripes and on the shared one alike.
+TEST(HitPath, CountAndSampledEntriesCountExactlyFromMoreThreadsThanStripes) {
+  InstalledRegion region;
+  auto counted = region->allocate_slot("A::Count()", "a.dll");
+  auto sampled = region->allocate_slot("B::Sampled()", "b.dll");
+  ASSERT_TRUE(counted.ok() && sampled.ok());
+  set_sample_rate(*sampled, 8);
+  const int threads = static_cast<int>(kStripeCount) + 8;
+  constexpr int kCalls = 40'000;
+  std::atomic<int> ready{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      ready.fetch_add(1);
+      while (ready.load() < threads) {
+      }
+      for (int i = 0; i < kCalls; ++i) {
+        clrprobe_hit_count(*counted);
+        const int64_t start = clrprobe_hit_enter_sampled(*sampled);
+        if (i % 10 == 9)
+          clrprobe_hit_exception(*sampled, start);
+        else
+          clrprobe_hit_leave(*sampled, start);
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  const uint64_t total = uint64_t{static_cast<uint32_t>(threads)} * kCalls;
+  const SlotSnapshot c = snap(*region, *counted);
+  EXPECT_EQ(c.calls, total);
+  EXPECT_EQ(c.completed, 0u);
+  const SlotSnapshot s = snap(*region, *sampled);
+  EXPECT_EQ(s.calls, total);
+  EXPECT_EQ(s.exceptions, total / 10);
+  // One call in 8 per thread is timed: every thread's countdown runs to the end.
+  EXPECT_EQ(s.completed, total / 8);
+}
+
 TEST(HitPath, ExitedThreadsReturnTheirStripes) {
   InstalledRegion region;
   auto slot = region->allocate_slot("A::M()", "a.dll");

@@ -8,6 +8,9 @@
 // returned value through its address, and an escaping exception (only one
 // that escapes) through the filter; when its leave hook returns non-zero
 // (here: for odd first arguments) the stack hook follows, once.
+// A fourth copy is arm-guarded (rewriter.h, "Arm flag", "Plain copy"): with
+// the flag set it calls the hooks like the second, with the flag clear it
+// calls none and still behaves as the original.
 // usage: dotnet jit_check.dll <path to libil_jit_shim.so>
 using System;
 using System.Reflection.Emit;
@@ -90,6 +93,10 @@ unsafe static class Program {
     var watched = (delegate* unmanaged<int, uint, int, ulong, ulong, ulong, ulong, ulong, uint, uint, uint, uint, byte*,
                                         int*, byte*, int*, byte*, int*, int*, int*, byte*, int, int>)
         NativeLibrary.GetExport(lib, "jit_shim_rewritten_watched");
+    var guarded = (delegate* unmanaged<int, uint, int, ulong, ulong, ulong, uint, uint, ulong, byte*, int*, byte*, int*,
+                                        byte*, int*, int*, int*, byte*, int, int>)
+        NativeLibrary.GetExport(lib, "jit_shim_rewritten_guarded");
+    byte* armFlag = (byte*)NativeMemory.Alloc(1);
     delegate* unmanaged[Cdecl]<int, long, nint, nint, nint, nint, int> watchLeave = &WatchLeave;
     delegate* unmanaged[Cdecl]<int, long, nint, nint, nint, nint, int> watchException = &WatchException;
     delegate* unmanaged[Cdecl]<int, void> stackHook = &StackHook;
@@ -131,6 +138,34 @@ unsafe static class Program {
         }
       }
       Console.WriteLine($"body {which}: {originalSize} -> {codeLen} bytes of IL, JIT-compiled and run");
+
+      var g = new Method(isVoid);
+      fixed (byte* c = code) fixed (byte* e = eh) fixed (byte* l = locals) fixed (byte* err = error)
+        rc = guarded(which, g.CatchToken, 5, (ulong)enter, (ulong)leave, (ulong)exception, g.EnterToken, g.LeaveToken,
+                     (ulong)armFlag, c, &codeLen, e, &ehLen, l, &localsLen, &maxStack, &initLocals, err, error.Length);
+      if (rc != 0) {
+        Console.WriteLine($"body {which}: guarded rewrite failed: {System.Text.Encoding.UTF8.GetString(error).TrimEnd('\0')}");
+        failures++;
+        continue;
+      }
+      g.Install(code, codeLen, eh, ehLen, locals, localsLen, maxStack, initLocals);
+      foreach (bool armed in new[] { true, false, true }) {
+        *armFlag = armed ? (byte)1 : (byte)0;
+        foreach (var (a, b) in new[] { (0, 0), (1, 5), (5, 1), (2, 0), (3, 1), (7, 9), (2, 1), (1, 0), (0, 1) }) {
+          enters = leaves = exceptions = 0;
+          string expected = before.Run(isVoid, a, b);
+          string actual = g.Run(isVoid, a, b);
+          bool threw = actual.StartsWith("threw");
+          bool hooksOk = !armed ? enters + leaves + exceptions == 0
+                                : enters == 1 && (threw ? exceptions == 1 && leaves == 0 : leaves == 1 && exceptions == 0);
+          if (expected != actual || !hooksOk) {
+            failures++;
+            Console.WriteLine($"guarded body {which} armed={armed} ({a},{b}): expected '{expected}', got '{actual}', " +
+                              $"hooks enter={enters} leave={leaves} exception={exceptions}");
+          }
+        }
+      }
+      Console.WriteLine($"body {which}: guarded, {codeLen} bytes of IL, JIT-compiled and run armed and disarmed");
 
       var w = new Method(isVoid);
       fixed (byte* c = code) fixed (byte* e = eh) fixed (byte* l = locals) fixed (byte* err = error)

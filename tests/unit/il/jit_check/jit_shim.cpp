@@ -181,3 +181,16 @@ JIT_SHIM_EXPORT int jit_shim_rewritten_watched(int which, uint32_t catch_token, 
   return rewrite_into(which, catch_token, {slot, enter, 0, exception, enter_sig, leave_sig}, &watch, code, code_len, eh,
                       eh_len, locals, locals_len, max_stack, init_locals, error, error_len);
 }
+
+// The same with an arm flag (rewriter.h, "Arm flag" and "Plain copy"): the
+// hooks run only while the byte at `arm_flag` is non-zero.
+JIT_SHIM_EXPORT int jit_shim_rewritten_guarded(int which, uint32_t catch_token, int32_t slot, uint64_t enter,
+                                               uint64_t leave, uint64_t exception, uint32_t enter_sig,
+                                               uint32_t leave_sig, uint64_t arm_flag, uint8_t* code, int* code_len,
+                                               uint8_t* eh, int* eh_len, uint8_t* locals, int* locals_len,
+                                               int* max_stack, int* init_locals, char* error, int error_len) {
+  ProbeHooks hooks{slot, enter, leave, exception, enter_sig, leave_sig};
+  hooks.arm_flag = arm_flag;
+  return rewrite_into(which, catch_token, hooks, nullptr, code, code_len, eh, eh_len, locals, locals_len, max_stack,
+                      init_locals, error, error_len);
+}
