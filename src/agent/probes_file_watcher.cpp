@@ -118,7 +118,7 @@ void ProbesFileWatcher::apply_if_changed() {
   for (auto& sel : *selectors) {
     if (applied_.count(sel.text()) != 0) continue;
     std::string text = sel.text();
-    applied_[text] = service_.add_declared(std::move(sel.selector), ProbeSource::File, sel.kind);
+    applied_[text] = service_.add_declared(std::move(sel.selector), ProbeSource::File, sel.kind, true, sel.budget);
   }
   CLRPROBE_LOG_INFO("probes file {} applied: {} probes", path_, applied_.size());
   service_.set_probes_file_status(path_, "");
