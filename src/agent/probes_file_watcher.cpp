@@ -112,7 +112,9 @@ void ProbesFileWatcher::apply_if_changed() {
       continue;
     }
     auto removed = service_.remove(it->second);
-    if (!removed) CLRPROBE_LOG_WARN("probes file: removing probe {}: {}", it->second, removed.error().describe());
+    // NotFound: it expired (its ttl) before its line went; nothing to remove.
+    if (!removed && removed.error().reason != Reason::NotFound)
+      CLRPROBE_LOG_WARN("probes file: removing probe {}: {}", it->second, removed.error().describe());
     it = applied_.erase(it);
   }
   for (auto& sel : *selectors) {

@@ -12,7 +12,8 @@ namespace {
 
 uint64_t count_or_zero(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
-  return it != object.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
+  if (it == object.end() || !it->is_number_integer()) return 0;
+  return it->is_number_unsigned() || it->get<int64_t>() >= 0 ? it->get<uint64_t>() : 0;
 }
 
 double number_or_zero(const nlohmann::json& object, const char* key) {

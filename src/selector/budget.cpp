@@ -2,27 +2,39 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cmath>
 
 namespace clrprobe::selector {
 
 namespace {
 
-// The number at the start of `text` (digits and one '.'), parsed with
-// from_chars: no locale, no exponent, no sign (a negative TTL is refused as
-// "not a positive number" rather than read as one).
+// The number at the start of `text` (digits, at most one '.'), read by hand:
+// no locale, no exponent, no sign (a negative TTL is refused as "not a
+// positive number" rather than read as one). Not std::from_chars for double:
+// in a static libstdc++ it drags in symbols of a newer glibc than the CLI's
+// floor (tests/package, package.elf.cli).
 std::optional<double> leading_number(std::string_view text, size_t* used) {
-  size_t n = 0;
-  bool dot = false;
-  while (n < text.size() && ((text[n] >= '0' && text[n] <= '9') || (text[n] == '.' && !dot))) {
-    dot = dot || text[n] == '.';
-    ++n;
-  }
-  if (n == 0) return std::nullopt;
   double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + n, value, std::chars_format::fixed);
-  if (ec != std::errc{} || end != text.data() + n) return std::nullopt;
+  double scale = 1;
+  bool dot = false;
+  size_t digits = 0;
+  size_t n = 0;
+  for (; n < text.size(); ++n) {
+    const char c = text[n];
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9' || digits == 18) break;
+    ++digits;
+    if (dot) {
+      scale /= 10;
+      value += (c - '0') * scale;
+    } else {
+      value = value * 10 + (c - '0');
+    }
+  }
+  if (digits == 0) return std::nullopt;
   *used = n;
   return value;
 }
