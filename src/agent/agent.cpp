@@ -57,6 +57,7 @@ std::vector<COR_IL_MAP> to_cor_il_map(const std::vector<il::IlMapEntry>& map) {
 Agent::Agent() = default;
 
 Agent::~Agent() {
+  if (budget_supervisor_) budget_supervisor_->stop();
   if (probes_file_watcher_) probes_file_watcher_->stop();
   if (control_server_) control_server_->stop();
   if (controller_) controller_->stop();
@@ -116,6 +117,15 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
       [watches = watch_service_.get()](ModuleInfo& module, const MethodKey& key, const il::MethodSig& sig,
                                        uint32_t modopt) { return watches->hooks_for(module, key, sig, modopt); });
   set_watch_service(watch_service_.get());
+  service_->set_expiry_listener(
+      [watches = watch_service_.get()](uint32_t probe_id) { watches->probe_expired(probe_id); });
+  budget_supervisor_ = std::make_unique<BudgetSupervisor>(registry_, *service_, [region = region_.get()](int32_t slot) {
+    auto reader = stats::StatsReader::view(region->bytes());
+    if (!reader) return SlotCounts{};
+    auto snap = reader->snapshot(slot);
+    return snap ? SlotCounts{snap->calls, snap->exceptions, snap->cancelled} : SlotCounts{};
+  });
+  budget_supervisor_->start();
   parse_startup_probes();
   if (attaching) catalog_loaded_modules();
   if (!config_.probes_file.empty()) {
@@ -157,7 +167,8 @@ void Agent::parse_startup_probes() {
   // One probes file for all of them: each write is a rename, milliseconds of
   // the host's start on ext4 (it starts the new file's writeback).
   for (auto& probe : *declared) {
-    service_->add_declared(std::move(probe.selector), ProbeSource::Startup, probe.kind, /*publish=*/false);
+    service_->add_declared(std::move(probe.selector), ProbeSource::Startup, probe.kind, /*publish=*/false,
+                           probe.budget);
   }
   service_->write_probes_file();
 }
@@ -287,6 +298,7 @@ void Agent::rejit_error(ModuleID module, mdMethodDef method, HRESULT status) {
 
 void Agent::shutdown() {
   if (shut_down_.exchange(true)) return;
+  if (budget_supervisor_) budget_supervisor_->stop();
   if (probes_file_watcher_) probes_file_watcher_->stop();
   if (control_server_) control_server_->stop();
   if (controller_) controller_->stop();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "abi/abi.h"
+#include "agent/budget_supervisor.h"
 #include "agent/config.h"
 #include "agent/first_jit_installer.h"
 #include "agent/instrumenter.h"
@@ -64,6 +65,7 @@ class Agent {
   std::unique_ptr<WatchService> watch_service_;
   std::unique_ptr<control::ControlServer> control_server_;
   std::unique_ptr<ProbesFileWatcher> probes_file_watcher_;
+  std::unique_ptr<BudgetSupervisor> budget_supervisor_;
   std::atomic<bool> shut_down_{false};
 };
 

@@ -27,7 +27,10 @@ nlohmann::json handle_control_request(ProbeService& service, const control::Requ
           selector::KindSpec kind;
           if (auto parsed = selector::parse_probe_kind(r.kind)) kind.kind = *parsed;  // checked by parse_request
           kind.sample = static_cast<uint32_t>(r.sample);
-          auto probe = service.add(r.selector, r.dry_run, static_cast<uint32_t>(r.max_methods), kind);
+          selector::Budget budget;  // ranges checked by parse_request
+          if (r.ttl_ms > 0) budget.ttl_ms = static_cast<uint64_t>(r.ttl_ms);
+          if (r.max_overhead_pct > 0) budget.max_overhead_pct = r.max_overhead_pct;
+          auto probe = service.add(r.selector, r.dry_run, static_cast<uint32_t>(r.max_methods), kind, budget);
           if (!probe) return control::error_response(probe.error());
           return control::ok_response({{"probe", *probe}});
         } else if constexpr (std::is_same_v<T, control::WatchRequest>) {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-
+#include "agent/budget_json.h"
 #include "figures/probe_figures.h"
 #include "figures/probes_file.h"
 #include "stats/stats_reader.h"
@@ -31,7 +31,9 @@ std::string name_some(const std::vector<std::string>& names) {
 }  // namespace
 
 nlohmann::json probe_figures(const Probe& probe, const ProbeRegistry& registry, const stats::StatsReader* reader) {
-  if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) return probe.final_figures;
+  if ((probe.state == ProbeState::Removed || probe.suspended) && probe.final_figures.is_object()) {
+    return probe.final_figures;
+  }
   // The same aggregation the CLI and the exporter apply to the probes file
   // (slots summed, baselines subtracted): one definition of a probe's figures.
   auto entry = figures::parse_probe_object(probe_object(probe, registry, /*complete=*/true));
@@ -137,7 +139,7 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
   }
   nlohmann::json object = {{"id", probe.id},
                            {"selector", probe.selector_text},
-                           {"state", probe_state_name(probe.state)},
+                           {"state", probe_state_text(probe)},
                            {"kind", selector::probe_kind_name(probe.kind.kind)},
                            {"source", probe_source_name(probe.source)},
                            {"methods", std::move(methods)},
@@ -156,7 +158,10 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
     for (const auto& n : notes) joined += (joined.empty() ? "" : "; ") + n;
     object["note"] = joined;
   }
-  if (probe.state == ProbeState::Removed && probe.final_figures.is_object()) object["final"] = probe.final_figures;
+  add_budget_fields(probe, object);
+  if ((probe.state == ProbeState::Removed || probe.suspended) && probe.final_figures.is_object()) {
+    object["final"] = probe.final_figures;
+  }
   return object;
 }
 

@@ -32,14 +32,28 @@ Instrumentation instrumentation_of(const InstrumentedMethod& method) {
 }
 
 uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state, ProbeSource source,
-                                  selector::KindSpec kind) {
+                                  selector::KindSpec kind, selector::Budget budget) {
   std::lock_guard lock(mutex_);
   std::string text = selector.text();
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
   const uint64_t added = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
-  probes_.push_back(
-      Probe{next_id_++, std::move(text), std::move(selector), state, source, {}, {}, nullptr, added, kind});
+  probes_.push_back(Probe{next_id_++,
+                          std::move(text),
+                          std::move(selector),
+                          state,
+                          source,
+                          {},
+                          {},
+                          nullptr,
+                          added,
+                          kind,
+                          budget,
+                          false,
+                          false,
+                          0,
+                          false,
+                          0});
   return probes_.back().id;
 }
 
@@ -65,7 +79,8 @@ std::vector<std::pair<uint32_t, selector::Selector>> ProbeRegistry::active_selec
   std::lock_guard lock(mutex_);
   std::vector<std::pair<uint32_t, selector::Selector>> result;
   for (const auto& probe : probes_) {
-    if (probe.state != ProbeState::Removed) result.emplace_back(probe.id, probe.selector);
+    // A suspended probe takes no new methods (they would run unbudgeted).
+    if (probe.state != ProbeState::Removed && !probe.suspended) result.emplace_back(probe.id, probe.selector);
   }
   return result;
 }
@@ -74,7 +89,9 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
                            const std::string& assembly, MethodMeasure measure) {
   std::lock_guard lock(mutex_);
   Probe* probe = find_locked(probe_id);
-  if (probe == nullptr || probe->state == ProbeState::Removed || has_method(*probe, key)) return false;
+  if (probe == nullptr || probe->state == ProbeState::Removed || probe->suspended || has_method(*probe, key)) {
+    return false;
+  }
   auto [it, inserted] = methods_.try_emplace(key);
   InstrumentedMethod& method = it->second;
   if (inserted) {
@@ -202,8 +219,9 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
   Probe* probe = find_locked(id);
   if (probe == nullptr || probe->state == ProbeState::Removed) return std::nullopt;
   probe->state = ProbeState::Removed;
-  probe->final_figures = std::move(final_figures);
   std::vector<MethodKey> unused;
+  if (probe->suspended) return unused;  // its methods were let go, its figures frozen, when it was suspended
+  probe->final_figures = std::move(final_figures);
   for (const auto& pm : probe->methods) {
     auto it = methods_.find(pm.key);
     if (it == methods_.end() || it->second.probe_count == 0) continue;
@@ -220,9 +238,54 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
 
 void ProbeRegistry::set_final_figures(uint32_t id, nlohmann::json final_figures) {
   std::lock_guard lock(mutex_);
-  if (Probe* probe = find_locked(id); probe != nullptr && probe->state == ProbeState::Removed) {
+  if (Probe* probe = find_locked(id); probe != nullptr && (probe->state == ProbeState::Removed || probe->suspended)) {
     probe->final_figures = std::move(final_figures);
   }
+}
+
+void ProbeRegistry::mark_watch(uint32_t id) {
+  std::lock_guard lock(mutex_);
+  if (Probe* probe = find_locked(id)) probe->watch = true;
+}
+
+void ProbeRegistry::mark_expired(uint32_t id, uint64_t now_unix_ns) {
+  std::lock_guard lock(mutex_);
+  if (Probe* probe = find_locked(id); probe != nullptr && probe->state == ProbeState::Removed) {
+    probe->expired = true;
+    probe->ended_unix_ns = now_unix_ns;
+  }
+}
+
+bool ProbeRegistry::suspend_probe(uint32_t id, double estimate_pct, uint64_t now_unix_ns) {
+  std::lock_guard lock(mutex_);
+  Probe* probe = find_locked(id);
+  if (probe == nullptr || probe->state == ProbeState::Removed || probe->suspended) return false;
+  probe->suspended = true;
+  probe->suspended_estimate_pct = estimate_pct;
+  probe->ended_unix_ns = now_unix_ns;
+  // As remove_probe: a method another (unsuspended) probe still holds stays armed.
+  for (const auto& pm : probe->methods) {
+    auto it = methods_.find(pm.key);
+    if (it == methods_.end() || it->second.probe_count == 0) continue;
+    if (--it->second.probe_count == 0 && it->second.slot >= 0) set_armed(it->second.slot, false);
+  }
+  return true;
+}
+
+std::vector<ProbeRegistry::BudgetedProbe> ProbeRegistry::budgeted() const {
+  std::lock_guard lock(mutex_);
+  std::vector<BudgetedProbe> out;
+  for (const auto& probe : probes_) {
+    if (probe.budget.empty() || probe.state == ProbeState::Removed || probe.suspended) continue;
+    BudgetedProbe entry{probe.id, probe.added_unix_ns, probe.budget, probe.watch, {}};
+    for (const auto& pm : probe.methods) {
+      auto it = methods_.find(pm.key);
+      if (it == methods_.end() || it->second.slot < 0 || it->second.state != MethodState::Instrumented) continue;
+      entry.methods.push_back(BudgetedMethod{it->second.slot, it->second.kind.kind});
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 void ProbeRegistry::discard_probe(uint32_t id) {

@@ -31,6 +31,7 @@
 #include "agent/method_key.h"
 #include "il/il_map.h"
 #include "il/rewriter.h"
+#include "selector/budget.h"
 #include "selector/probe_kind.h"
 #include "selector/selector.h"
 
@@ -71,6 +72,16 @@ struct Probe {
   nlohmann::json final_figures;  // set when removed
   uint64_t added_unix_ns = 0;    // CLOCK_REALTIME when added: where its cumulative figures start
   selector::KindSpec kind;       // what it asked for (its methods may run a richer kind)
+  // Budgets (selector/budget.h), enforced by the budget supervisor.
+  selector::Budget budget;
+  bool watch = false;          // added by `watch`: its methods run the watch hooks (a dearer call)
+  bool expired = false;        // Removed by its ttl, not by `remove`: `list` says "expired"
+  uint64_t ended_unix_ns = 0;  // when it was removed, expired or suspended
+  // Suspended over its overhead budget: its methods are disarmed (unless
+  // another probe uses them), its figures frozen (final_figures); still
+  // listed until removed. Nothing re-enables it: adding it again makes a new probe.
+  bool suspended = false;
+  double suspended_estimate_pct = 0;  // the estimate that exceeded the budget
 };
 
 enum class MethodState { Preparing, Instrumented, Failed };
@@ -135,7 +146,8 @@ class ProbeRegistry {
   explicit ProbeRegistry(SlotCounter slot_counter = {}) : slot_counter_(std::move(slot_counter)) {}
   void set_slot_counter(SlotCounter counter) { slot_counter_ = std::move(counter); }
 
-  uint32_t add_probe(selector::Selector selector, ProbeState state, ProbeSource source, selector::KindSpec kind = {});
+  uint32_t add_probe(selector::Selector selector, ProbeState state, ProbeSource source, selector::KindSpec kind = {},
+                     selector::Budget budget = {});
   std::vector<Probe> probes() const;  // a copy, for reports
   std::optional<Probe> probe(uint32_t id) const;
   // (id, selector) of every probe not removed: copied so callers may match
@@ -180,6 +192,29 @@ class ProbeRegistry {
   // Freezes a removed probe's figures (read after its methods were disarmed,
   // so no call counted after the freeze belongs to it).
   void set_final_figures(uint32_t id, nlohmann::json final_figures);
+
+  // Budgets (budget_supervisor.h). A probe added by `watch`: its methods cost a watch hook per call.
+  void mark_watch(uint32_t id);
+  // A removed probe was removed by its ttl.
+  void mark_expired(uint32_t id, uint64_t now_unix_ns);
+  // Suspends an active probe over its overhead budget: like remove_probe, the
+  // methods no unsuspended probe uses any more are disarmed, but the probe
+  // stays (state active, suspended) until removed. False when it is not there,
+  // removed or suspended already.
+  bool suspend_probe(uint32_t id, double estimate_pct, uint64_t now_unix_ns);
+  // What the supervisor checks: the probes with a budget, not removed or suspended.
+  struct BudgetedMethod {
+    int32_t slot = -1;
+    selector::ProbeKind kind = selector::ProbeKind::Full;  // the method's code (may be richer than the probe's)
+  };
+  struct BudgetedProbe {
+    uint32_t id = 0;
+    uint64_t added_unix_ns = 0;
+    selector::Budget budget;
+    bool watch = false;
+    std::vector<BudgetedMethod> methods;  // instrumented, with a slot
+  };
+  std::vector<BudgetedProbe> budgeted() const;
 
   // Forgets a probe that never took effect (every method refused), so a
   // failed `add` changes nothing.

@@ -4,6 +4,7 @@
 #include "control/frame.h"
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +19,12 @@
 namespace clrprobe::agent {
 
 namespace {
+
+uint64_t unix_now_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+}
 
 // A live add waits for its rejit request; the runtime normally answers in
 // milliseconds, this only bounds a pathological case.
@@ -58,11 +65,11 @@ ProbeService::ProbeService(ModuleTable& modules, ProbeRegistry& registry, RejitC
       module_wait_ms_(module_wait_ms) {}
 
 uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind,
-                                    bool publish) {
+                                    bool publish, selector::Budget budget) {
   std::lock_guard lock(operations_mutex_);
   Resolution found = resolve(modules_, selector);
   std::string text = selector.text();
-  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending, source, kind);
+  uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending, source, kind, budget);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
   }
@@ -137,7 +144,7 @@ void ProbeService::on_module_loaded(const std::shared_ptr<ModuleInfo>& module) {
 }
 
 Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool dry_run, uint32_t max_methods,
-                                         selector::KindSpec kind) {
+                                         selector::KindSpec kind, selector::Budget budget) {
   auto parsed = selector::Selector::parse(selector_text);
   if (!parsed) return parsed.error();
   std::lock_guard lock(operations_mutex_);
@@ -179,7 +186,7 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
                           {"refused", refused}};
   }
 
-  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending, ProbeSource::Control, kind);
+  uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending, ProbeSource::Control, kind, budget);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
   }
@@ -238,6 +245,34 @@ Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id, b
   }
   write_probes_file();
   return ids;
+}
+
+bool ProbeService::expire(uint32_t id) {
+  {
+    std::lock_guard lock(operations_mutex_);
+    auto probe = registry_.probe(id);
+    if (!probe || probe->state == ProbeState::Removed) return false;
+    // As remove: disarmed first, then frozen, and no ReJIT.
+    if (!registry_.remove_probe(id, nullptr)) return false;
+    registry_.set_final_figures(id, final_figures(id));
+    registry_.mark_expired(id, unix_now_ns());
+    CLRPROBE_LOG_INFO("probe {} expired (ttl {}): removed", id, selector::format_ttl(probe->budget.ttl_ms.value_or(0)));
+    write_probes_file();
+  }
+  if (on_expired_) on_expired_(id);
+  return true;
+}
+
+bool ProbeService::suspend(uint32_t id, double estimate_pct) {
+  std::lock_guard lock(operations_mutex_);
+  auto probe = registry_.probe(id);
+  if (!probe) return false;
+  if (!registry_.suspend_probe(id, estimate_pct, unix_now_ns())) return false;
+  registry_.set_final_figures(id, final_figures(id));
+  CLRPROBE_LOG_WARN("probe {} suspended: over budget (estimated {:.3g} % of one core > {:.3g} %): {}", id, estimate_pct,
+                    probe->budget.max_overhead_pct.value_or(0), probe->selector_text);
+  write_probes_file();
+  return true;
 }
 
 nlohmann::json ProbeService::list() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <chrono>
@@ -38,14 +39,14 @@ class ProbeService {
   // publish=false leaves writing the probes file to the caller (start-up
   // probes are declared together and published once).
   uint32_t add_declared(selector::Selector selector, ProbeSource source, selector::KindSpec kind = {},
-                        bool publish = true);
+                        bool publish = true, selector::Budget budget = {});
   // From ModuleLoadFinished: instruments what current probes match in the
   // module, waiting (bounded) until the request is made.
   void on_module_loaded(const std::shared_ptr<ModuleInfo>& module);
 
   // Control operations. `add` returns the probe object (id 0 for a dry run).
   Result<nlohmann::json> add(const std::string& selector_text, bool dry_run, uint32_t max_methods,
-                             selector::KindSpec kind = {});
+                             selector::KindSpec kind = {}, selector::Budget budget = {});
   // nullopt: remove all. Returns the removed ids. The methods no probe uses
   // any more are disarmed (their code stays; a re-add re-arms it); with
   // `revert` they get their original code back (ReJIT), and so do the
@@ -53,6 +54,14 @@ class ProbeService {
   // probe with nullopt).
   Result<std::vector<uint32_t>> remove(std::optional<uint32_t> id, bool revert = false);
   nlohmann::json list() const;
+  // Budgets (budget_supervisor.h). expire: removes the probe as `remove` does
+  // (disarm, no ReJIT) and marks it expired; then tells the expiry listener
+  // (the watch service closes a watch whose probe expired). suspend: disarms
+  // the methods only it holds and freezes its figures. Both publish the
+  // probes file and log; false when the probe is gone or ended already.
+  bool expire(uint32_t id);
+  bool suspend(uint32_t id, double estimate_pct);
+  void set_expiry_listener(std::function<void(uint32_t probe_id)> listener) { on_expired_ = std::move(listener); }
   // What `list` reports about the watched probes file (error empty: valid).
   void set_probes_file_status(std::string path, std::string error);
 
@@ -73,6 +82,7 @@ class ProbeService {
   std::string probes_file_;
   unsigned module_wait_ms_;
   FirstJitInstaller* first_jit_ = nullptr;
+  std::function<void(uint32_t)> on_expired_;  // set once before the supervisor starts
   std::mutex operations_mutex_;  // one control operation at a time
   mutable std::mutex write_mutex_;  // one writer of the probes file at a time
   mutable std::mutex file_mutex_;

@@ -1,7 +1,9 @@
 // The probes file (CLRPROBE_PROBES_FILE, `clrprobe run --probes-file`): one
-// probe per line, "SELECTOR [kind=count|sampled|full] [sample=N]"
-// (selector/probe_kind.h); blank lines and lines starting with '#' are
-// ignored; duplicates count once. Changing a line's kind replaces its probe. Config management distributes it (e.g. a
+// probe per line, "SELECTOR [kind=count|sampled|full] [sample=N] [ttl=D]
+// [max_overhead=PCT]" (selector/probe_kind.h, selector/budget.h); blank lines
+// and lines starting with '#' are ignored; duplicates count once. Changing a
+// line's kind or budget replaces its probe; a probe that expired is not added
+// again while its line stays the same. Config management distributes it (e.g. a
 // Kubernetes ConfigMap mounted as a file) and the agent applies edits live.
 #pragma once
 

@@ -112,13 +112,15 @@ void ProbesFileWatcher::apply_if_changed() {
       continue;
     }
     auto removed = service_.remove(it->second);
-    if (!removed) CLRPROBE_LOG_WARN("probes file: removing probe {}: {}", it->second, removed.error().describe());
+    // NotFound: it expired (its ttl) before its line went; nothing to remove.
+    if (!removed && removed.error().reason != Reason::NotFound)
+      CLRPROBE_LOG_WARN("probes file: removing probe {}: {}", it->second, removed.error().describe());
     it = applied_.erase(it);
   }
   for (auto& sel : *selectors) {
     if (applied_.count(sel.text()) != 0) continue;
     std::string text = sel.text();
-    applied_[text] = service_.add_declared(std::move(sel.selector), ProbeSource::File, sel.kind);
+    applied_[text] = service_.add_declared(std::move(sel.selector), ProbeSource::File, sel.kind, true, sel.budget);
   }
   CLRPROBE_LOG_INFO("probes file {} applied: {} probes", path_, applied_.size());
   service_.set_probes_file_status(path_, "");

@@ -344,11 +344,15 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     std::lock_guard wanted(wanted_mutex_);
     for (const auto& p : planned) wanted_.insert(p.key);
   }
-  auto probe = probes_.add(request.selector, false, static_cast<uint32_t>(request.max_methods));
+  selector::Budget budget;  // ranges checked by parse_request
+  if (request.ttl_ms > 0) budget.ttl_ms = static_cast<uint64_t>(request.ttl_ms);
+  if (request.max_overhead_pct > 0) budget.max_overhead_pct = request.max_overhead_pct;
+  auto probe = probes_.add(request.selector, false, static_cast<uint32_t>(request.max_methods), {}, budget);
   if (!probe) {
     ring_->close_watch(*counters);
     return probe.error();
   }
+  registry_.mark_watch((*probe)["id"].get<uint32_t>());
   Active active{id, (*probe)["id"].get<uint32_t>(), *counters, {}};
   nlohmann::json methods = nlohmann::json::array();
   for (auto& p : planned) {
@@ -394,6 +398,18 @@ Result<nlohmann::json> WatchService::unwatch(uint32_t id) {
   if (!removed) return removed.error();
   CLRPROBE_LOG_INFO("watch {} removed", id);
   return nlohmann::json{{"id", id}};
+}
+
+void WatchService::probe_expired(uint32_t probe_id) {
+  std::lock_guard lock(mutex_);
+  for (auto it = active_.begin(); it != active_.end(); ++it) {
+    if (it->second.probe_id != probe_id) continue;
+    for (int32_t slot : it->second.slots) runtime_->detach(slot);
+    ring_->close_watch(it->second.counters_index);
+    CLRPROBE_LOG_INFO("watch {} ended: its probe {} expired", it->first, probe_id);
+    active_.erase(it);
+    return;
+  }
 }
 
 }  // namespace clrprobe::agent

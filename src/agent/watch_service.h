@@ -43,6 +43,9 @@ class WatchService {
 
   Result<nlohmann::json> watch(const control::WatchRequest& request);
   Result<nlohmann::json> unwatch(uint32_t id);
+  // The watch's probe expired (its ttl, budget_supervisor.h): the watch is
+  // closed as unwatch would, so a CLI that died leaves nothing behind.
+  void probe_expired(uint32_t probe_id);
 
   // For the instrumenter (caller holds module.emit_mutex): the watch hooks
   // for a method a watch asked for, or nullopt.

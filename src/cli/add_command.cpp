@@ -66,7 +66,23 @@ int add_command(const AddOptions& options) {
     }
     kind = *spec;
   }
+  // Budgets likewise: ttl=/max_overhead= words or --ttl/--max-overhead.
+  auto flags = parse_budget_options(options.budget);
+  if (!flags) {
+    complain("add: {}", flags.error().message);
+    return kExitUsage;
+  }
+  selector::Budget budget = parsed->budget;
+  if (options.budget.given()) {
+    if (!parsed->budget.empty()) {
+      complain("add: the selector already says its budget; drop --ttl/--max-overhead or the ttl=/max_overhead= words");
+      return kExitUsage;
+    }
+    budget = *flags;
+  }
   nlohmann::json request = {{"op", "add"}, {"selector", parsed->selector.text()}, {"dry_run", options.dry_run}};
+  if (budget.ttl_ms) request["ttl_ms"] = *budget.ttl_ms;
+  if (budget.max_overhead_pct) request["max_overhead_pct"] = *budget.max_overhead_pct;
   if (kind.kind != selector::ProbeKind::Full) request["kind"] = selector::probe_kind_name(kind.kind);
   if (kind.kind == selector::ProbeKind::Sampled) request["sample"] = kind.sample;
   if (options.max_methods) request["max_methods"] = *options.max_methods;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/budget_options.h"
 #include "figures/probes_file.h"
 
 namespace clrprobe::cli {
@@ -18,6 +19,7 @@ struct AddOptions {
   bool json = false;
   std::optional<std::string> kind;  // --kind
   std::optional<int64_t> sample;    // --sample
+  BudgetOptions budget;             // --ttl, --max-overhead
 };
 
 int add_command(const AddOptions& options);

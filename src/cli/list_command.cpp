@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/agent_request.h"
+#include "cli/budget_text.h"
 #include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "cli/text_table.h"
@@ -39,6 +40,7 @@ std::string format_probe_list(pid_t pid, const std::vector<figures::ProbeEntry>&
       notes.push_back("refused: " + r.method + (r.reason.empty() ? "" : " (" + r.reason + ")"));
     }
     if (!probe.note.empty()) notes.push_back("note: " + probe.note);
+    for (auto& line : budget_notes(figures::probe_object_json(probe))) notes.push_back(std::move(line));
     if (probe.disarmed != 0) {
       notes.push_back(
           fmt::format("{} method{} disarmed: code kept, hooks off (re-adding re-arms; remove --revert "

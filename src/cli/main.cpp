@@ -130,16 +130,22 @@ More matches than --max-methods (default 100) fail without changing anything.
 --kind count counts calls only (no clock, no exceptions); --kind sampled counts
 calls and exceptions exactly and times one call in --sample N (default 64) per
 thread. A kind may also end the selector: 'MyApp.*::Get* kind=count'.
+Budgets, enforced by the agent itself: --ttl D removes the probe after D
+(state expired); --max-overhead PCT suspends it when calls/s x per-call cost
+exceeds PCT % of one core (state suspended; add it again to re-enable). Also
+as words: 'MyApp.*::Get* ttl=5m max_overhead=1'.
 
 Examples:
   clrprobe add -p 4242 'MyApp.Orders.*::Get*'
   clrprobe add -p 4242 'MyApp!MyApp.Store::Save(MyApp.Order,bool)'
   clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500
-  clrprobe add -p 4242 'MyApp.Orders.*::*' --kind sampled --sample 100)";
+  clrprobe add -p 4242 'MyApp.Orders.*::*' --kind sampled --sample 100
+  clrprobe add -p 4242 'MyApp.Orders.*::*' --ttl 10m --max-overhead 1)";
 
 constexpr const char* kListFooter = R"(
-Asks the agent for its probes: id, state (active, pending, removed), the methods
-each one instruments and those it refused.
+Asks the agent for its probes: id, state (active, pending, removed, expired:
+removed by its --ttl, suspended: over its --max-overhead), the methods each one
+instruments and those it refused, and its budgets.
 
 Examples:
   clrprobe list -p 4242
@@ -229,6 +235,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(kMainFooter);
 
+  // --ttl / --max-overhead (selector/budget.h) on add, run and watch.
+  auto add_budget_options = [](CLI::App* cmd, BudgetOptions& budget, const char* overhead_default) {
+    cmd->add_option("--ttl", budget.ttl,
+                    "Remove the probe after D (ms, s, m, h; e.g. 30s, 5m): the agent enforces it on its own")
+        ->type_name("D");
+    cmd->add_option("--max-overhead", budget.max_overhead,
+                    std::string("Suspend the probe when its estimated cost exceeds PCT % of one core (") +
+                        overhead_default + ")")
+        ->type_name("PCT");
+  };
+
   RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a .NET program with probes attached from its start");
   formatter->set_usage(run_cmd, "clrprobe run [OPTIONS] -- COMMAND [ARGS...]");
@@ -244,6 +261,7 @@ int main(int argc, char** argv) {
       ->type_name("KIND");
   run_cmd->add_option("--sample", run.sample, "With --kind sampled: time one call in N per thread (default: 64)")
       ->type_name("N");
+  add_budget_options(run_cmd, run.budget, "default: unbounded; for --probe selectors without their own");
   run_cmd->add_option("-r,--report", run.report_path,
                       "Write the JSON report to FILE when the program exits")
       ->type_name("FILE");
@@ -279,7 +297,7 @@ int main(int argc, char** argv) {
   CLI::App* add_cmd = app.add_subcommand("add", "Add a probe to a running process");
   const char* add_usage =
       "clrprobe add (-p PID | -n NAME) SELECTOR [--kind count|sampled|full] [--sample N] [--dry-run] "
-      "[--max-methods N] [--json]";
+      "[--ttl D] [--max-overhead PCT] [--max-methods N] [--json]";
   formatter->set_usage(add_cmd, add_usage);
   TargetSelection add_target;
   add_target_options(add_cmd, add_target, add_usage);
@@ -292,6 +310,7 @@ int main(int argc, char** argv) {
       ->type_name("KIND");
   add_cmd->add_option("--sample", add.sample, "With --kind sampled: time one call in N per thread (default: 64)")
       ->type_name("N");
+  add_budget_options(add_cmd, add.budget, "default: unbounded");
   add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
       ->type_name("N")
       ->check(CLI::Range(1, 1'000'000));
@@ -302,7 +321,7 @@ int main(int argc, char** argv) {
   CLI::App* watch_cmd = app.add_subcommand("watch", "Print arguments, return values and exceptions of live calls");
   const char* watch_usage =
       "clrprobe watch (-p PID | -n NAME) SELECTOR [--args] [--return] [--exception] [--when EXPR] [--count N] "
-      "[--duration D] [--rate N/s] [--json]";
+      "[--duration D] [--rate N/s] [--ttl D] [--max-overhead PCT] [--json]";
   formatter->set_usage(watch_cmd, watch_usage);
   TargetSelection watch_target;
   add_target_options(watch_cmd, watch_target, watch_usage);
@@ -316,6 +335,7 @@ int main(int argc, char** argv) {
   watch_cmd->add_option("--count", watch.count, "Stop after N events (default 10)")->type_name("N");
   watch_cmd->add_option("--duration", watch.duration, "Stop after D (default 60s; ms, s, m, h)")->type_name("D");
   watch_cmd->add_option("--rate", watch.rate, "At most N events per second (default 50)")->type_name("N/s");
+  add_budget_options(watch_cmd, watch.budget, "default: 2");
   watch_cmd->add_option("--max-methods", watch.max_methods, "Refuse if more methods match (agent default: 100)")
       ->type_name("N")
       ->check(CLI::Range(1, 1'000'000));

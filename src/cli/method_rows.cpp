@@ -27,7 +27,7 @@ MethodFiguresMap method_figures(const std::vector<figures::ProbeEntry>& probes, 
       one.methods = {method};
       // A removed probe's per-method figures are the slots as they are (the
       // frozen finals are per probe).
-      if (one.removed()) one.state = "active";
+      if (one.frozen()) one.state = "active";
       out[{probe.id, method.slot}] = figures::probe_figures(one, reader);
     }
   }

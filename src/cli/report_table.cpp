@@ -1,5 +1,7 @@
 #include "cli/report_table.h"
 
+#include "cli/budget_text.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -135,6 +137,7 @@ Row make_row(const json& probe, std::size_t index, const TableOptions& options) 
     if (row.state == "removed") row.notes.push_back("removed");
     if (pending) row.notes.push_back("pending: not applied yet");
   }
+  for (auto& line : budget_notes(probe)) row.notes.push_back(std::move(line));
 
   const json* methods = field(probe, "methods");
   const json* details = field(probe, "method_details");

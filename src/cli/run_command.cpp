@@ -105,6 +105,11 @@ int run_command(const RunOptions& options) {
     }
     run_kind = *spec;
   }
+  auto run_budget = parse_budget_options(options.budget);  // for probes without their own ttl=/max_overhead=
+  if (!run_budget) {
+    complain("run: {}", run_budget.error().message);
+    return kExitUsage;
+  }
   std::vector<selector::DeclaredProbe> selectors;
   for (const std::string& probe : options.probes) {
     auto parsed = selector::parse_declared_list(probe);
@@ -118,6 +123,8 @@ int run_command(const RunOptions& options) {
     }
     for (auto& s : *parsed) {
       if (run_kind && !s.kind_given) s.kind = *run_kind;
+      if (!s.budget.ttl_ms) s.budget.ttl_ms = run_budget->ttl_ms;
+      if (!s.budget.max_overhead_pct) s.budget.max_overhead_pct = run_budget->max_overhead_pct;
       selectors.push_back(std::move(s));
     }
   }

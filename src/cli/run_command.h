@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/budget_options.h"
+
 namespace clrprobe::cli {
 
 struct RunOptions {
@@ -19,6 +21,7 @@ struct RunOptions {
   bool all_methods = false;                // --all-methods (with --table)
   std::optional<std::string> kind;         // --kind: for the --probe selectors without a kind= of their own
   std::optional<int64_t> sample;           // --sample
+  BudgetOptions budget;                    // --ttl, --max-overhead: for the --probe selectors without their own
   std::vector<std::string> command;        // COMMAND [ARGS...]
 };
 

@@ -14,6 +14,7 @@
 #include "cli/agent_request.h"
 #include "cli/attach.h"
 #include "cli/console.h"
+#include "cli/watch_budget_check.h"
 #include "cli/exit_codes.h"
 #include "selector/selector.h"
 #include "watch/condition.h"
@@ -120,6 +121,11 @@ int watch_command(const WatchCommandOptions& options) {
       return kExitUsage;
     }
   }
+  auto budget = parse_budget_options(options.budget);
+  if (!budget) {
+    complain("watch: {}", budget.error().message);
+    return kExitUsage;
+  }
   if (options.count < 1) {
     complain("watch: --count must be at least 1");
     return kExitUsage;
@@ -136,6 +142,8 @@ int watch_command(const WatchCommandOptions& options) {
                             {"args", options.args}, {"return", options.return_value}, {"stack", options.stack},
                             {"rate", *rate}};
   if (options.max_methods) request["max_methods"] = *options.max_methods;
+  if (budget->ttl_ms) request["ttl_ms"] = *budget->ttl_ms;
+  if (budget->max_overhead_pct) request["max_overhead_pct"] = *budget->max_overhead_pct;
   auto response = request_agent(options.pid, request);
   if (!response) {
     complain("watch: {}", response.error().message);
@@ -143,6 +151,7 @@ int watch_command(const WatchCommandOptions& options) {
   }
   const nlohmann::json& watch = (*response)["watch"];
   const auto id = watch.value("id", 0u);
+  const auto probe_id = watch.value("probe", 0u);
   const auto counters = watch.value("counters", 0u);
   const std::string ring_path = watch.value("ring", "");
   size_t watched = 0;
@@ -163,6 +172,7 @@ int watch_command(const WatchCommandOptions& options) {
   auto reader = watch::EventRingReader::open(ring_path);
   if (!reader) complain("watch: cannot read the event ring: {}", reader.error().message);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*duration);
+  WatchBudgetCheck budget_check(options.pid, probe_id);
   while (reader && !g_stop.load() && printed < options.count && std::chrono::steady_clock::now() < deadline) {
     std::vector<std::vector<uint8_t>> payloads;
     reader->poll(&payloads, &lost);
@@ -179,12 +189,13 @@ int watch_command(const WatchCommandOptions& options) {
       complain("watch: process {} exited", options.pid);
       break;
     }
+    if (budget_check.ended()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   watch::EventRingReader::Counts counts;
   if (reader) counts = reader->counts(counters);
   auto removed = request_agent(options.pid, {{"op", "unwatch"}, {"id", id}});
-  if (!removed && ::kill(options.pid, 0) == 0)
+  if (!removed && ::kill(options.pid, 0) == 0 && !budget_check.expired())
     complain("watch: removing the instrumentation: {}", removed.error().message);
   complain("{} event{} printed; {} calls matched, {} dropped over --rate, {} lost in the ring, {} skipped (busy)",
            printed, printed == 1 ? "" : "s", counts.matched, counts.rate_dropped, lost, counts.busy_dropped);

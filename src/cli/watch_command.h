@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/budget_options.h"
 #include "common/result.h"
 
 namespace clrprobe::cli {
@@ -26,6 +27,7 @@ struct WatchCommandOptions {
   std::string rate = "50";
   std::optional<int> max_methods;
   bool json = false;
+  BudgetOptions budget;  // --ttl, --max-overhead (default 2 % of one core)
 };
 
 int watch_command(const WatchCommandOptions& options);

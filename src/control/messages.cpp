@@ -32,6 +32,22 @@ Result<int64_t> integer_in_range(const json& value, const char* name, int64_t lo
   return n;
 }
 
+// "ttl_ms" (integer) and "max_overhead_pct" (number), both optional.
+Status parse_budget(const json& m, int64_t* ttl_ms, double* max_overhead_pct) {
+  if (const json* ttl = field(m, "ttl_ms"); ttl != nullptr && !ttl->is_null()) {
+    auto n = integer_in_range(*ttl, "ttl_ms", 1, kMaxTtlMs);
+    if (!n) return n.error();
+    *ttl_ms = *n;
+  }
+  if (const json* pct = field(m, "max_overhead_pct"); pct != nullptr && !pct->is_null()) {
+    if (!pct->is_number() || !(pct->get<double>() > 0) || pct->get<double>() > 100) {
+      return invalid("\"max_overhead_pct\" must be a number above 0 and at most 100 (percent of one core)");
+    }
+    *max_overhead_pct = pct->get<double>();
+  }
+  return {};
+}
+
 Result<Request> parse_add(const json& m) {
   AddRequest add;
   const json* selector = field(m, "selector");
@@ -65,6 +81,7 @@ Result<Request> parse_add(const json& m) {
     if (!n) return n.error();
     add.sample = *n;
   }
+  if (Status s = parse_budget(m, &add.ttl_ms, &add.max_overhead_pct); !s) return s.error();
   return Request{std::move(add)};
 }
 
@@ -126,6 +143,7 @@ Result<Request> parse_watch(const json& m) {
     if (!n) return n.error();
     watch.max_methods = *n;
   }
+  if (Status s = parse_budget(m, &watch.ttl_ms, &watch.max_overhead_pct); !s) return s.error();
   return Request{std::move(watch)};
 }
 
@@ -176,6 +194,8 @@ json to_json(const Request& request) {
     j["max_methods"] = add->max_methods;
     if (add->kind != "full") j["kind"] = add->kind;
     if (add->kind == "sampled") j["sample"] = add->sample;
+    if (add->ttl_ms != 0) j["ttl_ms"] = add->ttl_ms;
+    if (add->max_overhead_pct != 0) j["max_overhead_pct"] = add->max_overhead_pct;
   } else if (const auto* watch = std::get_if<WatchRequest>(&request)) {
     j["selector"] = watch->selector;
     j["condition"] = watch->condition;
@@ -184,6 +204,8 @@ json to_json(const Request& request) {
     j["stack"] = watch->stack;
     j["rate"] = watch->rate;
     j["max_methods"] = watch->max_methods;
+    if (watch->ttl_ms != 0) j["ttl_ms"] = watch->ttl_ms;
+    j["max_overhead_pct"] = watch->max_overhead_pct;
   } else if (const auto* unwatch = std::get_if<UnwatchRequest>(&request)) {
     j["id"] = unwatch->id;
   } else if (const auto* remove = std::get_if<RemoveRequest>(&request)) {

@@ -30,6 +30,10 @@ inline constexpr std::string_view kProtocol = "protocol";
 inline constexpr std::size_t kMaxSelectorLength = 1024;
 inline constexpr int64_t kDefaultMaxMethods = 100;
 inline constexpr int64_t kMaxMaxMethods = 100000;
+// Budgets (selector/budget.h): a probe's time to live, 1 ms .. 30 days, and
+// its overhead budget in percent of one core, (0, 100]. 0 = none.
+inline constexpr int64_t kMaxTtlMs = 30ll * 24 * 3600 * 1000;
+inline constexpr double kDefaultWatchMaxOverheadPct = 2.0;
 
 struct PingRequest {};
 struct ListRequest {};
@@ -39,6 +43,8 @@ struct AddRequest {
   int64_t max_methods = kDefaultMaxMethods;  // 1..kMaxMaxMethods
   std::string kind = "full";                 // "full", "count" or "sampled"
   int64_t sample = 64;                       // sampled: 1..1,000,000 (only with kind sampled)
+  int64_t ttl_ms = 0;                        // "ttl_ms": removed this long after the add; 0 = no ttl
+  double max_overhead_pct = 0;               // "max_overhead_pct": suspended above it; 0 = unbounded
 };
 // Exactly one of: a probe id (1..UINT32_MAX), or all == true.
 struct RemoveRequest {
@@ -60,6 +66,8 @@ struct WatchRequest {
   bool stack = false;                // the managed callers of each captured call
   int64_t rate = kDefaultWatchRate;  // events per second, 1..kMaxWatchRate
   int64_t max_methods = kDefaultMaxMethods;
+  int64_t ttl_ms = 0;                                     // as for add
+  double max_overhead_pct = kDefaultWatchMaxOverheadPct;  // as for add; absent: 2 % of one core
 };
 struct UnwatchRequest {
   uint32_t id = 0;  // the watch id the watch response gave

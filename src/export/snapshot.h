@@ -48,10 +48,10 @@ struct MethodFigures {
 struct ProbeSnapshot {
   int64_t id = 0;
   std::string selector;
-  std::string state;  // "active", "pending", "removed"
+  std::string state;                   // "active", "pending", "removed", "expired" (removed by its ttl), "suspended"
   uint64_t added_unix_ns = 0;          // when it was added; 0: unknown (older agent)
   std::vector<MethodFigures> methods;  // one per distinct method with a slot
-  bool removed() const { return state == "removed"; }
+  bool removed() const { return state == "removed" || state == "expired"; }
 };
 
 // A process across pid reuse: pid plus its start time (clock ticks since boot).

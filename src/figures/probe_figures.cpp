@@ -28,7 +28,7 @@ LatencyNs ProbeFigures::latency() const {
 ProbeFigures probe_figures(const ProbeEntry& probe, const stats::StatsReader* reader) {
   ProbeFigures total;
   if (reader != nullptr) total.ticks_per_ns = reader->info().ticks_per_ns;
-  if (probe.removed() && probe.final_figures) {
+  if (probe.frozen() && probe.final_figures) {
     total.calls = probe.final_figures->calls;
     total.exceptions = probe.final_figures->exceptions;
     total.cancelled = probe.final_figures->cancelled;
@@ -92,6 +92,9 @@ nlohmann::json probe_report_json(const ProbeEntry& probe, const ProbeFigures& fi
                           {"methods", std::move(names)},
                           {"refused", std::move(object["refused"])}};
   if (!probe.note.empty()) entry["note"] = probe.note;
+  for (const char* budget_field : {"ttl_ms", "max_overhead_pct", "expired_unix_ns", "suspended"}) {
+    if (object.contains(budget_field)) entry[budget_field] = std::move(object[budget_field]);
+  }
   entry["method_details"] = std::move(object["methods"]);
   const LatencyNs latency = figures.latency();
   entry["calls"] = figures.calls;
@@ -119,7 +122,7 @@ nlohmann::json figures_json(const ProbeFigures& figures) {
 }  // namespace
 
 void add_method_figures(const ProbeEntry& probe, const stats::StatsReader* reader, nlohmann::json* details) {
-  if (reader == nullptr || probe.removed() || !details->is_array()) return;
+  if (reader == nullptr || probe.frozen() || !details->is_array()) return;
   for (std::size_t i = 0; i < probe.methods.size() && i < details->size(); ++i) {
     const MethodRef& method = probe.methods[i];
     nlohmann::json& entry = (*details)[i];

@@ -140,6 +140,17 @@ Result<ProbeEntry> parse_probe_object(const json& object) {
   if (const json* disarmed = member(object, "disarmed")) probe.disarmed = as_count(*disarmed).value_or(0);
   if (const json* added = member(object, "added_unix_ns")) probe.added_unix_ns = as_count(*added).value_or(0);
   probe.final_figures = parse_final(object);
+  if (const json* ttl = member(object, "ttl_ms")) probe.ttl_ms = as_count(*ttl).value_or(0);
+  if (const json* pct = member(object, "max_overhead_pct"); pct != nullptr && pct->is_number()) {
+    probe.max_overhead_pct = pct->get<double>();
+  }
+  if (const json* at = member(object, "expired_unix_ns")) probe.expired_unix_ns = as_count(*at).value_or(0);
+  if (const json* s = member(object, "suspended"); s != nullptr && s->is_object()) {
+    if (const json* e = member(*s, "estimate_pct"); e != nullptr && e->is_number()) {
+      probe.suspended_estimate_pct = e->get<double>();
+    }
+    if (const json* at = member(*s, "unix_ns")) probe.suspended_unix_ns = as_count(*at).value_or(0);
+  }
   return probe;
 }
 
@@ -206,6 +217,15 @@ json probe_object_json(const ProbeEntry& probe) {
   if (probe.sample != 0) object["sample"] = probe.sample;
   if (probe.disarmed != 0) object["disarmed"] = probe.disarmed;
   if (probe.added_unix_ns != 0) object["added_unix_ns"] = probe.added_unix_ns;
+  if (probe.ttl_ms != 0) object["ttl_ms"] = probe.ttl_ms;
+  if (probe.max_overhead_pct != 0) object["max_overhead_pct"] = probe.max_overhead_pct;
+  if (probe.expired_unix_ns != 0) object["expired_unix_ns"] = probe.expired_unix_ns;
+  if (probe.suspended()) {
+    object["suspended"] = {{"reason", "over budget"},
+                           {"estimate_pct", probe.suspended_estimate_pct},
+                           {"max_overhead_pct", probe.max_overhead_pct},
+                           {"unix_ns", probe.suspended_unix_ns}};
+  }
   if (probe.final_figures) {
     const FinalFigures& f = *probe.final_figures;
     object["final"] = {{"calls", f.calls},

@@ -60,7 +60,9 @@ struct RefusedMethod {
 struct ProbeEntry {
   int64_t id = 0;                // 0 for a dry run
   std::string selector;
-  std::string state = "active";  // "active", "pending", "removed" (as the agent wrote it)
+  // "active", "pending", "removed", "expired" (removed by its ttl) or
+  // "suspended" (over its overhead budget), as the agent wrote it.
+  std::string state = "active";
   std::vector<MethodRef> methods;
   std::vector<RefusedMethod> refused;
   std::string note;
@@ -71,8 +73,17 @@ struct ProbeEntry {
   // When the probe was added (CLOCK_REALTIME ns): the start of its
   // cumulative figures. 0 when the agent did not write it (older agents).
   uint64_t added_unix_ns = 0;
+  // Budgets (selector/budget.h); 0 = none / not applicable.
+  uint64_t ttl_ms = 0;
+  double max_overhead_pct = 0;
+  uint64_t expired_unix_ns = 0;       // expired: when
+  double suspended_estimate_pct = 0;  // suspended: the estimate over the budget
+  uint64_t suspended_unix_ns = 0;     // suspended: when
 
-  bool removed() const { return state == "removed"; }
+  bool removed() const { return state == "removed" || state == "expired"; }
+  bool suspended() const { return state == "suspended"; }
+  // Its figures no longer grow: read "final".
+  bool frozen() const { return removed() || suspended(); }
   bool pending() const { return state == "pending"; }
 };
 

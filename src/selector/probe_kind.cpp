@@ -74,14 +74,19 @@ Result<KindSpec> make_kind_spec(std::optional<std::string_view> kind, std::optio
 }
 
 std::string DeclaredProbe::text() const {
-  const std::string suffix = kind.suffix();
-  return suffix.empty() ? selector.text() : selector.text() + " " + suffix;
+  std::string out = selector.text();
+  for (const std::string& suffix : {kind.suffix(), budget.suffix()}) {
+    if (!suffix.empty()) out += " " + suffix;
+  }
+  return out;
 }
 
 Result<DeclaredProbe> parse_declared_probe(std::string_view text) {
   std::string_view rest = trim(text);
   std::optional<std::string_view> kind;
   std::optional<std::string_view> sample;
+  std::optional<std::string_view> ttl;
+  std::optional<std::string_view> overhead;
   // Options are the trailing words: peel them off from the right, so a
   // selector with spaces of its own (a regex) keeps them.
   for (;;) {
@@ -96,6 +101,12 @@ Result<DeclaredProbe> parse_declared_probe(std::string_view text) {
     } else if (word.starts_with("sample=")) {
       target = &sample;
       value = word.substr(7);
+    } else if (word.starts_with("ttl=")) {
+      target = &ttl;
+      value = word.substr(4);
+    } else if (word.starts_with("max_overhead=")) {
+      target = &overhead;
+      value = word.substr(13);
     } else {
       break;
     }
@@ -115,9 +126,20 @@ Result<DeclaredProbe> parse_declared_probe(std::string_view text) {
   }
   auto spec = make_kind_spec(kind, n);
   if (!spec) return spec.error();
+  Budget budget;
+  if (ttl) {
+    auto ms = parse_ttl_ms(*ttl);
+    if (!ms) return ms.error();
+    budget.ttl_ms = *ms;
+  }
+  if (overhead) {
+    auto pct = parse_overhead_pct(*overhead);
+    if (!pct) return pct.error();
+    budget.max_overhead_pct = *pct;
+  }
   auto selector = Selector::parse(rest);
   if (!selector) return selector.error();
-  return DeclaredProbe{std::move(*selector), *spec, given};
+  return DeclaredProbe{std::move(*selector), *spec, given, budget};
 }
 
 Result<std::vector<DeclaredProbe>> parse_declared_list(std::string_view text) {

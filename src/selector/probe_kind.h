@@ -6,8 +6,9 @@
 //   sampled  calls and exceptions exactly, the latency of one call in N per
 //            thread (`--sample N` / `sample=N`, default 64)
 //
-// A declared probe is "SELECTOR [kind=K] [sample=N]": the options are
-// whitespace-separated words after the selector, in any order.
+// A declared probe is "SELECTOR [kind=K] [sample=N] [ttl=D] [max_overhead=PCT]":
+// the options are whitespace-separated words after the selector, in any
+// order (ttl and max_overhead: selector/budget.h).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "selector/budget.h"
 #include "selector/selector.h"
 
 namespace clrprobe::selector {
@@ -46,13 +48,14 @@ struct DeclaredProbe {
   Selector selector;
   KindSpec kind;
   bool kind_given = false;  // the text had kind=/sample= words
+  Budget budget;            // ttl=/max_overhead= words
 
-  // The selector's text plus the kind suffix (what identifies the probe in a
-  // probes file: editing a line's kind replaces the probe).
+  // The selector's text plus the kind and budget suffixes (what identifies
+  // the probe in a probes file: editing a line's kind or budget replaces the probe).
   std::string text() const;
 };
 
-// "SELECTOR [kind=K] [sample=N]".
+// "SELECTOR [kind=K] [sample=N] [ttl=D] [max_overhead=PCT]".
 Result<DeclaredProbe> parse_declared_probe(std::string_view text);
 
 // ';'-separated declared probes (CLRPROBE_PROBES, `run --probe`): trims,

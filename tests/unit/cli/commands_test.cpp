@@ -45,7 +45,8 @@ TEST_F(CommandsTest, AddWithoutPidIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err,
             "clrprobe add: which process? give -p PID or -n NAME (usage: clrprobe add (-p PID | -n NAME) SELECTOR "
-            "[--kind count|sampled|full] [--sample N] [--dry-run] [--max-methods N] [--json])\n");
+            "[--kind count|sampled|full] [--sample N] [--dry-run] [--ttl D] [--max-overhead PCT] [--max-methods N] "
+            "[--json])\n");
   EXPECT_TRUE(r.out.empty());
 }
 

@@ -1,0 +1,79 @@
+// Enforces the probes' budgets (selector/budget.h) in the agent, so a CLI
+// that died (or a forgotten `add`) cannot leave a probe running forever:
+//  - ttl: a probe whose ttl has passed is removed as `remove` does (disarmed,
+//    no ReJIT) and listed as "expired";
+//  - max overhead: each probe's cost is estimated as calls/s x the per-call
+//    cost of its methods' code (kPerCallNs below), and a probe above its
+//    budget is suspended (its methods disarmed unless an unsuspended probe
+//    needs them), listed as "suspended" with the estimate, and logged.
+//    Nothing re-enables a suspended probe: `remove` it, `add` it again (a new
+//    probe, a new budget) if the cost is acceptable.
+//
+// One background thread wakes once a second. It costs nothing on the hit
+// path: it reads the call counters the probes keep anyway (stats slots).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "agent/probe_registry.h"
+#include "agent/probe_service.h"
+
+namespace clrprobe::agent {
+
+// What one call of a probed method costs, by the code it runs, in ns: the
+// added per-call cost measured by bench/run (bench/results.json,
+// per_call_added_ns: count 3.6, sampled 5.7, full 28.9 ns) rounded up. A
+// watch hook has no bench figure yet; timed by hand (WatchTarget `hot`, 5 M
+// calls, loaded 2-core machine) it added ~5 ns a call without --when (the
+// rate limiter declines early) and ~155 ns with a --when that is false (the
+// arguments are read and the condition evaluated on every call): 150 ns, the
+// dearer case, so a watch's budget errs on the side of suspending.
+struct PerCallNs {
+  double count = 4;
+  double sampled = 6;
+  double full = 29;
+  double watch = 150;
+  double of(selector::ProbeKind kind, bool watch_hooks) const;
+};
+
+// The overhead of a probe, in percent of one core, from calls over an
+// interval: Σ calls × per-call ns / interval ns × 100.
+double overhead_pct(double weighted_call_ns, std::chrono::nanoseconds interval);
+
+class BudgetSupervisor {
+ public:
+  BudgetSupervisor(ProbeRegistry& registry, ProbeService& service, SlotCounter slot_counter,
+                   std::chrono::milliseconds period = std::chrono::seconds(1), PerCallNs costs = {});
+  ~BudgetSupervisor();
+  BudgetSupervisor(const BudgetSupervisor&) = delete;
+  BudgetSupervisor& operator=(const BudgetSupervisor&) = delete;
+
+  void start();
+  void stop();
+  // One check (the thread calls it each period; tests may call it directly).
+  void check_once();
+
+ private:
+  void run();
+
+  ProbeRegistry& registry_;
+  ProbeService& service_;
+  SlotCounter slot_counter_;
+  std::chrono::milliseconds period_;
+  PerCallNs costs_;
+  // Each slot's calls at the previous check: the rate is the difference.
+  std::unordered_map<int32_t, uint64_t> last_calls_;
+  std::chrono::steady_clock::time_point last_check_{};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace clrprobe::agent
