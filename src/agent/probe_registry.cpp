@@ -116,8 +116,12 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
 void ProbeRegistry::activate(uint32_t probe_id) {
   std::lock_guard lock(mutex_);
   Probe* probe = find_locked(probe_id);
-  if (probe != nullptr && probe->state == ProbeState::Pending && !probe->methods.empty()) {
-    probe->state = ProbeState::Active;
+  if (probe == nullptr) return;
+  if (probe->state == ProbeState::Pending && !probe->methods.empty()) probe->state = ProbeState::Active;
+  // A probe of thousands of methods grew its list by doubling: give back the slack
+  // (a third of it on average), but not for every few methods a module load adds.
+  if (probe->methods.capacity() > probe->methods.size() + probe->methods.size() / 4 + 16) {
+    probe->methods.shrink_to_fit();
   }
 }
 
@@ -156,6 +160,10 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, Rewrit
   set_armed(slot, it->second.probe_count > 0);
   it->second.slot = slot;
   it->second.coverage = std::move(coverage);
+  // Kept for the life of the method (a re-add after a revert, an inliner's ReJIT): only
+  // the bytes, not the capacity the rewriter grew its buffers to.
+  code.il.shrink_to_fit();
+  code.il_map.shrink_to_fit();
   it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
   it->second.state = MethodState::Instrumented;
 }
@@ -215,7 +223,45 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
       unused.push_back(pm.key);
     }
   }
+  removed_order_.push_back(id);
+  forget_old_removed_locked();
   return unused;
+}
+
+void ProbeRegistry::forget_old_removed_locked() {
+  // Newest first: keep while within both budgets (the newest always).
+  size_t kept = 0;
+  size_t methods = 0;
+  auto newest = removed_order_.rbegin();
+  for (; newest != removed_order_.rend(); ++newest) {
+    const Probe* probe = find_locked(*newest);
+    const size_t size = probe == nullptr ? 0 : probe->methods.size();
+    if (kept > 0 && (kept + 1 > kKeptRemovedProbes || methods + size > kKeptRemovedMethods)) break;
+    ++kept;
+    methods += size;
+  }
+  const size_t forget = removed_order_.size() - kept;
+  if (forget == 0) return;
+  std::vector<uint32_t> ids(removed_order_.begin(), removed_order_.begin() + static_cast<std::ptrdiff_t>(forget));
+  removed_order_.erase(removed_order_.begin(), removed_order_.begin() + static_cast<std::ptrdiff_t>(forget));
+  std::sort(ids.begin(), ids.end());
+  std::erase_if(probes_, [&](const Probe& p) { return std::binary_search(ids.begin(), ids.end(), p.id); });
+  forgotten_removed_ += forget;
+}
+
+uint64_t ProbeRegistry::forgotten_removed() const {
+  std::lock_guard lock(mutex_);
+  return forgotten_removed_;
+}
+
+size_t ProbeRegistry::probe_count() const {
+  std::lock_guard lock(mutex_);
+  return probes_.size();
+}
+
+size_t ProbeRegistry::method_count() const {
+  std::lock_guard lock(mutex_);
+  return methods_.size();
 }
 
 void ProbeRegistry::set_final_figures(uint32_t id, nlohmann::json final_figures) {

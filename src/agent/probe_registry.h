@@ -13,9 +13,17 @@
 // probe of a poorer kind shares the richer code. Removing a probe never
 // changes a method's code; the first probe added to a disarmed method sets
 // its kind again (a ReJIT when that kind differs).
+//
+// Removed probes are history: the registry keeps the latest few (at most
+// kKeptRemovedProbes, with at most kKeptRemovedMethods methods between them,
+// the latest one always) and forgets older ones, so that add/remove cycles
+// do not grow the agent's memory, `list` or the probes file without bound.
+// Their methods stay (one record per method ever probed, not per cycle).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -130,6 +138,10 @@ struct SlotCounts {
 };
 using SlotCounter = std::function<SlotCounts(int32_t slot)>;
 
+// How many removed probes the registry keeps (see above).
+inline constexpr size_t kKeptRemovedProbes = 32;
+inline constexpr size_t kKeptRemovedMethods = 500;
+
 class ProbeRegistry {
  public:
   explicit ProbeRegistry(SlotCounter slot_counter = {}) : slot_counter_(std::move(slot_counter)) {}
@@ -189,13 +201,22 @@ class ProbeRegistry {
   std::shared_ptr<const RewrittenCode> rewritten(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
 
+  // Removed probes forgotten so far (beyond the kept ones); `list` says how many.
+  uint64_t forgotten_removed() const;
+  // Records kept, for tests that check that add/remove cycles keep them bounded.
+  size_t probe_count() const;
+  size_t method_count() const;
+
  private:
   Probe* find_locked(uint32_t id);
+  void forget_old_removed_locked();
 
   mutable std::mutex mutex_;
   SlotCounter slot_counter_;
   uint32_t next_id_ = 1;
   std::vector<Probe> probes_;
+  std::deque<uint32_t> removed_order_;  // ids of the kept removed probes, oldest first
+  uint64_t forgotten_removed_ = 0;
   std::unordered_map<MethodKey, InstrumentedMethod, MethodKeyHash> methods_;
 };
 
