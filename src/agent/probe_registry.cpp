@@ -27,6 +27,10 @@ bool has_method(const Probe& probe, const MethodKey& key) {
 
 Instrumentation instrumentation_of(const InstrumentedMethod& method) {
   if (method.state != MethodState::Instrumented) return Instrumentation::Pending;
+  if (!method.in_runtime && method.rejit_pending) {
+    // Our code is what the method runs from its next call: armed then, or disarmed.
+    return method.probe_count > 0 ? Instrumentation::Pending : Instrumentation::Disarmed;
+  }
   if (!method.in_runtime) return method.probe_count > 0 ? Instrumentation::Pending : Instrumentation::Reverted;
   return method.probe_count > 0 ? Instrumentation::Armed : Instrumentation::Disarmed;
 }
@@ -103,7 +107,7 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
     method.kind.sample = method.wanted.sample;  // a rate is data, not code: no ReJIT
     stats::set_sample_rate(method.slot, method.wanted.sample);
   }
-  if (!instrumented || !method.in_runtime) {
+  if (!instrumented || (!method.in_runtime && !method.rejit_pending)) {
     // New, reverted, or its ReJIT already under way (a second probe: nothing more to do).
     if (method.slot >= 0) set_armed(method.slot, true);
     return first;
@@ -142,6 +146,7 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   if (it == methods_.end()) return;
   it->second.state = permanent ? MethodState::Failed : MethodState::Preparing;
   it->second.probe_count = 0;
+  it->second.rejit_pending = false;
   for (auto& probe : probes_) {
     auto m = std::find_if(probe.methods.begin(), probe.methods.end(), [&](const ProbeMethod& pm) { return pm.key == key; });
     if (m == probe.methods.end()) continue;
@@ -171,7 +176,18 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, Rewrit
 void ProbeRegistry::mark_in_runtime(const MethodKey& key) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
-  if (it != methods_.end() && it->second.state == MethodState::Instrumented) it->second.in_runtime = true;
+  if (it != methods_.end() && it->second.state == MethodState::Instrumented) {
+    it->second.in_runtime = true;
+    it->second.rejit_pending = false;
+  }
+}
+
+void ProbeRegistry::mark_rejit_pending(const std::vector<MethodKey>& keys) {
+  std::lock_guard lock(mutex_);
+  for (const MethodKey& key : keys) {
+    auto it = methods_.find(key);
+    if (it != methods_.end() && it->second.state == MethodState::Instrumented) it->second.rejit_pending = true;
+  }
 }
 
 void ProbeRegistry::forget_in_runtime_except(const std::vector<MethodKey>& requested) {
@@ -187,8 +203,9 @@ std::vector<MethodKey> ProbeRegistry::take_disarmed(std::optional<uint32_t> id) 
   std::lock_guard lock(mutex_);
   std::vector<MethodKey> keys;
   auto take = [&](InstrumentedMethod& m) {
-    if (m.probe_count == 0 && m.in_runtime && m.state == MethodState::Instrumented) {
+    if (m.probe_count == 0 && (m.in_runtime || m.rejit_pending) && m.state == MethodState::Instrumented) {
       m.in_runtime = false;
+      m.rejit_pending = false;
       keys.push_back(m.key);
     }
   };
@@ -218,8 +235,9 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
     InstrumentedMethod& method = it->second;
     if (--method.probe_count != 0) continue;
     if (method.slot >= 0) set_armed(method.slot, false);
-    if (revert && method.state == MethodState::Instrumented && method.in_runtime) {
+    if (revert && method.state == MethodState::Instrumented && (method.in_runtime || method.rejit_pending)) {
       method.in_runtime = false;
+      method.rejit_pending = false;
       unused.push_back(pm.key);
     }
   }

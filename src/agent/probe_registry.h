@@ -118,6 +118,14 @@ struct InstrumentedMethod {
   selector::KindSpec kind;    // what `rewritten` was made for
   selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
   bool in_runtime = false;    // the runtime took `rewritten` (GetReJITParameters), no other ReJIT since
+  // We asked for a ReJIT and the runtime has not asked for the code yet (it does at the
+  // method's next call: a method never called never does). Its active IL version is that
+  // request's, which will take `rewritten`: a re-add needs no new request. (Another
+  // request's inliners do not replace a version still waiting for its code: the runtime
+  // reuses it, with our callback.) Without this, every add of a method not called since
+  // the last one asked for a ReJIT again, and each request costs the runtime a code version
+  // for the life of the process.
+  bool rejit_pending = false;
 };
 
 // A method's instrumentation as `list` shows it.
@@ -176,6 +184,9 @@ class ProbeRegistry {
                          selector::KindSpec kind = {});
   // The runtime asked for the method's rewritten code (GetReJITParameters).
   void mark_in_runtime(const MethodKey& key);
+  // A ReJIT of `keys` is about to be requested (before, so that a GetReJITParameters
+  // racing with the request finds it pending and clears it).
+  void mark_rejit_pending(const std::vector<MethodKey>& keys);
   // A ReJIT with inliners was requested for `requested`: any other method may have
   // been an inliner and be recompiled, so none is trusted to run our code any more
   // until the runtime asks for it again (a re-add then requests a ReJIT, as safe).

@@ -233,6 +233,36 @@ TEST(ProbeRegistry, RewrittenCodeAndCoverageAreKeptOnlyOnceInstrumented) {
   EXPECT_FALSE(registry.method(kRemove).has_value());
 }
 
+TEST(ProbeRegistry, AReAddOfAMethodWhoseReJitTheRuntimeHasNotTakenYetNeedsNoNewReJit) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
+  ASSERT_TRUE(registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  ASSERT_TRUE(registry.attach(first, kRemove, "Shop.Cart::Remove()", "Shop", MethodMeasure::Call));
+  registry.mark_instrumented(kAdd, 0, some_code());
+  registry.mark_instrumented(kRemove, 1, some_code());
+  registry.mark_rejit_pending({kAdd, kRemove});
+  registry.mark_in_runtime(kRemove);  // called since; Add never is
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Pending);
+  ASSERT_TRUE(registry.remove_probe(first, nlohmann::json::object()).has_value());
+  // Its request still stands: the method runs our (disarmed) code from its first call.
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Disarmed);
+
+  // Another method's ReJIT with inliners: a method already running our code may have
+  // been an inliner (recompiled from its original IL), one still waiting for its code not.
+  registry.forget_in_runtime_except({MethodKey{0x1000, 0x06000009}});
+  const uint32_t again = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_FALSE(registry.attach(again, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_TRUE(registry.attach(again, kRemove, "Shop.Cart::Remove()", "Shop", MethodMeasure::Call));
+
+  // remove --revert hands back a method whose request is pending too (its request is dropped).
+  auto unused = registry.remove_probe(again, nlohmann::json::object(), /*revert=*/true);
+  ASSERT_TRUE(unused.has_value());
+  EXPECT_NE(std::find(unused->begin(), unused->end(), kAdd), unused->end());
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Reverted);
+  const uint32_t after_revert = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_TRUE(registry.attach(after_revert, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+}
+
 // One add/remove cycle as ProbeService does it: add, attach, (first time) instrument, remove
 // with final figures. Returns whether the attach asked for a ReJIT.
 bool add_remove_cycle(ProbeRegistry& registry, const std::vector<MethodKey>& keys, int calls) {
