@@ -40,6 +40,8 @@ class Instrumenter {
   void fail(const MethodKey& key, const std::string& reason, bool permanent = true);
   // A ReJIT with inliners was requested for `keys` (see ProbeRegistry::forget_in_runtime_except).
   void rejit_requested(const std::vector<MethodKey>& keys) { registry_.forget_in_runtime_except(keys); }
+  // About to request a ReJIT of `keys` (see ProbeRegistry::mark_rejit_pending).
+  void rejit_requesting(const std::vector<MethodKey>& keys) { registry_.mark_rejit_pending(keys); }
   // Before its instrumented IL becomes the method's own body (first JIT):
   // remembers where the original body is, because GetILFunctionBody returns
   // the instrumented one from then on, and a later rewrite (another probe

@@ -27,6 +27,10 @@ bool has_method(const Probe& probe, const MethodKey& key) {
 
 Instrumentation instrumentation_of(const InstrumentedMethod& method) {
   if (method.state != MethodState::Instrumented) return Instrumentation::Pending;
+  if (!method.in_runtime && method.rejit_pending) {
+    // Our code is what the method runs from its next call: armed then, or disarmed.
+    return method.probe_count > 0 ? Instrumentation::Pending : Instrumentation::Disarmed;
+  }
   if (!method.in_runtime) return method.probe_count > 0 ? Instrumentation::Pending : Instrumentation::Reverted;
   return method.probe_count > 0 ? Instrumentation::Armed : Instrumentation::Disarmed;
 }
@@ -120,7 +124,7 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
     method.kind.sample = method.wanted.sample;  // a rate is data, not code: no ReJIT
     stats::set_sample_rate(method.slot, method.wanted.sample);
   }
-  if (!instrumented || !method.in_runtime) {
+  if (!instrumented || (!method.in_runtime && !method.rejit_pending)) {
     // New, reverted, or its ReJIT already under way (a second probe: nothing more to do).
     if (method.slot >= 0) set_armed(method.slot, true);
     return first;
@@ -133,8 +137,12 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
 void ProbeRegistry::activate(uint32_t probe_id) {
   std::lock_guard lock(mutex_);
   Probe* probe = find_locked(probe_id);
-  if (probe != nullptr && probe->state == ProbeState::Pending && !probe->methods.empty()) {
-    probe->state = ProbeState::Active;
+  if (probe == nullptr) return;
+  if (probe->state == ProbeState::Pending && !probe->methods.empty()) probe->state = ProbeState::Active;
+  // A probe of thousands of methods grew its list by doubling: give back the slack
+  // (a third of it on average), but not for every few methods a module load adds.
+  if (probe->methods.capacity() > probe->methods.size() + probe->methods.size() / 4 + 16) {
+    probe->methods.shrink_to_fit();
   }
 }
 
@@ -155,6 +163,7 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   if (it == methods_.end()) return;
   it->second.state = permanent ? MethodState::Failed : MethodState::Preparing;
   it->second.probe_count = 0;
+  it->second.rejit_pending = false;
   for (auto& probe : probes_) {
     auto m = std::find_if(probe.methods.begin(), probe.methods.end(), [&](const ProbeMethod& pm) { return pm.key == key; });
     if (m == probe.methods.end()) continue;
@@ -173,6 +182,10 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, Rewrit
   set_armed(slot, it->second.probe_count > 0);
   it->second.slot = slot;
   it->second.coverage = std::move(coverage);
+  // Kept for the life of the method (a re-add after a revert, an inliner's ReJIT): only
+  // the bytes, not the capacity the rewriter grew its buffers to.
+  code.il.shrink_to_fit();
+  code.il_map.shrink_to_fit();
   it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
   it->second.state = MethodState::Instrumented;
 }
@@ -180,7 +193,18 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, Rewrit
 void ProbeRegistry::mark_in_runtime(const MethodKey& key) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
-  if (it != methods_.end() && it->second.state == MethodState::Instrumented) it->second.in_runtime = true;
+  if (it != methods_.end() && it->second.state == MethodState::Instrumented) {
+    it->second.in_runtime = true;
+    it->second.rejit_pending = false;
+  }
+}
+
+void ProbeRegistry::mark_rejit_pending(const std::vector<MethodKey>& keys) {
+  std::lock_guard lock(mutex_);
+  for (const MethodKey& key : keys) {
+    auto it = methods_.find(key);
+    if (it != methods_.end() && it->second.state == MethodState::Instrumented) it->second.rejit_pending = true;
+  }
 }
 
 void ProbeRegistry::forget_in_runtime_except(const std::vector<MethodKey>& requested) {
@@ -196,8 +220,9 @@ std::vector<MethodKey> ProbeRegistry::take_disarmed(std::optional<uint32_t> id) 
   std::lock_guard lock(mutex_);
   std::vector<MethodKey> keys;
   auto take = [&](InstrumentedMethod& m) {
-    if (m.probe_count == 0 && m.in_runtime && m.state == MethodState::Instrumented) {
+    if (m.probe_count == 0 && (m.in_runtime || m.rejit_pending) && m.state == MethodState::Instrumented) {
       m.in_runtime = false;
+      m.rejit_pending = false;
       keys.push_back(m.key);
     }
   };
@@ -228,12 +253,51 @@ std::optional<std::vector<MethodKey>> ProbeRegistry::remove_probe(uint32_t id, n
     InstrumentedMethod& method = it->second;
     if (--method.probe_count != 0) continue;
     if (method.slot >= 0) set_armed(method.slot, false);
-    if (revert && method.state == MethodState::Instrumented && method.in_runtime) {
+    if (revert && method.state == MethodState::Instrumented && (method.in_runtime || method.rejit_pending)) {
       method.in_runtime = false;
+      method.rejit_pending = false;
       unused.push_back(pm.key);
     }
   }
+  removed_order_.push_back(id);
+  forget_old_removed_locked();
   return unused;
+}
+
+void ProbeRegistry::forget_old_removed_locked() {
+  // Newest first: keep while within both budgets (the newest always).
+  size_t kept = 0;
+  size_t methods = 0;
+  auto newest = removed_order_.rbegin();
+  for (; newest != removed_order_.rend(); ++newest) {
+    const Probe* probe = find_locked(*newest);
+    const size_t size = probe == nullptr ? 0 : probe->methods.size();
+    if (kept > 0 && (kept + 1 > kKeptRemovedProbes || methods + size > kKeptRemovedMethods)) break;
+    ++kept;
+    methods += size;
+  }
+  const size_t forget = removed_order_.size() - kept;
+  if (forget == 0) return;
+  std::vector<uint32_t> ids(removed_order_.begin(), removed_order_.begin() + static_cast<std::ptrdiff_t>(forget));
+  removed_order_.erase(removed_order_.begin(), removed_order_.begin() + static_cast<std::ptrdiff_t>(forget));
+  std::sort(ids.begin(), ids.end());
+  std::erase_if(probes_, [&](const Probe& p) { return std::binary_search(ids.begin(), ids.end(), p.id); });
+  forgotten_removed_ += forget;
+}
+
+uint64_t ProbeRegistry::forgotten_removed() const {
+  std::lock_guard lock(mutex_);
+  return forgotten_removed_;
+}
+
+size_t ProbeRegistry::probe_count() const {
+  std::lock_guard lock(mutex_);
+  return probes_.size();
+}
+
+size_t ProbeRegistry::method_count() const {
+  std::lock_guard lock(mutex_);
+  return methods_.size();
 }
 
 void ProbeRegistry::set_final_figures(uint32_t id, nlohmann::json final_figures) {

@@ -13,9 +13,17 @@
 // probe of a poorer kind shares the richer code. Removing a probe never
 // changes a method's code; the first probe added to a disarmed method sets
 // its kind again (a ReJIT when that kind differs).
+//
+// Removed probes are history: the registry keeps the latest few (at most
+// kKeptRemovedProbes, with at most kKeptRemovedMethods methods between them,
+// the latest one always) and forgets older ones, so that add/remove cycles
+// do not grow the agent's memory, `list` or the probes file without bound.
+// Their methods stay (one record per method ever probed, not per cycle).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -121,6 +129,14 @@ struct InstrumentedMethod {
   selector::KindSpec kind;    // what `rewritten` was made for
   selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
   bool in_runtime = false;    // the runtime took `rewritten` (GetReJITParameters), no other ReJIT since
+  // We asked for a ReJIT and the runtime has not asked for the code yet (it does at the
+  // method's next call: a method never called never does). Its active IL version is that
+  // request's, which will take `rewritten`: a re-add needs no new request. (Another
+  // request's inliners do not replace a version still waiting for its code: the runtime
+  // reuses it, with our callback.) Without this, every add of a method not called since
+  // the last one asked for a ReJIT again, and each request costs the runtime a code version
+  // for the life of the process.
+  bool rejit_pending = false;
 };
 
 // A method's instrumentation as `list` shows it.
@@ -140,6 +156,10 @@ struct SlotCounts {
   uint64_t cancelled = 0;
 };
 using SlotCounter = std::function<SlotCounts(int32_t slot)>;
+
+// How many removed probes the registry keeps (see above).
+inline constexpr size_t kKeptRemovedProbes = 32;
+inline constexpr size_t kKeptRemovedMethods = 500;
 
 class ProbeRegistry {
  public:
@@ -176,6 +196,9 @@ class ProbeRegistry {
                          selector::KindSpec kind = {});
   // The runtime asked for the method's rewritten code (GetReJITParameters).
   void mark_in_runtime(const MethodKey& key);
+  // A ReJIT of `keys` is about to be requested (before, so that a GetReJITParameters
+  // racing with the request finds it pending and clears it).
+  void mark_rejit_pending(const std::vector<MethodKey>& keys);
   // A ReJIT with inliners was requested for `requested`: any other method may have
   // been an inliner and be recompiled, so none is trusted to run our code any more
   // until the runtime asks for it again (a re-add then requests a ReJIT, as safe).
@@ -224,13 +247,22 @@ class ProbeRegistry {
   std::shared_ptr<const RewrittenCode> rewritten(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
 
+  // Removed probes forgotten so far (beyond the kept ones); `list` says how many.
+  uint64_t forgotten_removed() const;
+  // Records kept, for tests that check that add/remove cycles keep them bounded.
+  size_t probe_count() const;
+  size_t method_count() const;
+
  private:
   Probe* find_locked(uint32_t id);
+  void forget_old_removed_locked();
 
   mutable std::mutex mutex_;
   SlotCounter slot_counter_;
   uint32_t next_id_ = 1;
   std::vector<Probe> probes_;
+  std::deque<uint32_t> removed_order_;  // ids of the kept removed probes, oldest first
+  uint64_t forgotten_removed_ = 0;
   std::unordered_map<MethodKey, InstrumentedMethod, MethodKeyHash> methods_;
 };
 

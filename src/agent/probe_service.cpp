@@ -222,7 +222,13 @@ Result<std::vector<uint32_t>> ProbeService::remove(std::optional<uint32_t> id, b
   if (revert) to_revert = registry_.take_disarmed(id);  // probes removed before: their disarmed methods
   if (id) {
     auto probe = registry_.probe(*id);
-    if (!probe) return make_error(Reason::NotFound, fmt::format("no probe with id {}", *id));
+    if (!probe) {
+      const char* forgotten = registry_.forgotten_removed() == 0
+                                  ? ""
+                                  : " (the agent forgets all but the latest removed probes; "
+                                    "`remove --all --revert` reverts their methods)";
+      return make_error(Reason::NotFound, fmt::format("no probe with id {}{}", *id, forgotten));
+    }
     if (probe->state == ProbeState::Removed && !revert) {
       return make_error(Reason::NotFound, fmt::format("probe {} is already removed", *id));
     }
@@ -275,9 +281,11 @@ bool ProbeService::suspend(uint32_t id, double estimate_pct) {
   return true;
 }
 
-nlohmann::json ProbeService::list() const {
+nlohmann::json ProbeService::list(bool with_probes) const {
   nlohmann::json probes = nlohmann::json::array();
-  for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
+  if (with_probes) {
+    for (const auto& probe : registry_.probes()) probes.push_back(probe_object(probe, registry_));
+  }
   const RejitController::Counts rejit = controller_.counts();
   nlohmann::json result = {
       {"pid", ::getpid()},
@@ -287,6 +295,8 @@ nlohmann::json ProbeService::list() const {
         {"methods", rejit.rejit_methods},
         {"reverted_methods", rejit.reverted_methods}}},
       {"probes", std::move(probes)}};
+  // Removed probes beyond the latest few are forgotten (probe_registry.h): say how many.
+  if (const uint64_t forgotten = registry_.forgotten_removed(); forgotten != 0) result["removed_forgotten"] = forgotten;
   std::lock_guard lock(file_mutex_);
   if (!watched_file_.empty()) {
     result["probes_file"] = {{"path", watched_file_},
@@ -296,9 +306,31 @@ nlohmann::json ProbeService::list() const {
   return result;
 }
 
+std::string ProbeService::probes_file_text() const {
+  // The same document as `list`, but each probe is turned into text on its own: the
+  // document tree of every probe at once (thousands of methods) would be the agent's
+  // peak memory on each change, and malloc keeps such peaks.
+  nlohmann::json head = list(/*with_probes=*/false);
+  const std::string marker = "clrprobe-probes-go-here";
+  head["probes"] = marker;
+  const std::string head_text = head.dump();
+  const size_t at = head_text.find('"' + marker + '"');
+  std::string text = head_text.substr(0, at) + "[";
+  bool first = true;
+  for (const auto& probe : registry_.probes()) {
+    if (!first) text += ',';
+    first = false;
+    text += probe_object(probe, registry_).dump();
+  }
+  text += ']';
+  text += head_text.substr(at + marker.size() + 2);
+  text += '\n';
+  return text;
+}
+
 void ProbeService::write_probes_file() const {
   if (probes_file_.empty()) return;
-  std::string text = list().dump() + "\n";
+  std::string text = probes_file_text();
   std::lock_guard lock(write_mutex_);
   std::string temporary = probes_file_ + ".tmp." + std::to_string(::getpid());
   // 0600 like the stats region: probe selectors are the operator's business.

@@ -53,7 +53,9 @@ class ProbeService {
   // disarmed methods of the probe `id` when it was removed before (of every
   // probe with nullopt).
   Result<std::vector<uint32_t>> remove(std::optional<uint32_t> id, bool revert = false);
-  nlohmann::json list() const;
+  // with_probes=false: everything but the probes (an empty array), for the
+  // probes file, which adds them one at a time (see write_probes_file).
+  nlohmann::json list(bool with_probes = true) const;
   // Budgets (budget_supervisor.h). expire: removes the probe as `remove` does
   // (disarm, no ReJIT) and marks it expired; then tells the expiry listener
   // (the watch service closes a watch whose probe expired). suspend: disarms
@@ -72,6 +74,7 @@ class ProbeService {
 
  private:
   nlohmann::json final_figures(uint32_t id) const;
+  std::string probes_file_text() const;
   void instrument(uint32_t id, std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> matches,
                   std::chrono::milliseconds wait);
 

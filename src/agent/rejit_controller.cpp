@@ -100,6 +100,12 @@ void RejitController::process_rejit(Job& job) {
     methods.push_back(key.token);
   }
   if (methods.empty()) return;
+  {
+    std::vector<MethodKey> keys;
+    keys.reserve(methods.size());
+    for (size_t i = 0; i < methods.size(); ++i) keys.push_back(MethodKey{modules[i], methods[i]});
+    instrumenter_.rejit_requesting(keys);
+  }
   abi::HRESULT hr = info_->RequestReJITWithInliners(abi::COR_PRF_REJIT_BLOCK_INLINING,
                                                      static_cast<abi::ULONG>(methods.size()),
                                                      modules.data(), methods.data());

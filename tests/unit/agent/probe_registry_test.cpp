@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 namespace clrprobe::agent {
 namespace {
@@ -229,6 +231,106 @@ TEST(ProbeRegistry, RewrittenCodeAndCoverageAreKeptOnlyOnceInstrumented) {
   // Unknown methods are ignored.
   registry.mark_instrumented(kRemove, 9, some_code());
   EXPECT_FALSE(registry.method(kRemove).has_value());
+}
+
+TEST(ProbeRegistry, AReAddOfAMethodWhoseReJitTheRuntimeHasNotTakenYetNeedsNoNewReJit) {
+  ProbeRegistry registry;
+  const uint32_t first = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
+  ASSERT_TRUE(registry.attach(first, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  ASSERT_TRUE(registry.attach(first, kRemove, "Shop.Cart::Remove()", "Shop", MethodMeasure::Call));
+  registry.mark_instrumented(kAdd, 0, some_code());
+  registry.mark_instrumented(kRemove, 1, some_code());
+  registry.mark_rejit_pending({kAdd, kRemove});
+  registry.mark_in_runtime(kRemove);  // called since; Add never is
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Pending);
+  ASSERT_TRUE(registry.remove_probe(first, nlohmann::json::object()).has_value());
+  // Its request still stands: the method runs our (disarmed) code from its first call.
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Disarmed);
+
+  // Another method's ReJIT with inliners: a method already running our code may have
+  // been an inliner (recompiled from its original IL), one still waiting for its code not.
+  registry.forget_in_runtime_except({MethodKey{0x1000, 0x06000009}});
+  const uint32_t again = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_FALSE(registry.attach(again, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+  EXPECT_TRUE(registry.attach(again, kRemove, "Shop.Cart::Remove()", "Shop", MethodMeasure::Call));
+
+  // remove --revert hands back a method whose request is pending too (its request is dropped).
+  auto unused = registry.remove_probe(again, nlohmann::json::object(), /*revert=*/true);
+  ASSERT_TRUE(unused.has_value());
+  EXPECT_NE(std::find(unused->begin(), unused->end(), kAdd), unused->end());
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Reverted);
+  const uint32_t after_revert = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
+  EXPECT_TRUE(registry.attach(after_revert, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
+}
+
+// One add/remove cycle as ProbeService does it: add, attach, (first time) instrument, remove
+// with final figures. Returns whether the attach asked for a ReJIT.
+bool add_remove_cycle(ProbeRegistry& registry, const std::vector<MethodKey>& keys, int calls) {
+  const uint32_t id = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Pending, ProbeSource::Control);
+  bool rejit = false;
+  for (const MethodKey& key : keys) {
+    if (registry.attach(id, key, "Shop.Cart::M()", "Shop", MethodMeasure::Call)) {
+      rejit = true;
+      registry.mark_instrumented(key, static_cast<int32_t>(key.token & 0xFFFF), some_code());
+      registry.mark_in_runtime(key);
+    }
+  }
+  registry.activate(id);
+  EXPECT_TRUE(registry.remove_probe(id, {{"calls", calls}}).has_value());
+  return rejit;
+}
+
+TEST(ProbeRegistry, TwoHundredAddRemoveCyclesOfOneMethodKeepTheRegistryBounded) {
+  ProbeRegistry registry;
+  EXPECT_TRUE(add_remove_cycle(registry, {kAdd}, 0)) << "the first add instruments";
+  size_t most_probes = 0;
+  for (int cycle = 1; cycle < 200; ++cycle) {
+    EXPECT_FALSE(add_remove_cycle(registry, {kAdd}, cycle)) << "a re-add re-arms, no ReJIT (cycle " << cycle << ")";
+    most_probes = std::max(most_probes, registry.probe_count());
+  }
+  // The latest removed probes are kept, older ones forgotten: no record per cycle.
+  EXPECT_EQ(most_probes, kKeptRemovedProbes);
+  EXPECT_EQ(registry.probe_count(), kKeptRemovedProbes);
+  EXPECT_EQ(registry.forgotten_removed(), 200u - kKeptRemovedProbes);
+  EXPECT_EQ(registry.method_count(), 1u);
+  // The kept ones are the latest, with their own final figures.
+  const auto probes = registry.probes();
+  ASSERT_FALSE(probes.empty());
+  EXPECT_EQ(probes.back().final_figures.value("calls", -1), 199);
+  EXPECT_EQ(probes.front().final_figures.value("calls", -1), 200 - static_cast<int>(kKeptRemovedProbes));
+  for (const auto& probe : probes) EXPECT_EQ(probe.state, ProbeState::Removed);
+  EXPECT_EQ(instrumentation_of(*registry.method(kAdd)), Instrumentation::Disarmed);
+}
+
+TEST(ProbeRegistry, TwoHundredAddRemoveCyclesOfAHundredMethodsKeepAtMostTheMethodBudgetOfRemovedProbes) {
+  ProbeRegistry registry;
+  std::vector<MethodKey> keys;
+  for (uint32_t i = 0; i < 100; ++i) keys.push_back(MethodKey{0x2000, 0x06000100 + i});
+  EXPECT_TRUE(add_remove_cycle(registry, keys, 0));
+  for (int cycle = 1; cycle < 200; ++cycle) EXPECT_FALSE(add_remove_cycle(registry, keys, cycle));
+  size_t kept_methods = 0;
+  for (const auto& probe : registry.probes()) kept_methods += probe.methods.size();
+  EXPECT_EQ(kept_methods, kKeptRemovedMethods / 100 * 100);
+  EXPECT_EQ(registry.probe_count(), kKeptRemovedMethods / 100);
+  EXPECT_EQ(registry.method_count(), 100u);
+  // A probe still active is never forgotten, however many removed after it.
+  const uint32_t active = registry.add_probe(sel("Shop.Other::*"), ProbeState::Active, ProbeSource::Control);
+  for (int cycle = 0; cycle < 50; ++cycle) add_remove_cycle(registry, keys, cycle);
+  ASSERT_TRUE(registry.probe(active).has_value());
+  EXPECT_EQ(registry.probe(active)->state, ProbeState::Active);
+}
+
+TEST(ProbeRegistry, TheLatestRemovedProbeIsKeptEvenAboveTheMethodBudget) {
+  ProbeRegistry registry;
+  std::vector<MethodKey> keys;
+  for (uint32_t i = 0; i < kKeptRemovedMethods + 1; ++i) keys.push_back(MethodKey{0x3000, 0x06000001 + i});
+  add_remove_cycle(registry, keys, 5);
+  ASSERT_EQ(registry.probe_count(), 1u);
+  EXPECT_EQ(registry.probes()[0].methods.size(), kKeptRemovedMethods + 1);
+  add_remove_cycle(registry, {kAdd}, 6);
+  ASSERT_EQ(registry.probe_count(), 1u) << "the large one is forgotten once a newer one is removed";
+  EXPECT_EQ(registry.probes()[0].final_figures.value("calls", -1), 6);
+  EXPECT_EQ(registry.forgotten_removed(), 1u);
 }
 
 }  // namespace
