@@ -509,14 +509,17 @@ class Evaluator {
     }
   }
 
-  Value value(uint32_t index) const {
+  // A reference, not a copy: a Value owns two strings, and this runs on every
+  // call of a watched method whose condition decides.
+  const Value& value(uint32_t index) const {
     static const Value absent;
     const ConditionNode& n = nodes_[index];
     switch (n.kind) {
       case Kind::Literal:
         return n.literal;
       case Kind::Latency:
-        return Value::integer(facts_.latency_ns, "duration");
+        if (!latency_) latency_ = Value::integer(facts_.latency_ns, "duration");
+        return *latency_;
       case Kind::Return:
         return facts_.return_value ? *facts_.return_value : absent;
       case Kind::Arg:
@@ -548,6 +551,7 @@ class Evaluator {
 
   const std::vector<ConditionNode>& nodes_;
   const CallFacts& facts_;
+  mutable std::optional<Value> latency_;  // made at its first use
 };
 
 }  // namespace

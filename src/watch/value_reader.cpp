@@ -219,7 +219,9 @@ std::string format_guid(const uint8_t b[16]) {
 
 Value read_value(const CapturePlan& plan, const void* address, const ObjectLayout& layout, const TypeNamer& namer) {
   if (address == nullptr || plan.kind == CaptureKind::NotCaptured) return Value{};
-  const std::string type = plan.type.empty() ? primitive_type_name(plan.kind) : plan.type;
+  // Plans name their type (capture_plan.cpp); a plan without one gets the primitive's.
+  const std::string fallback = plan.type.empty() ? primitive_type_name(plan.kind) : std::string();
+  const std::string& type = plan.type.empty() ? fallback : plan.type;
   switch (plan.kind) {
     case CaptureKind::Bool:
       return Value::boolean(load<uint8_t>(address) != 0);

@@ -151,14 +151,23 @@ bool WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const v
   const WatchedMethod* m = slots_[slot].load(std::memory_order_acquire);
   if (m == nullptr) return false;
   try {
-    const int64_t now = stats::read_ticks(clock_.kind);
-    const auto latency_ns = static_cast<int64_t>(static_cast<double>(now - start) / clock_.ticks_per_ns);
+    // The clock is read here only when the condition asks for the latency or
+    // the call is captured (a clock read is ~10 ns, on every call).
+    const auto latency_since_start = [&] {
+      const int64_t now = stats::read_ticks(clock_.kind);
+      return static_cast<int64_t>(static_cast<double>(now - start) / clock_.ticks_per_ns);
+    };
+    int64_t latency_ns = m->uses.latency ? latency_since_start() : 0;
     WatchState& watch = *m->watch;
     if (!m->condition.always()) {
-      // Only what the condition reads is read before it decides.
+      // Only what the condition reads is read before it decides: the entries
+      // of the parameters it names are reset and read, the others never looked at.
       thread_local std::vector<Value> values;
-      values.assign(m->declared_params, Value{});
+      if (values.size() < m->declared_params) values.resize(m->declared_params);
       const ConditionUses& uses = m->uses;
+      for (uint32_t used : uses.args) {
+        if (used < values.size()) values[used] = Value{};
+      }
       for (uint32_t pos = 0; pos < count && pos < m->arg_params.size(); ++pos) {
         const uint16_t param = m->arg_params[pos];
         for (uint32_t used : uses.args) {
@@ -167,8 +176,10 @@ bool WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const v
       }
       Value returned = uses.return_value ? read_value(m->return_plan, ret, layout_, namer_) : Value{};
       Value escaped = exception != nullptr ? read_exception(exception, layout_, namer_) : Value{};
-      if (!evaluate(m->condition, CallFacts{latency_ns, values, &returned, &escaped})) return false;
+      const std::span<const Value> declared(values.data(), m->declared_params);
+      if (!evaluate(m->condition, CallFacts{latency_ns, declared, &returned, &escaped})) return false;
     }
+    if (!m->uses.latency) latency_ns = latency_since_start();
     WatchCounters& counters = ring_.counters(watch.counters_index);
     counters.matched.fetch_add(1, std::memory_order_relaxed);
     if (!watch.limiter.allow(realtime_ns())) {
