@@ -365,41 +365,11 @@ class Parser {
 
 // ---- evaluation -------------------------------------------------------
 
-template <typename T>
-bool ordered(T a, T b, CompareOp op) {
-  switch (op) {
-    case CompareOp::Eq:
-      return a == b;
-    case CompareOp::Ne:
-      return a != b;
-    case CompareOp::Lt:
-      return a < b;
-    case CompareOp::Le:
-      return a <= b;
-    case CompareOp::Gt:
-      return a > b;
-    case CompareOp::Ge:
-      return a >= b;
-  }
-  return false;
-}
-
 // The result for values that cannot be compared: unequal.
 bool incomparable(CompareOp op) { return op == CompareOp::Ne; }
 
 bool compare_numbers(const Value& a, const Value& b, CompareOp op) {
-  if (a.kind == ValueKind::Float || b.kind == ValueKind::Float) {
-    auto as_double = [](const Value& v) {
-      return v.kind == ValueKind::Float  ? v.f
-             : v.kind == ValueKind::UInt ? static_cast<double>(v.u)
-                                         : static_cast<double>(v.i);
-    };
-    return ordered(as_double(a), as_double(b), op);
-  }
-  auto wide = [](const Value& v) {
-    return v.kind == ValueKind::UInt ? static_cast<__int128>(v.u) : static_cast<__int128>(v.i);
-  };
-  return ordered(wide(a), wide(b), op);
+  return compare_numbers(Number::of(a), Number::of(b), op);
 }
 
 // The simple name of "Ns.Outer+Inner": "Inner".
@@ -628,6 +598,8 @@ Result<Condition> bind_condition(const Condition& condition, std::span<const std
   bound.bound_ = true;
   return bound;
 }
+
+Number Number::of(const Value& v) { return Number{v.kind, v.i, v.u, v.f}; }
 
 bool evaluate(const Condition& condition, const CallFacts& facts) {
   return Evaluator(condition.nodes(), facts).truth(condition.root());

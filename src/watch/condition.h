@@ -96,6 +96,53 @@ struct CallFacts {
   const Value* exception = nullptr;  // Object: type = exception type, text = message
 };
 
+// A number as comparisons see it (kind Int, UInt or Float of a Value): the
+// one comparison both evaluators use (fast_condition.h reads raw values).
+struct Number {
+  ValueKind kind = ValueKind::Int;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double f = 0;
+  static Number of(const Value& v);
+};
+
+// `a op b`.
+template <typename T>
+bool ordered(T a, T b, CompareOp op) {
+  switch (op) {
+    case CompareOp::Eq:
+      return a == b;
+    case CompareOp::Ne:
+      return a != b;
+    case CompareOp::Lt:
+      return a < b;
+    case CompareOp::Le:
+      return a <= b;
+    case CompareOp::Gt:
+      return a > b;
+    case CompareOp::Ge:
+      return a >= b;
+  }
+  return false;
+}
+
+// Integers compare exactly (as 128-bit), anything with a Float as doubles.
+// Inline: the fast condition (fast_condition.h) calls it on every call.
+inline bool compare_numbers(const Number& a, const Number& b, CompareOp op) {
+  if (a.kind == ValueKind::Float || b.kind == ValueKind::Float) {
+    auto as_double = [](const Number& v) {
+      return v.kind == ValueKind::Float  ? v.f
+             : v.kind == ValueKind::UInt ? static_cast<double>(v.u)
+                                         : static_cast<double>(v.i);
+    };
+    return ordered(as_double(a), as_double(b), op);
+  }
+  auto wide = [](const Number& v) {
+    return v.kind == ValueKind::UInt ? static_cast<__int128>(v.u) : static_cast<__int128>(v.i);
+  };
+  return ordered(wide(a), wide(b), op);
+}
+
 // A bound condition (an unbound Name operand evaluates as not captured).
 bool evaluate(const Condition& condition, const CallFacts& facts);
 

@@ -120,6 +120,7 @@ void WatchRuntime::install(WatchRuntime* runtime) noexcept { g_runtime.store(run
 void WatchRuntime::attach(int32_t slot, std::shared_ptr<WatchedMethod> method) {
   if (slot < 0 || static_cast<uint32_t>(slot) >= kWatchSlotLimit || !method) return;
   method->uses = method->condition.uses();
+  method->fast = FastCondition::compile(method->condition, method->arg_params, method->arg_plans);
   const WatchedMethod* raw = method.get();
   {
     std::lock_guard lock(keep_mutex_);
@@ -157,9 +158,19 @@ bool WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const v
       const int64_t now = stats::read_ticks(clock_.kind);
       return static_cast<int64_t>(static_cast<double>(now - start) / clock_.ticks_per_ns);
     };
-    int64_t latency_ns = m->uses.latency ? latency_since_start() : 0;
+    int64_t latency_ns = 0;
     WatchState& watch = *m->watch;
-    if (!m->condition.always()) {
+    if (m->fast) {
+      // Numbers only: decided on the raw values, the clock read if it asks.
+      bool timed = false;
+      const bool holds = m->fast->evaluate(args, count, [&] {
+        timed = true;
+        return latency_ns = latency_since_start();
+      });
+      if (!holds) return false;
+      if (!timed) latency_ns = latency_since_start();
+    } else if (!m->condition.always()) {
+      if (m->uses.latency) latency_ns = latency_since_start();
       // Only what the condition reads is read before it decides: the entries
       // of the parameters it names are reset and read, the others never looked at.
       thread_local std::vector<Value> values;
@@ -179,7 +190,7 @@ bool WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const v
       const std::span<const Value> declared(values.data(), m->declared_params);
       if (!evaluate(m->condition, CallFacts{latency_ns, declared, &returned, &escaped})) return false;
     }
-    if (!m->uses.latency) latency_ns = latency_since_start();
+    if (!m->fast && !m->uses.latency) latency_ns = latency_since_start();
     WatchCounters& counters = ring_.counters(watch.counters_index);
     counters.matched.fetch_add(1, std::memory_order_relaxed);
     if (!watch.limiter.allow(realtime_ns())) {

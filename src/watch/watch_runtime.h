@@ -35,12 +35,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "stats/clock.h"
 #include "watch/condition.h"
+#include "watch/fast_condition.h"
 #include "watch/event_ring.h"
 #include "watch/rate_limiter.h"
 #include "watch/value_reader.h"
@@ -90,6 +92,7 @@ struct WatchedMethod {
   CapturePlan return_plan;             // NotCaptured for void
   Condition condition;                 // bound to this method's parameters
   ConditionUses uses;                  // condition.uses(), filled by attach
+  std::optional<FastCondition> fast;   // the condition on raw numbers, when it can be (attach)
   std::string note;                    // e.g. why an argument is not captured
 };
 
