@@ -1,20 +1,9 @@
 #include "agent/budget_supervisor.h"
 
-#include <time.h>
-
 #include "agent/log.h"
+#include "common/wall_clock.h"
 
 namespace clrprobe::agent {
-
-namespace {
-
-uint64_t unix_now_ns() {
-  timespec now{};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
-}
-
-}  // namespace
 
 double PerCallNs::of(selector::ProbeKind kind, bool watch_hooks) const {
   if (watch_hooks) return watch;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "agent/arm_flags.h"
+#include "common/wall_clock.h"
 #include "stats/hit_path.h"
 
 namespace clrprobe::agent {
@@ -39,9 +40,7 @@ uint32_t ProbeRegistry::add_probe(selector::Selector selector, ProbeState state,
                                   selector::KindSpec kind, selector::Budget budget) {
   std::lock_guard lock(mutex_);
   std::string text = selector.text();
-  timespec now{};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  const uint64_t added = static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+  const uint64_t added = unix_now_ns();
   probes_.push_back(Probe{next_id_++,
                           std::move(text),
                           std::move(selector),

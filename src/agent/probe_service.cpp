@@ -1,10 +1,10 @@
 #include "agent/probe_service.h"
 
 #include "common/build_info.h"
+#include "common/wall_clock.h"
 #include "control/frame.h"
 
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,12 +19,6 @@
 namespace clrprobe::agent {
 
 namespace {
-
-uint64_t unix_now_ns() {
-  timespec now{};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
-}
 
 // A live add waits for its rejit request; the runtime normally answers in
 // milliseconds, this only bounds a pathological case.

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/wall_clock.h"
 #include "stats/process_identity.h"
 #include "stats/slot_meta_io.h"
 #include "stats/stripe.h"
@@ -21,12 +22,6 @@ std::atomic<StatsRegion*> g_region{nullptr};
 
 Error errno_error(const std::string& what, int err) {
   return make_error(Reason::Io, what + ": " + std::strerror(err));
-}
-
-uint64_t realtime_ns() {
-  timespec ts;
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
 Status check_shape(uint32_t capacity, uint32_t histogram_blocks) {
@@ -61,7 +56,7 @@ void write_header(std::byte* base, uint32_t capacity, uint32_t histogram_blocks,
     h.process_start_unix_ns = id->start_unix_ns;
     h.process_start_jiffies = id->start_jiffies;
   }
-  h.creation_unix_ns = realtime_ns();
+  h.creation_unix_ns = unix_now_ns();
   h.slot_capacity = capacity;
   h.stripe_count = kStripeCount;
   h.bucket_count = kBucketCount;

@@ -7,6 +7,7 @@
 #include <array>
 #include <utility>
 
+#include "common/wall_clock.h"
 #include "stats/hit_path.h"
 #include "watch/watch_event.h"
 
@@ -14,12 +15,6 @@ namespace clrprobe::watch {
 namespace {
 
 std::atomic<WatchRuntime*> g_runtime{nullptr};
-
-uint64_t realtime_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 // The hooks, one pair per argument count: the IL pushes exactly N addresses.
 // They return 1 when the IL is to call the stack hook next.
@@ -193,7 +188,7 @@ bool WatchRuntime::on_exit(int32_t slot, int64_t start, const void* ret, const v
     if (!m->fast && !m->uses.latency) latency_ns = latency_since_start();
     WatchCounters& counters = ring_.counters(watch.counters_index);
     counters.matched.fetch_add(1, std::memory_order_relaxed);
-    if (!watch.limiter.allow(realtime_ns())) {
+    if (!watch.limiter.allow(unix_now_ns())) {
       counters.rate_dropped.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
@@ -234,7 +229,7 @@ bool WatchRuntime::emit(const WatchedMethod& m, int64_t latency_ns, const void* 
   const WatchOptions& options = m.watch->options;
   Event e;
   e.watch_id = options.id;
-  e.time_unix_ns = realtime_ns();
+  e.time_unix_ns = unix_now_ns();
   e.thread = static_cast<uint32_t>(::syscall(SYS_gettid));
   e.method = m.method;
   e.latency_ns = latency_ns;

@@ -40,18 +40,6 @@ std::optional<nlohmann::json> WaitForState(ProbeSession& session, pid_t pid, int
   return std::nullopt;
 }
 
-// Calls of probe `id` in `clrprobe stats` (-1 and a failure when missing).
-int64_t CallsOf(ProbeSession& session, pid_t pid, int64_t id) {
-  auto stats = Stats(session, pid);
-  if (!stats) return -1;
-  const ProbeReport* p = FindProbeById(*stats, id);
-  if (p == nullptr) {
-    ADD_FAILURE() << "probe " << id << " missing from `clrprobe stats`:\n" << stats->raw.dump(2);
-    return -1;
-  }
-  return p->calls;
-}
-
 // Calls of `id` grow: waits (bounded) for them to move.
 bool Grows(ProbeSession& session, pid_t pid, int64_t id) {
   const int64_t first = CallsOf(session, pid, id);

@@ -293,6 +293,17 @@ std::optional<Report> Stats(ProbeSession& session, pid_t pid) {
   return std::nullopt;
 }
 
+int64_t CallsOf(ProbeSession& session, pid_t pid, int64_t id) {
+  auto stats = Stats(session, pid);
+  if (!stats) return -1;
+  const ProbeReport* p = FindProbeById(*stats, id);
+  if (p == nullptr) {
+    ADD_FAILURE() << "probe " << id << " missing from `clrprobe stats`:\n" << stats->raw.dump(2);
+    return -1;
+  }
+  return p->calls;
+}
+
 const nlohmann::json* FindById(const std::vector<nlohmann::json>& probes, int64_t id) {
   for (const auto& p : probes) {
     if (IdOf(p) == id) return &p;

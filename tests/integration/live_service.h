@@ -160,6 +160,8 @@ std::optional<std::vector<int64_t>> RemoveAllProbes(ProbeSession& session, pid_t
 std::optional<std::vector<nlohmann::json>> ListProbes(ProbeSession& session, pid_t pid);
 // `clrprobe stats -p PID --json`, parsed.
 std::optional<Report> Stats(ProbeSession& session, pid_t pid);
+// Calls of probe `id` in `clrprobe stats` (-1 and a failure when missing).
+int64_t CallsOf(ProbeSession& session, pid_t pid, int64_t id);
 
 // The probe object with this id in a list, else nullptr.
 const nlohmann::json* FindById(const std::vector<nlohmann::json>& probes, int64_t id);

@@ -100,18 +100,6 @@ int64_t IdOfSelector(const std::vector<nlohmann::json>& probes, const std::strin
   return p ? IdOf(*p) : -1;
 }
 
-// Calls of probe `id` in `clrprobe stats`, or -1 (and a failure).
-int64_t CallsOf(ProbeSession& session, pid_t pid, int64_t id) {
-  auto stats = Stats(session, pid);
-  if (!stats) return -1;
-  const ProbeReport* p = FindProbeById(*stats, id);
-  if (p == nullptr) {
-    ADD_FAILURE() << "probe " << id << " missing from `clrprobe stats`:\n" << stats->raw.dump(2);
-    return -1;
-  }
-  return p->calls;
-}
-
 // The probe counts: its first calls arrive (an active probe's ReJIT may still be under way
 // on a loaded machine, so they are waited for), and its figures grow while the service runs.
 void ExpectCounting(ProbeSession& session, pid_t pid, int64_t id, const std::string& what) {

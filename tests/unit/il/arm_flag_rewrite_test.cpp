@@ -15,16 +15,11 @@ namespace clrprobe::il {
 namespace {
 
 using test::Asm;
+using test::guarded_hooks;
+using test::kArmFlag;
 using test::LocalsRecorder;
 
-constexpr uint64_t kArmFlag = 0x5555555555555555ull;
 constexpr uint32_t kCallee = 0x06000002;
-
-ProbeHooks guarded_hooks() {
-  ProbeHooks h = test::test_hooks();
-  h.arm_flag = kArmFlag;
-  return h;
-}
 
 struct Guarded {
   MethodBody original;

@@ -18,13 +18,8 @@ using test::Asm;
 using test::Clause;
 using test::LocalsRecorder;
 
-constexpr uint64_t kArmFlag = 0x5555555555555555ull;
-
-ProbeHooks guarded_hooks() {
-  ProbeHooks h = test::test_hooks();
-  h.arm_flag = kArmFlag;
-  return h;
-}
+using test::guarded_hooks;
+using test::kArmFlag;
 
 struct Rewrite {
   MethodBody original;

@@ -38,6 +38,14 @@ inline ProbeHooks test_hooks() {
   return h;
 }
 
+// An arm flag's (fake) address, and test_hooks() with it: arm-guarded shapes.
+inline constexpr uint64_t kArmFlag = 0x5555555555555555ull;
+inline ProbeHooks guarded_hooks() {
+  ProbeHooks h = test_hooks();
+  h.arm_flag = kArmFlag;
+  return h;
+}
+
 inline constexpr uint32_t kNewLocalsToken = 0x11000010;
 
 // Records the locals blob it is given and returns kNewLocalsToken.
