@@ -526,7 +526,9 @@ class Bench:
         two-argument method (CallBench.Target::Pair), next to a full probe on the same method:
         paired rounds (no agent / watched / probed, order alternating), 1 thread. Valid only when
         the watch's probe counted every call made while it was in place and printed no event."""
-        reps = 3 if self.quick else 5
+        # More rounds than the per-call section: the goal is a difference of two added costs
+        # (watch minus full probe), whose interval is the wider of the two.
+        reps = 5 if self.quick else 9
         ms = 200 if self.quick else 300
         log(f"watch: {reps} repetitions x {ms} ms CPU per measurement, a false condition on {self.WATCHED}")
         a = self.start_callbench(False, "callbench-watch-noagent")
