@@ -125,7 +125,8 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
     auto snap = reader->snapshot(slot);
     return snap ? SlotCounts{snap->calls, snap->exceptions, snap->cancelled} : SlotCounts{};
   });
-  budget_supervisor_->start();
+  // Its thread (a wake-up a second) starts with the first budgeted probe.
+  service_->set_budget_listener([supervisor = budget_supervisor_.get()] { supervisor->start(); });
   parse_startup_probes();
   if (attaching) catalog_loaded_modules();
   if (!config_.probes_file.empty()) {

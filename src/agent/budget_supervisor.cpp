@@ -30,7 +30,10 @@ BudgetSupervisor::BudgetSupervisor(ProbeRegistry& registry, ProbeService& servic
 BudgetSupervisor::~BudgetSupervisor() { stop(); }
 
 void BudgetSupervisor::start() {
-  if (thread_.joinable()) return;
+  // Called whenever a budgeted probe is added, from any thread: once, and
+  // never after stop() (whose join would miss the thread).
+  std::lock_guard lock(mutex_);
+  if (stopping_ || thread_.joinable()) return;
   thread_ = std::thread([this] { run(); });
 }
 

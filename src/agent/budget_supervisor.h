@@ -56,6 +56,7 @@ class BudgetSupervisor {
   BudgetSupervisor(const BudgetSupervisor&) = delete;
   BudgetSupervisor& operator=(const BudgetSupervisor&) = delete;
 
+  // Idempotent and thread-safe; the agent calls it at the first budgeted probe.
   void start();
   void stop();
   // One check (the thread calls it each period; tests may call it directly).

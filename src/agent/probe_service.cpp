@@ -63,6 +63,7 @@ uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource sou
   std::lock_guard lock(operations_mutex_);
   Resolution found = resolve(modules_, selector);
   std::string text = selector.text();
+  if (!budget.empty() && on_budgeted_) on_budgeted_();
   uint32_t id = registry_.add_probe(std::move(selector), ProbeState::Pending, source, kind, budget);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
@@ -180,6 +181,7 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
                           {"refused", refused}};
   }
 
+  if (!budget.empty() && on_budgeted_) on_budgeted_();
   uint32_t id = registry_.add_probe(*parsed, ProbeState::Pending, ProbeSource::Control, kind, budget);
   for (const auto& match : found.refused) {
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});

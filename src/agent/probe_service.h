@@ -64,6 +64,9 @@ class ProbeService {
   bool expire(uint32_t id);
   bool suspend(uint32_t id, double estimate_pct);
   void set_expiry_listener(std::function<void(uint32_t probe_id)> listener) { on_expired_ = std::move(listener); }
+  // Called when a probe with a ttl or an overhead budget is added: the agent
+  // starts its budget supervisor then, not in every process at start-up.
+  void set_budget_listener(std::function<void()> listener) { on_budgeted_ = std::move(listener); }
   // What `list` reports about the watched probes file (error empty: valid).
   void set_probes_file_status(std::string path, std::string error);
 
@@ -86,6 +89,7 @@ class ProbeService {
   unsigned module_wait_ms_;
   FirstJitInstaller* first_jit_ = nullptr;
   std::function<void(uint32_t)> on_expired_;  // set once before the supervisor starts
+  std::function<void()> on_budgeted_;         // set once at start-up
   std::mutex operations_mutex_;  // one control operation at a time
   mutable std::mutex write_mutex_;  // one writer of the probes file at a time
   mutable std::mutex file_mutex_;
