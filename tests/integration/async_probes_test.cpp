@@ -25,6 +25,7 @@
 #include "process_runner.h"
 #include "report.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
@@ -171,8 +172,6 @@ void ExpectP50Within(const Report& report, const std::string& selector, double l
                          << p->raw.dump();
   EXPECT_LE(p50, high_ms) << selector << ": p50 " << p50 << " ms\n" << p->raw.dump();
 }
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // No bad rewrite (InvalidProgramException) or crash in the program's output or the agent log.
 void ExpectNoBrokenCode(const std::string& out, const std::string& err, const std::string& log) {

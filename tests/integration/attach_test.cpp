@@ -18,14 +18,13 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 int64_t Ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 

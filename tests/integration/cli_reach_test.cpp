@@ -18,14 +18,13 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::size_t Lines(const std::string& text) {
   std::size_t n = 0;

@@ -30,13 +30,12 @@
 #include "process_runner.h"
 #include "support/temp_dir.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest::faults {
 
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-
-inline bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Mounting a tmpfs or a read-only bind mount needs privileges a developer's machine may lack;
 // there the part of a fault test that needs one is left out and says so. scripts/test.sh (CI,

@@ -17,6 +17,7 @@
 #include "probe_session.h"
 #include "report.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest::live_probes {
 
@@ -103,8 +104,6 @@ inline void ExpectNoInvalidProgram(const LiveService& service, const ProbeSessio
     EXPECT_EQ(text.find("Unhandled exception"), std::string::npos) << "unhandled exception in the " << what;
   }
 }
-
-inline bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // "LiveService.Targets.Statics::Plain" -> "Statics::Plain"
 inline std::string TypeAndMethod(const std::string& selector) {

@@ -28,13 +28,12 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string StatusField(pid_t pid, const std::string& key) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");

@@ -12,11 +12,10 @@
 #include "probe_session.h"
 #include "scenario_cases.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 ProbeExpectation Exactly(const std::string& selector, int64_t calls) {
   ProbeExpectation p;

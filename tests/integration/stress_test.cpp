@@ -25,6 +25,7 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "test_paths.h"
+#include "text_contains.h"
 #include "support/temp_dir.h"
 
 using clrprobe::test_support::TempDir;
@@ -41,8 +42,6 @@ int CyclesFromEnv(int fallback) {
   int n = std::atoi(value);
   return n > 0 ? n : fallback;
 }
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Selectors the clients cycle through: every LiveService method (targets, worker, control,
 // tally, program, compiler-generated async and iterator code) one by one or in small

@@ -14,6 +14,7 @@
 #include "probe_session.h"
 #include "support/temp_dir.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
@@ -21,8 +22,6 @@ namespace {
 const std::string kIsEven = "FSharpTail!FSharpTail.Parity::isEven";
 const std::string kIsOdd = "FSharpTail!FSharpTail.Parity::isOdd";
 constexpr const char* kDepth = "1000000";
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(TailCalls, FSharpMutualRecursionAMillionDeepRunsUnderCountOnlyProbesAndIsCountedExactly) {
   ASSERT_TRUE(ClrprobeBuilt());

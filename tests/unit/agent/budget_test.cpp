@@ -11,7 +11,7 @@
 namespace clrprobe::agent {
 namespace {
 
-selector::Selector sel(const char* text) { return *selector::Selector::parse(text); }
+selector::Selector budget_selector(const char* text) { return *selector::Selector::parse(text); }
 
 constexpr MethodKey kHot{0x2000, 0x06000001};
 constexpr MethodKey kCold{0x2000, 0x06000002};
@@ -21,8 +21,9 @@ TEST(Budgets, SuspendingAProbeDisarmsOnlyTheMethodsNoOtherProbeNeeds) {
   selector::Budget budget;
   budget.max_overhead_pct = 1;
   const uint32_t budgeted =
-      registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
-  const uint32_t other = registry.add_probe(sel("Shop.Cart::Hot"), ProbeState::Active, ProbeSource::Control);
+      registry.add_probe(budget_selector("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
+  const uint32_t other =
+      registry.add_probe(budget_selector("Shop.Cart::Hot"), ProbeState::Active, ProbeSource::Control);
   registry.attach(budgeted, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
   registry.attach(budgeted, kCold, "Shop.Cart::Cold()", "Shop", MethodMeasure::Call);
   registry.attach(other, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
@@ -57,7 +58,8 @@ TEST(Budgets, ASuspendedProbeTakesNoNewMethods) {
   ProbeRegistry registry;
   selector::Budget budget;
   budget.max_overhead_pct = 1;
-  const uint32_t id = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
+  const uint32_t id =
+      registry.add_probe(budget_selector("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
   registry.attach(id, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
   ASSERT_TRUE(registry.suspend_probe(id, 3, 1));
   EXPECT_FALSE(registry.attach(id, kCold, "Shop.Cart::Cold()", "Shop", MethodMeasure::Call));
@@ -68,7 +70,8 @@ TEST(Budgets, AnExpiredProbeIsListedAsExpiredWithItsTime) {
   ProbeRegistry registry;
   selector::Budget budget;
   budget.ttl_ms = 30'000;
-  const uint32_t id = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
+  const uint32_t id =
+      registry.add_probe(budget_selector("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
   registry.remove_probe(id, nlohmann::json::object());
   registry.mark_expired(id, 987654321);
   auto probe = registry.probe(id);

@@ -8,14 +8,14 @@ namespace {
 
 using nlohmann::json;
 
-Result<Request> parse(const char* text) { return parse_request(json::parse(text)); }
+Result<Request> parse_budget_request(const char* text) { return parse_request(json::parse(text)); }
 
 TEST(BudgetMessages, AnAddWithoutBudgetsIsUnboundedAndAWatchGetsTwoPercent) {
-  auto add = parse(R"({"op":"add","selector":"Shop.Store::Save"})");
+  auto add = parse_budget_request(R"({"op":"add","selector":"Shop.Store::Save"})");
   ASSERT_TRUE(add.ok());
   EXPECT_EQ(std::get<AddRequest>(*add).ttl_ms, 0);
   EXPECT_EQ(std::get<AddRequest>(*add).max_overhead_pct, 0);
-  auto watch = parse(R"({"op":"watch","selector":"Shop.Store::Save"})");
+  auto watch = parse_budget_request(R"({"op":"watch","selector":"Shop.Store::Save"})");
   ASSERT_TRUE(watch.ok());
   EXPECT_EQ(std::get<WatchRequest>(*watch).ttl_ms, 0);
   EXPECT_DOUBLE_EQ(std::get<WatchRequest>(*watch).max_overhead_pct, 2.0);
@@ -24,7 +24,7 @@ TEST(BudgetMessages, AnAddWithoutBudgetsIsUnboundedAndAWatchGetsTwoPercent) {
 TEST(BudgetMessages, BudgetsAreReadAndRoundTripThroughJson) {
   for (const char* text : {R"({"op":"add","selector":"A::B","ttl_ms":30000,"max_overhead_pct":0.5})",
                            R"({"op":"watch","selector":"A::B","ttl_ms":30000,"max_overhead_pct":0.5})"}) {
-    auto r = parse(text);
+    auto r = parse_budget_request(text);
     ASSERT_TRUE(r.ok()) << text << ": " << r.error().message;
     auto again = parse_request(to_json(*r));
     ASSERT_TRUE(again.ok());
@@ -53,7 +53,7 @@ TEST(BudgetMessages, BadBudgetsAreRefused) {
            R"({"op":"watch","selector":"A::B","max_overhead_pct":-1})",
            R"({"op":"watch","selector":"A::B","ttl_ms":1.5})",
        }) {
-    auto r = parse(text);
+    auto r = parse_budget_request(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.error().reason, Reason::InvalidInput) << text;
   }

@@ -12,7 +12,7 @@ namespace {
 
 using test::bytes_of;
 
-Result<nlohmann::json> parse(std::string_view text) { return parse_request_payload(bytes_of(text)); }
+Result<nlohmann::json> parse_payload(std::string_view text) { return parse_request_payload(bytes_of(text)); }
 
 std::string nested(int depth, char open, char close, std::string_view inner = "") {
   std::string s;
@@ -23,14 +23,14 @@ std::string nested(int depth, char open, char close, std::string_view inner = ""
 }
 
 TEST(Payload, AcceptsObject) {
-  auto parsed = parse(R"({"op":"ping","extra":[1,2,{"x":null}]})");
+  auto parsed = parse_payload(R"({"op":"ping","extra":[1,2,{"x":null}]})");
   ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
   EXPECT_EQ((*parsed)["op"], "ping");
 }
 
 TEST(Payload, RejectsNonObjects) {
   for (std::string_view text : {"[]", "\"ping\"", "42", "null", "true", "[{\"op\":\"ping\"}]"}) {
-    auto parsed = parse(text);
+    auto parsed = parse_payload(text);
     ASSERT_FALSE(parsed.ok()) << text;
     EXPECT_EQ(parsed.error().reason, Reason::InvalidInput);
     EXPECT_NE(parsed.error().message.find("must be a JSON object"), std::string::npos) << text;
@@ -40,7 +40,7 @@ TEST(Payload, RejectsNonObjects) {
 TEST(Payload, RejectsInvalidJson) {
   for (std::string_view text : {"", " ", "{", "{\"op\":}", "{} x", "{}{}", "{'op':'ping'}", "{\"a\":1,}",
                                 "{\"a\":01}", "{\"a\":NaN}", "{/*c*/}"}) {
-    auto parsed = parse(text);
+    auto parsed = parse_payload(text);
     EXPECT_FALSE(parsed.ok()) << text;
   }
 }
@@ -56,10 +56,10 @@ TEST(Payload, RejectsInvalidUtf8) {
       std::string("{\"op\":\"\\ud800\"}"),       // lone surrogate escape
   };
   for (const auto& text : cases) {
-    auto parsed = parse(text);
+    auto parsed = parse_payload(text);
     EXPECT_FALSE(parsed.ok()) << text;
   }
-  EXPECT_TRUE(parse("{\"op\":\"caf\xc3\xa9 \\u00e9 \xf0\x9f\x98\x80\"}").ok());
+  EXPECT_TRUE(parse_payload("{\"op\":\"caf\xc3\xa9 \\u00e9 \xf0\x9f\x98\x80\"}").ok());
 }
 
 TEST(Payload, RejectsEmbeddedNul) {
@@ -70,35 +70,35 @@ TEST(Payload, RejectsEmbeddedNul) {
 TEST(Payload, AcceptsNestingUpToLimit) {
   // The object itself is level 1.
   const std::string arrays = "{\"a\":" + nested(kMaxJsonDepth - 1, '[', ']') + "}";
-  EXPECT_TRUE(parse(arrays).ok()) << arrays;
+  EXPECT_TRUE(parse_payload(arrays).ok()) << arrays;
   std::string objects = "{}";
   for (int i = 1; i < kMaxJsonDepth; ++i) objects = "{\"k\":" + objects + "}";
-  EXPECT_TRUE(parse(objects).ok());
+  EXPECT_TRUE(parse_payload(objects).ok());
 }
 
 TEST(Payload, RejectsNestingBeyondLimit) {
   const std::string arrays = "{\"a\":" + nested(kMaxJsonDepth, '[', ']') + "}";
-  auto parsed = parse(arrays);
+  auto parsed = parse_payload(arrays);
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().message.find("nested deeper"), std::string::npos);
   std::string objects = "{}";
   for (int i = 0; i < kMaxJsonDepth; ++i) objects = "{\"k\":" + objects + "}";
-  EXPECT_FALSE(parse(objects).ok());
+  EXPECT_FALSE(parse_payload(objects).ok());
 }
 
 TEST(Payload, DeepNestingBombIsCheap) {
   // A full 64 KiB of '[' (unterminated, and terminated): rejected, fast.
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_FALSE(parse(std::string(kMaxRequestPayload, '[')).ok());
+  EXPECT_FALSE(parse_payload(std::string(kMaxRequestPayload, '[')).ok());
   const std::string closed = "{\"a\":" + nested((kMaxRequestPayload - 6) / 2, '[', ']') + "}";
   ASSERT_LE(closed.size(), kMaxRequestPayload);
-  EXPECT_FALSE(parse(closed).ok());
+  EXPECT_FALSE(parse_payload(closed).ok());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 TEST(Payload, RejectsOverCap) {
   std::string text = "{\"s\":\"" + std::string(kMaxRequestPayload, 'x') + "\"}";
-  auto parsed = parse(text);
+  auto parsed = parse_payload(text);
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().message.find("exceeds"), std::string::npos);
   // Responses have their own, larger cap.
@@ -106,8 +106,8 @@ TEST(Payload, RejectsOverCap) {
 }
 
 TEST(Payload, HugeNumbersDoNotThrow) {
-  EXPECT_TRUE(parse("{\"n\":123456789012345678901234567890}").ok());
-  EXPECT_FALSE(parse("{\"n\":1e999999}").ok());
+  EXPECT_TRUE(parse_payload("{\"n\":123456789012345678901234567890}").ok());
+  EXPECT_FALSE(parse_payload("{\"n\":1e999999}").ok());
 }
 
 }  // namespace

@@ -8,16 +8,16 @@ namespace {
 
 using nlohmann::json;
 
-Result<Request> parse(const char* text) { return parse_request(json::parse(text)); }
+Result<Request> parse_watch_request(const char* text) { return parse_request(json::parse(text)); }
 
 std::string error_of(const char* text) {
-  auto r = parse(text);
+  auto r = parse_watch_request(text);
   EXPECT_FALSE(r.ok()) << text;
   return r.ok() ? std::string() : r.error().message;
 }
 
 TEST(WatchMessages, AWatchWithOnlyASelectorTakesTheDefaults) {
-  auto r = parse(R"({"op":"watch","selector":"Shop.Store::Save"})");
+  auto r = parse_watch_request(R"({"op":"watch","selector":"Shop.Store::Save"})");
   ASSERT_TRUE(r.ok()) << r.error().describe();
   const auto& w = std::get<WatchRequest>(*r);
   EXPECT_EQ(w.selector, "Shop.Store::Save");

@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::vector<uint8_t> reply(uint8_t set, uint8_t id, std::vector<uint8_t> payload) {
+std::vector<uint8_t> reply_frame(uint8_t set, uint8_t id, std::vector<uint8_t> payload) {
   auto h = encode_header({static_cast<uint16_t>(kHeaderSize + payload.size()), set, id, 0});
   std::vector<uint8_t> out(h.begin(), h.end());
   out.insert(out.end(), payload.begin(), payload.end());
@@ -133,7 +133,8 @@ AttachProfilerRequest sample_request() {
 }
 
 TEST(FakeServerClient, AttachOk) {
-  FakeServer server([](int fd, const std::atomic<bool>&) { send_bytes(fd, reply(0xFF, 0x00, hresult_payload(0))); });
+  FakeServer server(
+      [](int fd, const std::atomic<bool>&) { send_bytes(fd, reply_frame(0xFF, 0x00, hresult_payload(0))); });
   auto hr = attach_profiler(server.path(), sample_request(), 5s);
   ASSERT_TRUE(hr.ok()) << hr.error().message;
   EXPECT_EQ(*hr, 0u);
@@ -143,7 +144,7 @@ TEST(FakeServerClient, AttachOk) {
 
 TEST(FakeServerClient, AttachErrorReplyCarriesHresult) {
   FakeServer server([](int fd, const std::atomic<bool>&) {
-    send_bytes(fd, reply(0xFF, 0xFF, hresult_payload(hresult::kProfilerAlreadyActive)));
+    send_bytes(fd, reply_frame(0xFF, 0xFF, hresult_payload(hresult::kProfilerAlreadyActive)));
   });
   auto hr = attach_profiler(server.path(), sample_request(), 5s);
   ASSERT_TRUE(hr.ok()) << hr.error().message;
@@ -156,7 +157,7 @@ TEST(FakeServerClient, AttachErrorReplyCarriesHresult) {
 
 TEST(FakeServerClient, ResponseInTwoPieces) {
   FakeServer server([](int fd, const std::atomic<bool>&) {
-    auto whole = reply(0xFF, 0x00, hresult_payload(0));
+    auto whole = reply_frame(0xFF, 0x00, hresult_payload(0));
     send_bytes(fd, std::vector<uint8_t>(whole.begin(), whole.begin() + 7));
     std::this_thread::sleep_for(30ms);
     send_bytes(fd, std::vector<uint8_t>(whole.begin() + 7, whole.end()));
@@ -168,7 +169,7 @@ TEST(FakeServerClient, ResponseInTwoPieces) {
 
 TEST(FakeServerClient, TruncatedReplyIsAnError) {
   FakeServer server([](int fd, const std::atomic<bool>&) {
-    auto whole = reply(0xFF, 0x00, hresult_payload(0));
+    auto whole = reply_frame(0xFF, 0x00, hresult_payload(0));
     send_bytes(fd, std::vector<uint8_t>(whole.begin(), whole.end() - 2));  // then close
   });
   auto hr = attach_profiler(server.path(), sample_request(), 5s);
@@ -185,7 +186,7 @@ TEST(FakeServerClient, GarbageReplyIsAnError) {
 }
 
 TEST(FakeServerClient, OkWithoutHresultIsAnError) {
-  FakeServer server([](int fd, const std::atomic<bool>&) { send_bytes(fd, reply(0xFF, 0x00, {})); });
+  FakeServer server([](int fd, const std::atomic<bool>&) { send_bytes(fd, reply_frame(0xFF, 0x00, {})); });
   auto hr = attach_profiler(server.path(), sample_request(), 5s);
   ASSERT_FALSE(hr.ok());
   EXPECT_NE(hr.error().message.find("malformed response"), std::string::npos);
@@ -226,7 +227,7 @@ TEST(FakeServerClient, ProcessInfo) {
       payload.push_back(0);
       payload.push_back(0);
     }
-    send_bytes(fd, reply(0xFF, 0x00, payload));
+    send_bytes(fd, reply_frame(0xFF, 0x00, payload));
   });
   auto info = query_process_info(server.path(), 5s);
   ASSERT_TRUE(info.ok()) << info.error().message;
@@ -238,7 +239,7 @@ TEST(FakeServerClient, ProcessInfo) {
 
 TEST(FakeServerClient, ProcessInfoErrorReply) {
   FakeServer server([](int fd, const std::atomic<bool>&) {
-    send_bytes(fd, reply(0xFF, 0xFF, hresult_payload(hresult::kDiagUnknownCommand)));
+    send_bytes(fd, reply_frame(0xFF, 0xFF, hresult_payload(hresult::kDiagUnknownCommand)));
   });
   auto info = query_process_info(server.path(), 5s);
   ASSERT_FALSE(info.ok());

@@ -47,7 +47,7 @@ TEST(ProtobufReader, ReadsWhatTheWriterWroteAndRefusesTruncatedInput) {
   EXPECT_FALSE(read_protobuf_fields(w.data().substr(0, w.data().size() - 1)).has_value());
 }
 
-HostSnapshot snapshot() {
+HostSnapshot protobuf_snapshot() {
   HostSnapshot s;
   s.time_unix_ns = 1'700'000'000'123'456'789ull;
   ProcessSnapshot p;
@@ -89,8 +89,8 @@ bool has(const std::string& text, const std::string& needle) { return text.find(
 
 TEST(OtlpProtobuf, ProtocDecodesEveryFieldOfARequest) {
   std::string text;
-  ASSERT_TRUE(
-      testing::protoc_decode(otlp_protobuf(otlp_request(snapshot(), content(HistogramKind::Exponential))), text));
+  ASSERT_TRUE(testing::protoc_decode(
+      otlp_protobuf(otlp_request(protobuf_snapshot(), content(HistogramKind::Exponential))), text));
   EXPECT_TRUE(has(text, "key: \"service.name\"\n      value {\n        string_value: \"orders\"")) << text;
   EXPECT_TRUE(has(text, "key: \"process.pid\"\n      value {\n        int_value: 4242")) << text;
   EXPECT_TRUE(has(text, "key: \"host.name\"")) << text;
@@ -110,7 +110,8 @@ TEST(OtlpProtobuf, ProtocDecodesEveryFieldOfARequest) {
   EXPECT_TRUE(has(text, "scale: 3")) << text;
   EXPECT_TRUE(has(text, "zero_count: 1")) << text;
   EXPECT_TRUE(has(text, "max: 0.002")) << text;
-  const ExponentialLatency e = exponential_latency(snapshot().processes[0].probes[0].methods[0].ticks, 2'000'000, 1.0);
+  const ExponentialLatency e =
+      exponential_latency(protobuf_snapshot().processes[0].probes[0].methods[0].ticks, 2'000'000, 1.0);
   EXPECT_TRUE(has(text, "offset: " + std::to_string(e.offset))) << text;
   EXPECT_FALSE(has(text, "explicit_bounds")) << text;
 }
@@ -118,7 +119,7 @@ TEST(OtlpProtobuf, ProtocDecodesEveryFieldOfARequest) {
 TEST(OtlpProtobuf, ExplicitBucketsAndDeltaTemporalityDecode) {
   std::string text;
   ASSERT_TRUE(testing::protoc_decode(
-      otlp_protobuf(otlp_request(snapshot(), content(HistogramKind::Explicit, Temporality::Delta))), text));
+      otlp_protobuf(otlp_request(protobuf_snapshot(), content(HistogramKind::Explicit, Temporality::Delta))), text));
   EXPECT_TRUE(has(text, "histogram {")) << text;
   EXPECT_FALSE(has(text, "exponential_histogram")) << text;
   EXPECT_TRUE(has(text, "aggregation_temporality: AGGREGATION_TEMPORALITY_DELTA")) << text;

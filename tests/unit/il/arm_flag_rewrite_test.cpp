@@ -19,7 +19,7 @@ using test::guarded_hooks;
 using test::kArmFlag;
 using test::LocalsRecorder;
 
-constexpr uint32_t kCallee = 0x06000002;
+constexpr uint32_t kGuardedCallee = 0x06000002;
 
 struct Guarded {
   MethodBody original;
@@ -36,7 +36,7 @@ Guarded rewrite_guarded(const std::vector<uint8_t>& body, const std::vector<uint
   in.hooks = guarded_hooks();
   in.task = task;
   in.stack_effects = [](uint32_t token, Opcode) -> std::optional<StackEffect> {
-    if (token == kCallee) return StackEffect{2, 1};
+    if (token == kGuardedCallee) return StackEffect{2, 1};
     if (token == 0x06000100) return StackEffect{3, 0};  // Track(task, slot, start)
     return std::nullopt;
   };
@@ -67,7 +67,7 @@ std::vector<uint8_t> maybe_throwing_body() {
   return test::tiny_body(a.code());
 }
 
-test::Outcome run(const MethodBody& body, std::vector<int64_t> args, bool armed, int64_t start = 1000) {
+test::Outcome run_guarded(const MethodBody& body, std::vector<int64_t> args, bool armed, int64_t start = 1000) {
   return test::Interp(body, std::move(args), guarded_hooks()).armed(armed).enter_returns(start).run();
 }
 
@@ -75,7 +75,7 @@ TEST(ArmFlagRewrite, ArmedTimedCallRunsEnterThenLeaveOrException) {
   const Guarded g = rewrite_guarded(maybe_throwing_body(), test::kSigInt32, ProbeShape::Timed);
   for (int64_t arg : {0, 4}) {
     const test::Outcome before = test::Interp(g.original, {arg, 3}).run();
-    const test::Outcome after = run(g.rewritten, {arg, 3}, /*armed=*/true);
+    const test::Outcome after = run_guarded(g.rewritten, {arg, 3}, /*armed=*/true);
     EXPECT_EQ(before.threw, after.threw) << arg;
     EXPECT_EQ(before.value, after.value) << arg;
     const std::vector<std::string> expected{"enter", before.threw ? "exception" : "leave"};
@@ -87,7 +87,7 @@ TEST(ArmFlagRewrite, DisarmedTimedCallBehavesAsTheOriginalAndCallsNoHook) {
   const Guarded g = rewrite_guarded(maybe_throwing_body(), test::kSigInt32, ProbeShape::Timed);
   for (int64_t arg : {0, 4}) {
     const test::Outcome before = test::Interp(g.original, {arg, 3}).run();
-    const test::Outcome after = run(g.rewritten, {arg, 3}, /*armed=*/false);
+    const test::Outcome after = run_guarded(g.rewritten, {arg, 3}, /*armed=*/false);
     EXPECT_EQ(before.threw, after.threw) << arg;
     EXPECT_EQ(before.value, after.value) << arg;
     EXPECT_TRUE(after.hooks.empty()) << arg;
@@ -96,8 +96,9 @@ TEST(ArmFlagRewrite, DisarmedTimedCallBehavesAsTheOriginalAndCallsNoHook) {
 
 TEST(ArmFlagRewrite, CountedUntimedStartSkipsLeaveButStillCountsTheException) {
   const Guarded g = rewrite_guarded(maybe_throwing_body(), test::kSigInt32, ProbeShape::Timed);
-  EXPECT_EQ(run(g.rewritten, {4, 3}, true, /*start=*/1).hooks, std::vector<std::string>{"enter"});
-  EXPECT_EQ(run(g.rewritten, {0, 3}, true, /*start=*/1).hooks, (std::vector<std::string>{"enter", "exception"}));
+  EXPECT_EQ(run_guarded(g.rewritten, {4, 3}, true, /*start=*/1).hooks, std::vector<std::string>{"enter"});
+  EXPECT_EQ(run_guarded(g.rewritten, {0, 3}, true, /*start=*/1).hooks,
+            (std::vector<std::string>{"enter", "exception"}));
 }
 
 TEST(ArmFlagRewrite, TheFlagIsReadOnceAtEntryWithAPlainLoad) {
@@ -141,7 +142,7 @@ TEST(ArmFlagRewrite, GuardedBodiesPassTheVerifierWithEveryCallSiteSized) {
 
 TEST(ArmFlagRewrite, GuardedCountOnlyCountsWhileArmedAndKeepsItsTailCall) {
   Asm a;
-  a.op(Opcode::Ldarg_0).op(Opcode::Ldarg_1).op(Opcode::Tail).op32(Opcode::Call, kCallee).op(Opcode::Ret);
+  a.op(Opcode::Ldarg_0).op(Opcode::Ldarg_1).op(Opcode::Tail).op32(Opcode::Call, kGuardedCallee).op(Opcode::Ret);
   const Guarded g = rewrite_guarded(test::tiny_body(a.code()), test::kSigInt32, ProbeShape::CountOnly);
   const auto& ins = g.rewritten.instructions;
   ASSERT_GE(ins.size(), 3u);
@@ -152,8 +153,8 @@ TEST(ArmFlagRewrite, GuardedCountOnlyCountsWhileArmedAndKeepsItsTailCall) {
   Asm plain;
   plain.op(Opcode::Ldarg_0).op(Opcode::Ldarg_1).op(Opcode::Sub).op(Opcode::Ret);
   const Guarded p = rewrite_guarded(test::tiny_body(plain.code()), test::kSigInt32, ProbeShape::CountOnly);
-  const test::Outcome armed = run(p.rewritten, {9, 4}, true);
-  const test::Outcome disarmed = run(p.rewritten, {9, 4}, false);
+  const test::Outcome armed = run_guarded(p.rewritten, {9, 4}, true);
+  const test::Outcome disarmed = run_guarded(p.rewritten, {9, 4}, false);
   EXPECT_EQ(armed.value, 5);
   EXPECT_EQ(disarmed.value, 5);
   EXPECT_EQ(armed.hooks, std::vector<std::string>{"count"});

@@ -27,8 +27,8 @@ struct Rewrite {
   RewrittenMethod method;
 };
 
-Rewrite rewrite(const std::vector<uint8_t>& body, const std::vector<uint8_t>& sig,
-                const std::vector<uint8_t>& locals = {}) {
+Rewrite rewrite_plain_copy(const std::vector<uint8_t>& body, const std::vector<uint8_t>& sig,
+                           const std::vector<uint8_t>& locals = {}) {
   RewriteInput in;
   in.body = body;
   in.method_sig = sig;
@@ -45,7 +45,7 @@ Rewrite rewrite(const std::vector<uint8_t>& body, const std::vector<uint8_t>& si
   return {std::move(*original), std::move(*rewritten), std::move(*r)};
 }
 
-test::Outcome run(const MethodBody& body, std::vector<int64_t> args, bool armed) {
+test::Outcome run_plain_copy(const MethodBody& body, std::vector<int64_t> args, bool armed) {
   return test::Interp(body, std::move(args), guarded_hooks()).armed(armed).enter_returns(1000).run();
 }
 
@@ -100,7 +100,7 @@ std::vector<uint8_t> try_catch_body() {
 const std::vector<uint8_t> kOneInt32Local{0x07, 0x01, 0x08};
 
 TEST(PlainCopyRewrite, TheDisarmedPathIsTheFlagCheckThenTheOriginalCodeUnchanged) {
-  const Rewrite r = rewrite(switch_body(), test::kSigInt32);
+  const Rewrite r = rewrite_plain_copy(switch_body(), test::kSigInt32);
   ASSERT_TRUE(r.method.stats.plain_copy);
   const auto& ins = r.rewritten.instructions;
   const auto& orig = r.original.instructions;
@@ -127,11 +127,11 @@ TEST(PlainCopyRewrite, TheDisarmedPathIsTheFlagCheckThenTheOriginalCodeUnchanged
 }
 
 TEST(PlainCopyRewrite, BothPathsBehaveAsTheOriginalAndOnlyTheArmedOneCallsHooks) {
-  const Rewrite r = rewrite(switch_body(), test::kSigInt32);
+  const Rewrite r = rewrite_plain_copy(switch_body(), test::kSigInt32);
   for (int64_t x : {-1, 0, 1, 2, 7}) {
     const test::Outcome before = test::Interp(r.original, {x, 3}).run();
-    const test::Outcome armed = run(r.rewritten, {x, 3}, true);
-    const test::Outcome disarmed = run(r.rewritten, {x, 3}, false);
+    const test::Outcome armed = run_plain_copy(r.rewritten, {x, 3}, true);
+    const test::Outcome disarmed = run_plain_copy(r.rewritten, {x, 3}, false);
     EXPECT_EQ(armed.value, before.value) << x;
     EXPECT_EQ(disarmed.value, before.value) << x;
     EXPECT_EQ(armed.hooks, (std::vector<std::string>{"enter", "leave"})) << x;
@@ -140,7 +140,7 @@ TEST(PlainCopyRewrite, BothPathsBehaveAsTheOriginalAndOnlyTheArmedOneCallsHooks)
 }
 
 TEST(PlainCopyRewrite, EachCopyKeepsTheOriginalClausesAndTheFaultWrapsOnlyTheArmedOne) {
-  const Rewrite r = rewrite(try_catch_body(), test::kSigInt32, kOneInt32Local);
+  const Rewrite r = rewrite_plain_copy(try_catch_body(), test::kSigInt32, kOneInt32Local);
   ASSERT_TRUE(r.method.stats.plain_copy);
   const auto clauses = r.rewritten.eh_clauses();
   ASSERT_EQ(clauses.size(), 3u);
@@ -154,14 +154,14 @@ TEST(PlainCopyRewrite, EachCopyKeepsTheOriginalClausesAndTheFaultWrapsOnlyTheArm
   EXPECT_LT(clauses[0].handler_end(), clauses[2].try_offset);  // the plain copy is outside the fault's try
   for (int64_t a : {0, 1}) {
     const test::Outcome before = test::Interp(r.original, {a, 10}).run();
-    EXPECT_EQ(run(r.rewritten, {a, 10}, false).value, before.value) << a;
-    EXPECT_EQ(run(r.rewritten, {a, 10}, true).value, before.value) << a;
-    EXPECT_TRUE(run(r.rewritten, {a, 10}, false).hooks.empty()) << a;
+    EXPECT_EQ(run_plain_copy(r.rewritten, {a, 10}, false).value, before.value) << a;
+    EXPECT_EQ(run_plain_copy(r.rewritten, {a, 10}, true).value, before.value) << a;
+    EXPECT_TRUE(run_plain_copy(r.rewritten, {a, 10}, false).hooks.empty()) << a;
   }
 }
 
 TEST(PlainCopyRewrite, BothCopiesMapBackToTheOriginalOffsets) {
-  const Rewrite r = rewrite(try_catch_body(), test::kSigInt32, kOneInt32Local);
+  const Rewrite r = rewrite_plain_copy(try_catch_body(), test::kSigInt32, kOneInt32Local);
   const auto& map = r.method.il_map;
   const auto& orig = r.original.instructions;
   const auto& ins = r.rewritten.instructions;
@@ -185,16 +185,16 @@ TEST(PlainCopyRewrite, BothCopiesMapBackToTheOriginalOffsets) {
 TEST(PlainCopyRewrite, MethodsOverTheCopyLimitKeepTheSingleGuardedShape) {
   Asm big;
   big.nops(static_cast<int>(kMaxPlainCopyCodeSize)).op(Opcode::Ldarg_0).op(Opcode::Ret);
-  const Rewrite r = rewrite(test::fat_body(big.code(), 1), test::kSigInt32);
+  const Rewrite r = rewrite_plain_copy(test::fat_body(big.code(), 1), test::kSigInt32);
   EXPECT_FALSE(r.method.stats.plain_copy);
   EXPECT_LT(r.rewritten.code_size, 2 * r.original.code_size);
-  EXPECT_EQ(run(r.rewritten, {6, 0}, false).value, 6);
-  EXPECT_TRUE(run(r.rewritten, {6, 0}, false).hooks.empty());
-  EXPECT_EQ(run(r.rewritten, {6, 0}, true).hooks, (std::vector<std::string>{"enter", "leave"}));
+  EXPECT_EQ(run_plain_copy(r.rewritten, {6, 0}, false).value, 6);
+  EXPECT_TRUE(run_plain_copy(r.rewritten, {6, 0}, false).hooks.empty());
+  EXPECT_EQ(run_plain_copy(r.rewritten, {6, 0}, true).hooks, (std::vector<std::string>{"enter", "leave"}));
 
   Asm small;
   small.nops(static_cast<int>(kMaxPlainCopyCodeSize) - 2).op(Opcode::Ldarg_0).op(Opcode::Ret);
-  EXPECT_TRUE(rewrite(test::fat_body(small.code(), 1), test::kSigInt32).method.stats.plain_copy);
+  EXPECT_TRUE(rewrite_plain_copy(test::fat_body(small.code(), 1), test::kSigInt32).method.stats.plain_copy);
 }
 
 TEST(PlainCopyRewrite, UnguardedProbesGetNoCopy) {

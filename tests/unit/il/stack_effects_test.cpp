@@ -72,8 +72,8 @@ StackEffectResolver resolver_for(std::map<uint32_t, std::vector<uint8_t>> signat
 constexpr uint32_t kTwoIntsRef = 0x0A000001;
 constexpr uint32_t kStringRef = 0x0A000002;
 
-Result<RewrittenMethod> rewrite(const std::vector<uint8_t>& code, const std::vector<uint8_t>& sig,
-                                StackEffectResolver effects) {
+Result<RewrittenMethod> rewrite_resolved(const std::vector<uint8_t>& code, const std::vector<uint8_t>& sig,
+                                         StackEffectResolver effects) {
   const auto body = test::tiny_body(code);
   test::LocalsRecorder recorder;
   RewriteInput in;
@@ -89,11 +89,11 @@ TEST(SizedCallSites, ABodyLeavingACallResultBehindIsRefused) {
   Asm a;
   a.op(Opcode::Ldc_I4_1).op(Opcode::Ldc_I4_2).op32(Opcode::Call, kTwoIntsRef).op(Opcode::Ret);
   // Unsized, the call hides the mistake.
-  auto unsized = rewrite(a.code(), test::kSigVoid, {});
+  auto unsized = rewrite_resolved(a.code(), test::kSigVoid, {});
   ASSERT_TRUE(unsized.ok()) << unsized.error().describe();
   EXPECT_EQ(unsized->stats.unknown_call_sites, 1u);
   // Sized, it is refused.
-  auto sized = rewrite(a.code(), test::kSigVoid, resolver_for({{kTwoIntsRef, kStaticTwoInts}}));
+  auto sized = rewrite_resolved(a.code(), test::kSigVoid, resolver_for({{kTwoIntsRef, kStaticTwoInts}}));
   ASSERT_FALSE(sized.ok());
   EXPECT_EQ(sized.error().reason, Reason::VerificationFailed) << sized.error().describe();
 }
@@ -102,7 +102,7 @@ TEST(SizedCallSites, ACallWithTooFewArgumentsIsRefused) {
   // static void M(): ldnull; callvirt instance void F(string); ret  -- `this` missing
   Asm a;
   a.op(Opcode::Ldnull).op32(Opcode::Callvirt, kStringRef).op(Opcode::Ret);
-  auto sized = rewrite(a.code(), test::kSigVoid, resolver_for({{kStringRef, kInstanceString}}));
+  auto sized = rewrite_resolved(a.code(), test::kSigVoid, resolver_for({{kStringRef, kInstanceString}}));
   ASSERT_FALSE(sized.ok());
   EXPECT_EQ(sized.error().reason, Reason::VerificationFailed) << sized.error().describe();
 }
@@ -113,8 +113,8 @@ TEST(SizedCallSites, ACorrectBodyIsRewrittenWithEveryCallSized) {
   Asm a;
   a.op(Opcode::Ldarg_1).op(Opcode::Ldarg_1).op32(Opcode::Callvirt, kStringRef)
       .op(Opcode::Ldarg_0).op(Opcode::Ldarg_0).op32(Opcode::Call, kTwoIntsRef).op(Opcode::Ret);
-  auto sized = rewrite(a.code(), test::kSigInt32,
-                       resolver_for({{kTwoIntsRef, kStaticTwoInts}, {kStringRef, kInstanceString}}));
+  auto sized = rewrite_resolved(a.code(), test::kSigInt32,
+                                resolver_for({{kTwoIntsRef, kStaticTwoInts}, {kStringRef, kInstanceString}}));
   ASSERT_TRUE(sized.ok()) << sized.error().describe();
   EXPECT_EQ(sized->stats.unknown_call_sites, 0u);
 }

@@ -24,7 +24,7 @@ SlotSnapshot snap(const StatsRegion& region, int32_t slot) {
   return s.ok() ? std::move(*s) : SlotSnapshot{};
 }
 
-void sleep_ms(long ms) {
+void hit_path_sleep_ms(long ms) {
   timespec ts{ms / 1000, (ms % 1000) * 1'000'000};
   while (::nanosleep(&ts, &ts) != 0) {
   }
@@ -281,7 +281,7 @@ void expect_sleep_measured(ClockChoice clock) {
   auto slot = region->allocate_slot("A::Sleep()", "a.dll");
   ASSERT_TRUE(slot.ok());
   const int64_t start = clrprobe_hit_enter(*slot);
-  sleep_ms(10);
+  hit_path_sleep_ms(10);
   clrprobe_hit_leave(*slot, start);
   const SlotSnapshot s = snap(*region, *slot);
   EXPECT_GE(s.max_ns, 5e6);

@@ -24,7 +24,7 @@ Value read(CaptureKind kind, T value, std::string type = {}) {
 }
 
 // A fake string object: method table, int32 length, UTF-16 characters.
-std::vector<uint8_t> string_object(const std::u16string& s) {
+std::vector<uint8_t> fake_string_object(const std::u16string& s) {
   std::vector<uint8_t> o(12 + s.size() * 2 + 2, 0);
   const auto length = static_cast<int32_t>(s.size());
   std::memcpy(o.data() + 8, &length, 4);
@@ -68,11 +68,11 @@ TEST(ValueReader, EnumsGiveTheirValueAndMemberName) {
 }
 
 TEST(ValueReader, StringsAreReadUpTo256CharactersWithTheirFullLength) {
-  auto hello = string_object(u"Zoë 😀");
+  auto hello = fake_string_object(u"Zoë 😀");
   const uint8_t* ref = hello.data();
   const Value v = read_value(plan(CaptureKind::String), &ref, ObjectLayout{}, nullptr);
   EXPECT_EQ(v, Value::string("Zoë 😀", 6));  // the emoji is two UTF-16 units
-  auto long_one = string_object(std::u16string(1000, u'x'));
+  auto long_one = fake_string_object(std::u16string(1000, u'x'));
   ref = long_one.data();
   const Value l = read_value(plan(CaptureKind::String), &ref, ObjectLayout{}, nullptr);
   EXPECT_EQ(l.text, std::string(256, 'x'));

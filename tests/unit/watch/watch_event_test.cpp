@@ -9,7 +9,7 @@
 namespace clrprobe::watch {
 namespace {
 
-Event sample() {
+Event sample_event() {
   Event e;
   e.watch_id = 7;
   e.time_unix_ns = 1'700'000'000'123'456'789ull;
@@ -43,7 +43,7 @@ Event sample() {
 }
 
 TEST(WatchEvent, EveryValueKindRoundTripsExactly) {
-  const Event e = sample();
+  const Event e = sample_event();
   auto bytes = encode_event(e, 8000);
   auto back = decode_event(bytes);
   ASSERT_TRUE(back) << back.error().message;
@@ -51,7 +51,7 @@ TEST(WatchEvent, EveryValueKindRoundTripsExactly) {
 }
 
 TEST(WatchEvent, AStackErrorRoundTripsAndFormatOneRecordsStillDecode) {
-  Event e = sample();
+  Event e = sample_event();
   e.stack.clear();
   e.stack_error = "the runtime refused the stack walk: hr=0x80131360";
   auto back = decode_event(encode_event(e, 8000));
@@ -70,7 +70,7 @@ TEST(WatchEvent, AStackErrorRoundTripsAndFormatOneRecordsStillDecode) {
 }
 
 TEST(WatchEvent, AnEventTooLargeForARecordIsShortenedAndSaysSo) {
-  Event e = sample();
+  Event e = sample_event();
   e.args[6].value = Value::string(std::string(5000, 'x'), 5000);
   for (int i = 0; i < 32; ++i) e.stack.push_back("Some.Long.Namespace.Type" + std::to_string(i) + "::Method");
   auto bytes = encode_event(e, 2000);
@@ -84,7 +84,7 @@ TEST(WatchEvent, AnEventTooLargeForARecordIsShortenedAndSaysSo) {
 }
 
 TEST(WatchEvent, ShorteningNeverCutsAUtf8CharacterInHalf) {
-  Event e = sample();
+  Event e = sample_event();
   e.args = {{"s", Value::string(std::string(20, 'a') + std::string(3000, '\xC3'))}};
   // 'é' is C3 A9: build a string of them so any cut lands mid-sequence.
   std::string accented;
@@ -99,7 +99,7 @@ TEST(WatchEvent, ShorteningNeverCutsAUtf8CharacterInHalf) {
 }
 
 TEST(WatchEvent, TruncatedOrCorruptRecordsAreRefused) {
-  auto bytes = encode_event(sample(), 8000);
+  auto bytes = encode_event(sample_event(), 8000);
   for (size_t cut : {size_t{0}, size_t{1}, size_t{20}, bytes.size() - 1}) {
     EXPECT_FALSE(decode_event(std::span<const uint8_t>(bytes.data(), cut))) << cut;
   }
