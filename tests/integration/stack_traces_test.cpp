@@ -14,7 +14,7 @@
 namespace clrprobe::itest {
 namespace {
 
-const std::string kSelector = "StackTraces!StackTraces.Throwers::*";
+const std::string kThrowersSelector = "StackTraces!StackTraces.Throwers::*";
 
 // The agent's debug line for `method` ("instrumented <method>(... branches widened ...)").
 std::string InstrumentedLine(const std::string& log, const std::string& method) {
@@ -35,12 +35,12 @@ void ExpectSameTraces(ProbeSession& session) {
   // The traces carry line numbers (the PDB was found), so a shifted offset would show.
   ASSERT_NE(plain.out.find("Throwers.cs:line "), std::string::npos) << plain.out;
 
-  ProbedRun probed = session.RunProbed({kSelector}, command);
+  ProbedRun probed = session.RunProbed({kThrowersSelector}, command);
   ExpectSameBehaviour(plain, probed.process);
 
   // The probe really was in place: every thrower counted, every escaping exception too.
   ASSERT_TRUE(probed.report.has_value()) << probed.report_error;
-  const ProbeReport* probe = FindProbe(*probed.report, kSelector);
+  const ProbeReport* probe = FindProbe(*probed.report, kThrowersSelector);
   ASSERT_NE(probe, nullptr) << probed.report->raw.dump(2);
   EXPECT_EQ(probe->calls, 7);
   EXPECT_EQ(probe->exceptions, 6);
