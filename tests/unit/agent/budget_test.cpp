@@ -9,9 +9,11 @@
 #include "agent/probe_registry.h"
 
 namespace clrprobe::agent {
-namespace {
+// A namespace of its own, not an anonymous one: its helpers (sel) share a unity batch
+// with other files that define their own.
+namespace budget_test {
 
-selector::Selector budget_selector(const char* text) { return *selector::Selector::parse(text); }
+selector::Selector sel(const char* text) { return *selector::Selector::parse(text); }
 
 constexpr MethodKey kHot{0x2000, 0x06000001};
 constexpr MethodKey kCold{0x2000, 0x06000002};
@@ -21,9 +23,8 @@ TEST(Budgets, SuspendingAProbeDisarmsOnlyTheMethodsNoOtherProbeNeeds) {
   selector::Budget budget;
   budget.max_overhead_pct = 1;
   const uint32_t budgeted =
-      registry.add_probe(budget_selector("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
-  const uint32_t other =
-      registry.add_probe(budget_selector("Shop.Cart::Hot"), ProbeState::Active, ProbeSource::Control);
+      registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
+  const uint32_t other = registry.add_probe(sel("Shop.Cart::Hot"), ProbeState::Active, ProbeSource::Control);
   registry.attach(budgeted, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
   registry.attach(budgeted, kCold, "Shop.Cart::Cold()", "Shop", MethodMeasure::Call);
   registry.attach(other, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
@@ -58,8 +59,7 @@ TEST(Budgets, ASuspendedProbeTakesNoNewMethods) {
   ProbeRegistry registry;
   selector::Budget budget;
   budget.max_overhead_pct = 1;
-  const uint32_t id =
-      registry.add_probe(budget_selector("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
+  const uint32_t id = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
   registry.attach(id, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
   ASSERT_TRUE(registry.suspend_probe(id, 3, 1));
   EXPECT_FALSE(registry.attach(id, kCold, "Shop.Cart::Cold()", "Shop", MethodMeasure::Call));
@@ -70,8 +70,7 @@ TEST(Budgets, AnExpiredProbeIsListedAsExpiredWithItsTime) {
   ProbeRegistry registry;
   selector::Budget budget;
   budget.ttl_ms = 30'000;
-  const uint32_t id =
-      registry.add_probe(budget_selector("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
+  const uint32_t id = registry.add_probe(sel("Shop.Cart::*"), ProbeState::Active, ProbeSource::Control, {}, budget);
   registry.remove_probe(id, nlohmann::json::object());
   registry.mark_expired(id, 987654321);
   auto probe = registry.probe(id);
@@ -93,5 +92,5 @@ TEST(Budgets, TheOverheadEstimateIsCallsTimesTheirCostOverTheInterval) {
   EXPECT_EQ(overhead_pct(1000, std::chrono::nanoseconds(0)), 0);
 }
 
-}  // namespace
+}  // namespace budget_test
 }  // namespace clrprobe::agent

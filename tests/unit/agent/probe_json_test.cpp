@@ -10,9 +10,11 @@
 #include "stats/stats_region.h"
 
 namespace clrprobe::agent {
-namespace {
+// A namespace of its own, not an anonymous one: its helpers (sel) share a unity batch
+// with other files that define their own.
+namespace probe_json_test {
 
-selector::Selector json_test_selector(const char* text) {
+selector::Selector sel(const char* text) {
   auto parsed = selector::Selector::parse(text);
   EXPECT_TRUE(parsed.ok()) << text;
   // A selector of the test itself failed to parse (reported above): go on with another one.
@@ -36,7 +38,7 @@ struct TwoMethods {
   ProbeRegistry registry;
   uint32_t id = 0;
   TwoMethods() {
-    id = registry.add_probe(json_test_selector("Fs.Parity::*"), ProbeState::Active, ProbeSource::Control);
+    id = registry.add_probe(sel("Fs.Parity::*"), ProbeState::Active, ProbeSource::Control);
     registry.attach(id, kTimed, "Fs.Parity::check(int32)", "Fs", MethodMeasure::Call);
     registry.attach(id, kTail, "Fs.Parity::isEven(int32)", "Fs", MethodMeasure::Call);
     registry.mark_instrumented(kTimed, 0, RewrittenCode{});
@@ -47,8 +49,7 @@ struct TwoMethods {
 
 TEST(ProbeJson, AProbeObjectListsEachMethodWithItsSlotAndWhatTheProbeIs) {
   ProbeRegistry registry;
-  const uint32_t id =
-      registry.add_probe(json_test_selector("Shop!Shop.Cart::*"), ProbeState::Active, ProbeSource::File);
+  const uint32_t id = registry.add_probe(sel("Shop!Shop.Cart::*"), ProbeState::Active, ProbeSource::File);
   registry.attach(id, kTimed, "Shop.Cart::Add(int32)", "Shop", MethodMeasure::Call);
   registry.mark_instrumented(kTimed, 5, RewrittenCode{});
   registry.refuse(id, RefusedMethod{"Shop.Cart::Abstract()", "no_il_body: abstract method"});
@@ -87,7 +88,7 @@ TEST(ProbeJson, ACountOnlyMethodSaysLatencyAndExceptionsAreNotMeasured) {
 
 TEST(ProbeJson, ANoteNamesThreeMethodsAndCountsTheRest) {
   ProbeRegistry registry;
-  const uint32_t id = registry.add_probe(json_test_selector("Fs.*::*"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t id = registry.add_probe(sel("Fs.*::*"), ProbeState::Active, ProbeSource::Control);
   for (uint32_t i = 0; i < 5; ++i) {
     const MethodKey key{0x3000, 0x06000010 + i};
     registry.attach(id, key, "Fs.M::f" + std::to_string(i) + "()", "Fs", MethodMeasure::Call);
@@ -102,7 +103,7 @@ TEST(ProbeJson, ANoteNamesThreeMethodsAndCountsTheRest) {
 // many such calls a method has and the note says what that does to the stack.
 TEST(ProbeJson, SelfRecursiveTailCallsWrappedInTheTryAreNamedWithTheirEffect) {
   ProbeRegistry registry;
-  const uint32_t id = registry.add_probe(json_test_selector("Algo.Gcd::*"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t id = registry.add_probe(sel("Algo.Gcd::*"), ProbeState::Active, ProbeSource::Control);
   registry.attach(id, kTimed, "Algo.Gcd::Of(int32,int32)", "Algo", MethodMeasure::Call);
   ProbeCoverage coverage;
   coverage.self_tail_calls = 1;
@@ -117,8 +118,7 @@ TEST(ProbeJson, SelfRecursiveTailCallsWrappedInTheTryAreNamedWithTheirEffect) {
 
 TEST(ProbeJson, APendingProbeSaysItAppliesWhenItsAssemblyLoads) {
   ProbeRegistry registry;
-  const uint32_t id =
-      registry.add_probe(json_test_selector("Late!Late.*::*"), ProbeState::Pending, ProbeSource::Startup);
+  const uint32_t id = registry.add_probe(sel("Late!Late.*::*"), ProbeState::Pending, ProbeSource::Startup);
   const nlohmann::json object = probe_object(*registry.probe(id), registry);
   EXPECT_EQ(object["state"], "pending");
   EXPECT_EQ(object["source"], "startup");
@@ -127,7 +127,7 @@ TEST(ProbeJson, APendingProbeSaysItAppliesWhenItsAssemblyLoads) {
 
 TEST(ProbeJson, ARemovedProbeListsAHundredMethodsUnlessTheListMustBeComplete) {
   ProbeRegistry registry;
-  const uint32_t id = registry.add_probe(json_test_selector("Big.*::*"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t id = registry.add_probe(sel("Big.*::*"), ProbeState::Active, ProbeSource::Control);
   for (uint32_t i = 0; i < 150; ++i) {
     const MethodKey key{0x4000, 0x06000100 + i};
     registry.attach(id, key, "Big.T::M" + std::to_string(i) + "()", "Big", MethodMeasure::Call);
@@ -183,13 +183,12 @@ TEST_F(ProbeJsonFigures, AProbeCountsFromItsOwnStartAndARemovedOneKeepsItsFinalF
     auto snapshot = reader().snapshot(slot);
     return SlotCounts{snapshot->calls, snapshot->exceptions, snapshot->cancelled};
   });
-  const uint32_t early =
-      registry.add_probe(json_test_selector("Fs.Parity::check"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t early = registry.add_probe(sel("Fs.Parity::check"), ProbeState::Active, ProbeSource::Control);
   registry.attach(early, kTimed, "Fs.Parity::check(int32)", "Fs", MethodMeasure::Call);
   registry.mark_instrumented(kTimed, 0, RewrittenCode{});
   for (int i = 0; i < 4; ++i) clrprobe_hit_leave(0, clrprobe_hit_enter(0));
   clrprobe_hit_exception(0, clrprobe_hit_enter(0));
-  const uint32_t late = registry.add_probe(json_test_selector("Fs.*::check"), ProbeState::Active, ProbeSource::Control);
+  const uint32_t late = registry.add_probe(sel("Fs.*::check"), ProbeState::Active, ProbeSource::Control);
   registry.attach(late, kTimed, "Fs.Parity::check(int32)", "Fs", MethodMeasure::Call);
   for (int i = 0; i < 2; ++i) clrprobe_hit_leave(0, clrprobe_hit_enter(0));
 
@@ -204,5 +203,5 @@ TEST_F(ProbeJsonFigures, AProbeCountsFromItsOwnStartAndARemovedOneKeepsItsFinalF
   EXPECT_EQ(probe_figures(*registry.probe(late), registry, &r), frozen);
 }
 
-}  // namespace
+}  // namespace probe_json_test
 }  // namespace clrprobe::agent

@@ -14,14 +14,14 @@
 namespace clrprobe::watch {
 namespace {
 
-struct Call {
+struct EvalCall {
   int64_t latency_ns = 0;
   std::vector<Value> args;
   Value ret;
   Value exception;
 };
 
-bool holds(const std::string& text, const Call& call) {
+bool holds(const std::string& text, const EvalCall& call) {
   auto parsed = parse_condition(text);
   EXPECT_TRUE(parsed) << text << ": " << (parsed ? "" : parsed.error().message);
   if (!parsed) return false;
@@ -59,7 +59,7 @@ TEST(ConditionEval, TheDefaultConditionIsAlwaysTrue) {
 }
 
 TEST(ConditionEval, LatencyComparesWithDurationsInNanoseconds) {
-  Call call{.latency_ns = 60'000'000};
+  EvalCall call{.latency_ns = 60'000'000};
   EXPECT_TRUE(holds("latency > 50ms", call));
   EXPECT_FALSE(holds("latency > 60ms", call));
   EXPECT_TRUE(holds("latency >= 60ms", call));
@@ -70,8 +70,8 @@ TEST(ConditionEval, LatencyComparesWithDurationsInNanoseconds) {
 }
 
 TEST(ConditionEval, NumbersCompareAcrossSignedUnsignedAndFloatingKinds) {
-  Call call{.args = {Value::integer(-3, "System.Int32"), Value::unsigned_integer(18446744073709551615ull),
-                     Value::floating(2.5)}};
+  EvalCall call{.args = {Value::integer(-3, "System.Int32"), Value::unsigned_integer(18446744073709551615ull),
+                         Value::floating(2.5)}};
   EXPECT_TRUE(holds("arg0 < 0", call));
   EXPECT_TRUE(holds("arg0 == -3", call));
   EXPECT_TRUE(holds("p0 > -3.5", call));
@@ -82,7 +82,7 @@ TEST(ConditionEval, NumbersCompareAcrossSignedUnsignedAndFloatingKinds) {
 }
 
 TEST(ConditionEval, StringsCompareByTextAndOrder) {
-  Call call{.args = {Value::string("bob"), Value::string("")}};
+  EvalCall call{.args = {Value::string("bob"), Value::string("")}};
   EXPECT_TRUE(holds("arg0 == \"bob\"", call));
   EXPECT_TRUE(holds("arg0 != 'alice'", call));
   EXPECT_TRUE(holds("arg0 > \"alice\"", call));
@@ -94,7 +94,7 @@ TEST(ConditionEval, StringsCompareByTextAndOrder) {
 }
 
 TEST(ConditionEval, BoolsCharsAndEnumsCompareByValueOrName) {
-  Call call{.args = {Value::boolean(true), char_value('q'), enum_value(2, "Blue")}};
+  EvalCall call{.args = {Value::boolean(true), char_value('q'), enum_value(2, "Blue")}};
   EXPECT_TRUE(holds("arg0 == true", call));
   EXPECT_TRUE(holds("arg0", call));
   EXPECT_FALSE(holds("!arg0", call));
@@ -108,7 +108,7 @@ TEST(ConditionEval, BoolsCharsAndEnumsCompareByValueOrName) {
 }
 
 TEST(ConditionEval, NullMatchesOnlyNullReferences) {
-  Call call{.args = {Value::null("System.String"), Value::object("MyApp.Order"), Value::string("x")}};
+  EvalCall call{.args = {Value::null("System.String"), Value::object("MyApp.Order"), Value::string("x")}};
   EXPECT_TRUE(holds("arg0 == null", call));
   EXPECT_FALSE(holds("arg0 != null", call));
   EXPECT_FALSE(holds("arg0", call));
@@ -119,16 +119,16 @@ TEST(ConditionEval, NullMatchesOnlyNullReferences) {
 }
 
 TEST(ConditionEval, OtherObjectsCompareWithTheirRuntimeTypeName) {
-  Call call{.args = {Value::object("System.Int32[]", 3)}};
+  EvalCall call{.args = {Value::object("System.Int32[]", 3)}};
   EXPECT_TRUE(holds("arg0 == \"System.Int32[]\"", call));
   EXPECT_TRUE(holds("arg0 != \"System.String\"", call));
 }
 
 TEST(ConditionEval, ReturnIsTheReturnedValueAndNotCapturedForVoid) {
-  Call returns{.ret = Value::integer(42, "System.Int32")};
+  EvalCall returns{.ret = Value::integer(42, "System.Int32")};
   EXPECT_TRUE(holds("return == 42", returns));
   EXPECT_TRUE(holds("return >= 40 && return < 50", returns));
-  Call none{};
+  EvalCall none{};
   EXPECT_FALSE(holds("return == 42", none));
   EXPECT_FALSE(holds("return == null", none));
   EXPECT_TRUE(holds("return != 42", none));
@@ -136,7 +136,7 @@ TEST(ConditionEval, ReturnIsTheReturnedValueAndNotCapturedForVoid) {
 }
 
 TEST(ConditionEval, ExceptionIsTrueWhenOneEscapedAndMatchesFullOrSimpleTypeNames) {
-  Call threw{.exception = exception_value("System.TimeoutException", "too slow")};
+  EvalCall threw{.exception = exception_value("System.TimeoutException", "too slow")};
   EXPECT_TRUE(holds("exception", threw));
   EXPECT_TRUE(holds("exception == \"TimeoutException\"", threw));
   EXPECT_TRUE(holds("exception == \"System.TimeoutException\"", threw));
@@ -144,17 +144,17 @@ TEST(ConditionEval, ExceptionIsTrueWhenOneEscapedAndMatchesFullOrSimpleTypeNames
   EXPECT_FALSE(holds("exception == \"Exception\"", threw));
   EXPECT_TRUE(holds("exception != \"InvalidOperationException\"", threw));
   EXPECT_FALSE(holds("exception == null", threw));
-  Call returned{};
+  EvalCall returned{};
   EXPECT_FALSE(holds("exception", returned));
   EXPECT_TRUE(holds("!exception", returned));
   EXPECT_TRUE(holds("exception == null", returned));
   EXPECT_FALSE(holds("exception == \"TimeoutException\"", returned));
-  Call nested{.exception = exception_value("MyApp.Store+Conflict", "")};
+  EvalCall nested{.exception = exception_value("MyApp.Store+Conflict", "")};
   EXPECT_TRUE(holds("exception == \"Conflict\"", nested));
 }
 
 TEST(ConditionEval, AndOrNotAndParenthesesFollowPrecedence) {
-  Call call{.latency_ns = 10, .args = {Value::integer(1)}};
+  EvalCall call{.latency_ns = 10, .args = {Value::integer(1)}};
   EXPECT_TRUE(holds("arg0 == 1 || arg0 == 2 && arg0 == 3", call));  // && binds tighter
   EXPECT_FALSE(holds("(arg0 == 1 || arg0 == 2) && arg0 == 3", call));
   EXPECT_TRUE(holds("!(arg0 == 2) && latency > 0", call));
@@ -162,7 +162,7 @@ TEST(ConditionEval, AndOrNotAndParenthesesFollowPrecedence) {
 }
 
 TEST(ConditionEval, AnArgumentThatWasNotCapturedComparesFalse) {
-  Call call{.args = {Value{}}};
+  EvalCall call{.args = {Value{}}};
   EXPECT_FALSE(holds("arg0 == 1", call));
   EXPECT_FALSE(holds("arg0 == null", call));
   EXPECT_TRUE(holds("arg0 != 1", call));

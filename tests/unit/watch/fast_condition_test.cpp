@@ -19,10 +19,10 @@ namespace clrprobe::watch {
 namespace {
 
 // A method (long a, uint b, double c, float d, short e, string s): hook positions 0..5.
-const std::vector<std::string> kNames = {"a", "b", "c", "d", "e", "s"};
-const std::vector<uint16_t> kParams = {0, 1, 2, 3, 4, 5};
+const std::vector<std::string> kFastNames = {"a", "b", "c", "d", "e", "s"};
+const std::vector<uint16_t> kFastParams = {0, 1, 2, 3, 4, 5};
 
-std::vector<CapturePlan> Plans() {
+std::vector<CapturePlan> FastPlans() {
   std::vector<CapturePlan> plans(6);
   const CaptureKind kinds[] = {CaptureKind::I8, CaptureKind::U4, CaptureKind::R8,
                                CaptureKind::R4, CaptureKind::I2, CaptureKind::String};
@@ -42,13 +42,13 @@ struct Args {
   const void* s = nullptr;
 };
 
-Condition Bound(const std::string& text) {
+Condition FastBound(const std::string& text) {
   auto parsed = parse_condition(text);
   if (!parsed) {
     ADD_FAILURE() << text << ": " << parsed.error().message;
     return Condition{};
   }
-  auto bound = bind_condition(*parsed, kNames);
+  auto bound = bind_condition(*parsed, kFastNames);
   if (!bound) {
     ADD_FAILURE() << text << ": " << bound.error().message;
     return Condition{};
@@ -58,9 +58,9 @@ Condition Bound(const std::string& text) {
 
 // Both evaluators on the same call: the general one on Values read from the addresses.
 void ExpectSameDecision(const std::string& text, const Args& in, int64_t latency_ns) {
-  const Condition condition = Bound(text);
-  const std::vector<CapturePlan> plans = Plans();
-  auto fast = FastCondition::compile(condition, kParams, plans);
+  const Condition condition = FastBound(text);
+  const std::vector<CapturePlan> plans = FastPlans();
+  auto fast = FastCondition::compile(condition, kFastParams, plans);
   ASSERT_TRUE(fast.has_value()) << text << " should be taken by the fast condition";
   const void* args[] = {&in.a, &in.b, &in.c, &in.d, &in.e, &in.s};
   std::vector<Value> values;
@@ -108,20 +108,20 @@ TEST(FastCondition, DecidesAsTheGeneralEvaluatorOnEveryNumericComparison) {
 }
 
 TEST(FastCondition, LeavesWhatItCannotDecideToTheGeneralEvaluator) {
-  const std::vector<CapturePlan> plans = Plans();
+  const std::vector<CapturePlan> plans = FastPlans();
   for (const char* text : {"s == \"x\"", "exception", "return > 1", "a", "a < 0 && exception == \"IOException\"",
                            "s != null", "a == true", "c != c"}) {
-    EXPECT_FALSE(FastCondition::compile(Bound(text), kParams, plans).has_value()) << text;
+    EXPECT_FALSE(FastCondition::compile(FastBound(text), kFastParams, plans).has_value()) << text;
   }
-  EXPECT_FALSE(FastCondition::compile(Condition{}, kParams, plans).has_value()) << "no --when";
+  EXPECT_FALSE(FastCondition::compile(Condition{}, kFastParams, plans).has_value()) << "no --when";
 }
 
 TEST(FastCondition, ReadsTheLatencyOnlyWhenAComparisonNeedsIt) {
-  const std::vector<CapturePlan> plans = Plans();
+  const std::vector<CapturePlan> plans = FastPlans();
   Args in{.a = 5};
   const void* args[] = {&in.a, &in.b, &in.c, &in.d, &in.e, &in.s};
   int reads = 0;
-  auto fast = FastCondition::compile(Bound("a > 1 || latency > 1ms"), kParams, plans);
+  auto fast = FastCondition::compile(FastBound("a > 1 || latency > 1ms"), kFastParams, plans);
   ASSERT_TRUE(fast);
   EXPECT_TRUE(fast->evaluate(args, 6, [&] { return ++reads, int64_t{0}; }));
   EXPECT_EQ(reads, 0) << "a > 1 decided it";
