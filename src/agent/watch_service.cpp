@@ -358,7 +358,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     return probe.error();
   }
   registry_.mark_watch((*probe)["id"].get<uint32_t>());
-  Active active{id, (*probe)["id"].get<uint32_t>(), *counters, {}};
+  Active active{id, (*probe)["id"].get<uint32_t>(), *counters, {}, {}};
   nlohmann::json methods = nlohmann::json::array();
   for (auto& p : planned) {
     auto known = registry_.method(p.key);
