@@ -371,9 +371,6 @@ TEST(Watch, AStackWatchOnlyWalksForCapturedCallsAndAnEscapingExceptionSaysWhyItH
   EXPECT_EQ(events[1]["stack_error"], "not captured for an escaping exception");
 }
 
-}  // namespace
-}  // namespace clrprobe::itest
-
 // ---- Numeric argument conditions decided in the IL (watch/precheck_compiler.h) ----
 
 // Shop.MixedRows of WatchTarget (Program.cs), row n = the call with n.
@@ -493,3 +490,6 @@ TEST(Watch, AConditionTheIlCannotDecideStillSelectsTheCalls) {
   const auto rows = RowsWhere([](const MixedRow& r) { return r.x < 0 && r.x < r.y; });
   EXPECT_EQ(WatchMixed(session, target, "x < 0 && latency >= 0ns && x < y", rows.size()), Once(rows));
 }
+
+}  // namespace
+}  // namespace clrprobe::itest
