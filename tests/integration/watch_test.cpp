@@ -373,7 +373,7 @@ TEST(Watch, AStackWatchOnlyWalksForCapturedCallsAndAnEscapingExceptionSaysWhyItH
 
 // ---- Numeric argument conditions decided in the IL (watch/precheck_compiler.h) ----
 
-// Shop.MixedRows of WatchTarget (Program.cs), row n = the call with n.
+// MixedData.Rows of WatchTarget (Program.cs), row n = the call with n.
 struct MixedRow {
   int32_t x;
   int64_t y;
