@@ -10,6 +10,7 @@
 #include "agent/metadata_names.h"
 #include "agent/utf16.h"
 #include "watch/capture_plan.h"
+#include "watch/precheck_compiler.h"
 
 namespace clrprobe::agent {
 
@@ -249,6 +250,7 @@ std::optional<il::WatchHooks> WatchService::hooks_for(ModuleInfo& module, const 
     hooks.stack_fn = watch::WatchRuntime::stack_fn();
     hooks.stack_sig_token = stack_token;
   }
+  prechecks_.compile_into(key, &hooks);
   std::lock_guard lock(wanted_mutex_);
   hooked_.insert(key);
   return hooks;
@@ -269,6 +271,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
   struct Planned {
     MethodKey key;
     std::shared_ptr<watch::WatchedMethod> method;
+    std::optional<il::WatchPrecheck> precheck;
   };
   std::vector<Planned> planned;
   std::vector<std::pair<uint32_t, selector::Selector>> one{{0, *selector}};
@@ -316,7 +319,8 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
         }
       }
       if (!sig->ret.is_void()) m->return_plan = watch::plan_capture(sig->ret, facts);
-      planned.push_back({key, std::move(m)});
+      auto precheck = watch::compile_precheck(m->condition, m->arg_params, m->arg_plans);
+      planned.push_back({key, std::move(m), std::move(precheck)});
     }
   }
   if (planned.empty()) {
@@ -344,6 +348,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     std::lock_guard wanted(wanted_mutex_);
     for (const auto& p : planned) wanted_.insert(p.key);
   }
+  for (const auto& p : planned) prechecks_.want(p.key, p.precheck);
   selector::Budget budget;  // ranges checked by parse_request
   if (request.ttl_ms > 0) budget.ttl_ms = static_cast<uint64_t>(request.ttl_ms);
   if (request.max_overhead_pct > 0) budget.max_overhead_pct = request.max_overhead_pct;
@@ -353,7 +358,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     return probe.error();
   }
   registry_.mark_watch((*probe)["id"].get<uint32_t>());
-  Active active{id, (*probe)["id"].get<uint32_t>(), *counters, {}};
+  Active active{id, (*probe)["id"].get<uint32_t>(), *counters, {}, {}};
   nlohmann::json methods = nlohmann::json::array();
   for (auto& p : planned) {
     auto known = registry_.method(p.key);
@@ -365,8 +370,10 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     nlohmann::json row = {{"method", p.method->method}};
     if (known && known->state == MethodState::Instrumented && hooked && known->slot >= 0) {
       p.method->watch = state;
+      prechecks_.attach(p.key, p.precheck);
       runtime_->attach(known->slot, p.method);
       active.slots.push_back(known->slot);
+      active.keys.push_back(p.key);
       row["watched"] = true;
       if (!p.method->note.empty()) row["note"] = p.method->note;
     } else {
@@ -391,7 +398,7 @@ Result<nlohmann::json> WatchService::unwatch(uint32_t id) {
   std::lock_guard lock(mutex_);
   auto it = active_.find(id);
   if (it == active_.end()) return make_error(Reason::NotFound, fmt::format("no watch with id {}", id));
-  for (int32_t slot : it->second.slots) runtime_->detach(slot);
+  detach_all(it->second);
   auto removed = probes_.remove(it->second.probe_id);
   ring_->close_watch(it->second.counters_index);
   active_.erase(it);
@@ -400,11 +407,16 @@ Result<nlohmann::json> WatchService::unwatch(uint32_t id) {
   return nlohmann::json{{"id", id}};
 }
 
+void WatchService::detach_all(const Active& active) {
+  for (int32_t slot : active.slots) runtime_->detach(slot);
+  for (const MethodKey& key : active.keys) prechecks_.detach(key);
+}
+
 void WatchService::probe_expired(uint32_t probe_id) {
   std::lock_guard lock(mutex_);
   for (auto it = active_.begin(); it != active_.end(); ++it) {
     if (it->second.probe_id != probe_id) continue;
-    for (int32_t slot : it->second.slots) runtime_->detach(slot);
+    detach_all(it->second);
     ring_->close_watch(it->second.counters_index);
     CLRPROBE_LOG_INFO("watch {} ended: its probe {} expired", it->first, probe_id);
     active_.erase(it);

@@ -3,7 +3,8 @@
 // names and types from metadata, binds the condition to them (an unknown
 // name refuses the whole watch before anything is instrumented), then adds
 // an ordinary probe whose methods the instrumenter rewrites with the watch
-// hooks (il/watch_shape.h, every parameter handed over), and attaches the
+// hooks (il/watch_shape.h, every parameter handed over, and the condition
+// as an IL precheck when watch/precheck_compiler.h can take it), and attaches the
 // method's capture plan to its stats slot (watch/watch_runtime.h). Events
 // go into the event ring beside the stats region; unwatch detaches and
 // removes the probe.
@@ -27,6 +28,7 @@
 #include "agent/probe_registry.h"
 #include "agent/probe_service.h"
 #include "agent/stack_walker.h"
+#include "agent/watch_prechecks.h"
 #include "control/messages.h"
 #include "il/signature.h"
 #include "il/watch_shape.h"
@@ -58,7 +60,9 @@ class WatchService {
     uint32_t probe_id = 0;
     uint32_t counters_index = 0;
     std::vector<int32_t> slots;
+    std::vector<MethodKey> keys;  // the methods of `slots`
   };
+  void detach_all(const Active& active);
   Status ensure_runtime();
   watch::RuntimeType runtime_type(uintptr_t class_id);
 
@@ -77,6 +81,7 @@ class WatchService {
   std::unordered_set<MethodKey, MethodKeyHash> wanted_;  // methods a watch asked to be rewritten with hooks
   std::unordered_set<MethodKey, MethodKeyHash> hooked_;  // methods whose cached IL has the hooks
   std::map<uint32_t, Active> active_;
+  WatchPrechecks prechecks_;  // the conditions compiled into the methods' IL
   uint32_t next_id_ = 1;
   std::mutex wanted_mutex_;  // wanted_/hooked_: also read by the instrumenter
   std::mutex names_mutex_;

@@ -305,7 +305,8 @@ Result<Draft> build_draft(const MethodBody& body, const ProbeHooks& hooks, const
 
   d.epilogue_start = static_cast<uint32_t>(code.size());
   if (watch) {
-    append_watch_leave(&code, watch->hooks, watch->sig, watch->locals, hooks.slot, start_local, result_local);
+    append_watch_leave(&code, watch->hooks, watch->sig, watch->locals, hooks.slot, start_local, result_local,
+                       hooks.leave_fn, hooks.leave_sig_token);
     if (result_local) code.push_back(load_local(*result_local));
     code.push_back(op(Opcode::Ret));
   } else {

@@ -1,5 +1,6 @@
 #include "il/watch_shape.h"
 
+#include <algorithm>
 #include <string>
 
 #include "il/draft_ops.h"
@@ -112,9 +113,45 @@ uint32_t append_watch_filter(std::vector<DraftInstruction>* code, const WatchHoo
   return handler;
 }
 
+namespace {
+
+// The precheck and its false path (watch_precheck.h). Returns the indices of
+// the branches to the watch leave that follows (nullopt: no precheck).
+std::optional<std::vector<uint32_t>> append_precheck(std::vector<DraftInstruction>* code, const WatchHooks& watch,
+                                                     const MethodSig& sig, const WatchLocals& locals, int32_t slot,
+                                                     uint16_t start_local, std::optional<uint16_t> result_local,
+                                                     uint64_t leave_fn, uint32_t leave_sig_token) {
+  if (!watch.precheck || watch.precheck_enabled == 0 || leave_fn == 0 || leave_sig_token == 0) return std::nullopt;
+  std::vector<ElementType> params;
+  for (uint16_t index : watch.args) params.push_back(param(sig, index).kind);
+  std::vector<DraftInstruction> tree;
+  if (!emit_watch_precheck(&tree, *watch.precheck, locals.arg_copies, params)) return std::nullopt;
+  std::vector<uint32_t> to_watch;
+  code->push_back(op(Opcode::Ldc_I8, static_cast<int64_t>(watch.precheck_enabled)));
+  code->push_back(op(Opcode::Conv_I));
+  code->push_back(op(Opcode::Ldind_U1));
+  to_watch.push_back(static_cast<uint32_t>(code->size()));
+  code->push_back(op(Opcode::Brfalse_S));
+  code->insert(code->end(), tree.begin(), tree.end());
+  to_watch.push_back(static_cast<uint32_t>(code->size()));
+  code->push_back(op(Opcode::Brtrue_S));
+  code->push_back(op(Opcode::Ldc_I4, slot));
+  code->push_back(load_local(start_local));
+  append_native_call(code, leave_fn, leave_sig_token);
+  if (result_local) code->push_back(load_local(*result_local));
+  code->push_back(op(Opcode::Ret));
+  return to_watch;
+}
+
+}  // namespace
+
 void append_watch_leave(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
                         const WatchLocals& locals, int32_t slot, uint16_t start_local,
-                        std::optional<uint16_t> result_local) {
+                        std::optional<uint16_t> result_local, uint64_t leave_fn, uint32_t leave_sig_token) {
+  if (auto to_watch =
+          append_precheck(code, watch, sig, locals, slot, start_local, result_local, leave_fn, leave_sig_token)) {
+    for (uint32_t at : *to_watch) (*code)[at].target = static_cast<uint32_t>(code->size());
+  }
   code->push_back(op(Opcode::Ldc_I4, slot));
   code->push_back(load_local(start_local));
   if (result_local) {
@@ -146,7 +183,8 @@ std::optional<StackEffect> watch_effect(const WatchHooks* watch, uint32_t token,
 }
 
 uint16_t watch_stack_need(const WatchHooks& watch) {
-  return static_cast<uint16_t>(kWatchFixedStackNeed + watch.args.size());
+  const auto hook = static_cast<uint16_t>(kWatchFixedStackNeed + watch.args.size());
+  return watch.precheck ? std::max(hook, precheck_stack_need(*watch.precheck)) : hook;
 }
 
 std::vector<uint8_t> watch_hook_signature(uint32_t arg_count, uint32_t modopt_token) {

@@ -17,6 +17,7 @@
 //     } { pop; rethrow }             (never entered)
 //   } fault { <as in the Timed shape> }
 //   EPILOGUE:
+//       [precheck: see watch_precheck.h; false -> the plain Timed leave and ret]
 //       ldc.i4 slot; ldloc START; (ldloca RESULT; conv.u | ldc.i4.0; conv.u)
 //       ldc.i4.0; conv.u; ARGS
 //       ldc.i8 watch_leave_fn; conv.i; calli watch_sig   (replaces leave_fn)
@@ -39,6 +40,11 @@
 // what leave_fn does for the stats; watch_exception_fn only reads (the
 // fault handler still counts the exception).
 //
+// The precheck (watch_precheck.h), when the agent gives one and it fits the
+// method, decides a numeric argument condition in the IL: a call where it is
+// false pays the Timed shape's leave call only. Which conditions the agent
+// compiles: watch/precheck_compiler.h (any other takes the hook as above).
+//
 // Refusals (InvalidInput): a task epilogue (watch measures the synchronous
 // call only; the agent does not ask for both), more than kMaxWatchArgs
 // arguments, a parameter index past the signature, a vararg method, a
@@ -54,6 +60,7 @@
 #include "il/code_layout.h"
 #include "il/signature.h"
 #include "il/verifier.h"
+#include "il/watch_precheck.h"
 
 namespace clrprobe::il {
 
@@ -71,6 +78,10 @@ struct WatchHooks {
   uint32_t sig_token = 0;     // StandAloneSig of that signature (unmanaged cdecl)
   uint64_t stack_fn = 0;      // void(int32 slot), 0: no stack call (the leave result is popped)
   uint32_t stack_sig_token = 0;  // its StandAloneSig: plain unmanaged cdecl, WITH the GC transition
+  // The condition in IL (watch_precheck.h) and the address of its enabled
+  // byte (non-zero: the precheck decides); both or neither.
+  std::optional<WatchPrecheck> precheck;
+  uint64_t precheck_enabled = 0;
 };
 
 // Where the watch locals went (indices into the extended LocalVarSig).
@@ -93,10 +104,13 @@ void append_watch_entry(std::vector<DraftInstruction>* code, const WatchHooks& w
 // of the handler's first instruction.
 uint32_t append_watch_filter(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
                              const WatchLocals& locals, int32_t slot, uint16_t start_local);
-// The epilogue's hook call (instead of the leave hook call).
+// The epilogue's hook call (instead of the leave hook call), preceded by
+// the precheck and its own plain leave (`leave_fn`/`leave_sig_token`, the
+// Timed shape's) when there is one that fits. Ends before the final
+// `[ldloc RESULT]; ret`, which the caller appends.
 void append_watch_leave(std::vector<DraftInstruction>* code, const WatchHooks& watch, const MethodSig& sig,
                         const WatchLocals& locals, int32_t slot, uint16_t start_local,
-                        std::optional<uint16_t> result_local);
+                        std::optional<uint16_t> result_local, uint64_t leave_fn, uint32_t leave_sig_token);
 
 std::optional<StackEffect> watch_effect(const WatchHooks* watch, uint32_t token, Opcode opcode);
 uint16_t watch_stack_need(const WatchHooks& watch);

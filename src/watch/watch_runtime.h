@@ -11,6 +11,9 @@
 //   void clrprobe_watch_stack(slot)
 //       --stack only: called by the IL when the leave hook returned non-zero
 //
+// A condition the IL decides itself (il/watch_precheck.h) calls the leave
+// hook only for the calls where it holds; the hook evaluates it again.
+//
 // The leave and exception hooks run in cooperative mode (no GC transition):
 // nothing moves while they read. They never call managed code or the
 // profiling API; type names come from the agent's TypeNamer (a cache).

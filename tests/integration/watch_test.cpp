@@ -9,7 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <iterator>
+#include <limits>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -365,6 +369,126 @@ TEST(Watch, AStackWatchOnlyWalksForCapturedCallsAndAnEscapingExceptionSaysWhyItH
   EXPECT_EQ(events[1]["method"], "WatchTarget.Shop::Fail");
   EXPECT_TRUE(Stack(events[1]).empty());
   EXPECT_EQ(events[1]["stack_error"], "not captured for an escaping exception");
+}
+
+// ---- Numeric argument conditions decided in the IL (watch/precheck_compiler.h) ----
+
+// MixedData.Rows of WatchTarget (Program.cs), row n = the call with n.
+struct MixedRow {
+  int32_t x;
+  int64_t y;
+  double z;
+};
+const MixedRow kMixedRows[] = {
+    {-1, 5, 0.5},
+    {-1, 4, -0.5},
+    {0, 5, std::numeric_limits<double>::quiet_NaN()},
+    {3, 7, 1.0},
+    {-7, 100, std::numeric_limits<double>::quiet_NaN()},
+    {std::numeric_limits<int32_t>::min(), std::numeric_limits<int64_t>::max(), -0.0},
+    {3, -5, 0.25},
+    {std::numeric_limits<int32_t>::max(), 5, std::numeric_limits<double>::infinity()},
+    {-2, std::numeric_limits<int64_t>::min(), 0.5000001},
+    {5, 6, -std::numeric_limits<double>::infinity()},
+};
+constexpr int kMixedCalls = static_cast<int>(std::size(kMixedRows));
+
+template <typename Holds>
+std::set<int> RowsWhere(Holds holds) {
+  std::set<int> rows;
+  for (int n = 0; n < kMixedCalls; ++n) {
+    if (holds(kMixedRows[n])) rows.insert(n);
+  }
+  return rows;
+}
+
+// The calls Shop::Mixed's probe counted (stats), -1 when it is not listed.
+int64_t MixedCallsCounted(ProbeSession& session, int pid) {
+  ProcessResult stats = session.RunClrprobe({"stats", "-p", std::to_string(pid), "--json"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  const json parsed = json::parse(stats.out, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("probes")) return -1;
+  for (const json& probe : parsed["probes"]) {
+    if (probe.value("selector", "") == "WatchTarget.Shop::Mixed") return probe.value("calls", int64_t{-1});
+  }
+  return -1;
+}
+
+// Watches Shop::Mixed with `condition` while the program makes the calls
+// `rounds` times; the rows of the events, after checking that the probe
+// counted every call and the program's answer is unchanged.
+std::multiset<int> WatchMixed(ProbeSession& session, Target& target, const std::string& condition, size_t expected,
+                              int rounds = 1) {
+  Watcher watch(session, target.pid(),
+                {"WatchTarget.Shop::Mixed", "--args", "--json", "--when", condition, "--count", "1000"});
+  EXPECT_TRUE(watch.Watching());
+  for (int r = 0; r < rounds; ++r) EXPECT_EQ(target.Do("mixed"), "mixed 63");
+  EXPECT_EQ(MixedCallsCounted(session, target.pid()), int64_t{kMixedCalls} * rounds) << condition;
+  // The events of the calls made: at least `expected` lines, then a little
+  // longer for any that should not be there.
+  for (int i = 0; i < 200 && watch.Events().size() < expected; ++i) std::this_thread::sleep_for(25ms);
+  std::this_thread::sleep_for(300ms);
+  watch.Interrupt();
+  EXPECT_EQ(watch.Finish(), 0) << watch.Stderr();
+  std::multiset<int> rows;
+  for (const json& e : watch.Events()) rows.insert(Arg(e, "n")["value"].get<int>());
+  return rows;
+}
+
+std::multiset<int> Once(const std::set<int>& rows) { return {rows.begin(), rows.end()}; }
+
+TEST(Watch, ANumericArgumentConditionReportsExactlyTheCallsWhereItHoldsAndTheProbeCountsEveryCall) {
+  RequireBuilt();
+  struct Case {
+    const char* condition;
+    std::set<int> rows;
+  };
+  const Case cases[] = {
+      {"x < 0 && y >= 5", RowsWhere([](const MixedRow& r) { return r.x < 0 && r.y >= 5; })},
+      {"!(x == 3)", RowsWhere([](const MixedRow& r) { return !(r.x == 3); })},
+      {"z <= 0.5", RowsWhere([](const MixedRow& r) { return r.z <= 0.5; })},                            // false for NaN
+      {"!(z > 0.5) && 0 <= y", RowsWhere([](const MixedRow& r) { return !(r.z > 0.5) && 0 <= r.y; })},  // NaN: true
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.condition);
+    ASSERT_GT(c.rows.size(), 0u);
+    ASSERT_LT(c.rows.size(), static_cast<size_t>(kMixedCalls));
+    ProbeSession session;  // a fresh process: the method's IL is made for this condition
+    Target target(session);
+    ASSERT_TRUE(target.Ready());
+    EXPECT_EQ(WatchMixed(session, target, c.condition, c.rows.size() * 2, 2), [&] {
+      std::multiset<int> twice(c.rows.begin(), c.rows.end());
+      twice.insert(c.rows.begin(), c.rows.end());
+      return twice;
+    }());
+  }
+}
+
+TEST(Watch, ALaterWatchWithAnotherConditionOnTheSameMethodSeesItsOwnCalls) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  // The first watch's IL (with its condition compiled in) is reused by the
+  // second: the second's calls are all those where ITS condition holds.
+  const auto first = RowsWhere([](const MixedRow& r) { return r.x < 0; });
+  EXPECT_EQ(WatchMixed(session, target, "x < 0", first.size()), Once(first));
+  const auto second = RowsWhere([](const MixedRow& r) { return r.x >= 0; });
+  EXPECT_EQ(WatchMixed(session, target, "x >= 0", second.size()), Once(second));
+  // Without a condition: every call.
+  EXPECT_EQ(WatchMixed(session, target, "true", kMixedCalls), Once(RowsWhere([](const MixedRow&) { return true; })));
+  // The first condition again: its compiled precheck decides once more.
+  EXPECT_EQ(WatchMixed(session, target, "x < 0", first.size()), Once(first));
+}
+
+TEST(Watch, AConditionTheIlCannotDecideStillSelectsTheCalls) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  // latency, and a comparison of two arguments: decided by the hook on every call.
+  const auto rows = RowsWhere([](const MixedRow& r) { return r.x < 0 && r.x < r.y; });
+  EXPECT_EQ(WatchMixed(session, target, "x < 0 && latency >= 0ns && x < y", rows.size()), Once(rows));
 }
 
 }  // namespace

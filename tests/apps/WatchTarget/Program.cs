@@ -4,6 +4,7 @@ using WatchTarget;
 // Prints "ready pid=<pid>", then runs one command per line from stdin and prints what it did:
 //   save | kinds | paint | try | fail   one call of that Shop method with fixed arguments
 //   hot N                               N calls of Shop.Hot
+//   mixed                               Shop.Mixed(n, x, y, z) once for each row n of MixedData.Rows
 //   chain                               Chain.A -> Chain.B -> Chain.C -> Shop.Leaf
 //   deep N                              Chain.Down recursing N times, then Shop.Leaf
 //   stop (or end of input)              exits 0
@@ -23,6 +24,7 @@ while ((line = Console.ReadLine()) is not null)
         "try" => Try(),
         "fail" => Fail(),
         "hot" => $"hot {Hot(int.Parse(words[1]))}",
+        "mixed" => $"mixed {MixedAll()}",
         "chain" => $"chain {Chain.A(1)}",
         "deep" => $"deep {Chain.Down(int.Parse(words[1]))}",
         _ => $"error unknown command '{words[0]}'",
@@ -41,6 +43,17 @@ static string Fail()
 {
     try { Shop.Fail("out of stock"); return "fail none"; }
     catch (InvalidOperationException e) { return $"fail {e.Message}"; }
+}
+
+static long MixedAll()
+{
+    long sum = 0;
+    for (int n = 0; n < MixedData.Rows.Length; n++)
+    {
+        var (x, y, z) = MixedData.Rows[n];
+        sum += Shop.Mixed(n, x, y, z);
+    }
+    return sum;
 }
 
 static long Hot(int n)
@@ -88,7 +101,23 @@ namespace WatchTarget
         public static int Hot(int i) => i & 7;
 
         [MethodImpl(MethodImplOptions.NoInlining)]
+        public static int Mixed(int n, int x, long y, double z) => n + (x & 1) + (int)(y & 1) + (z > 0 ? 1 : 0);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public static int Leaf(int depth) => depth + 1;
+    }
+
+    // The numeric conditions' calls (tests/integration/watch_test.cpp has the
+    // same rows): the edges of each type, NaN and the infinities. Not in Shop:
+    // a static field would give Shop a static constructor, which `Shop::*` matches.
+    public static class MixedData
+    {
+        public static readonly (int x, long y, double z)[] Rows =
+        {
+            (-1, 5, 0.5), (-1, 4, -0.5), (0, 5, double.NaN), (3, 7, 1.0), (-7, 100, double.NaN),
+            (int.MinValue, long.MaxValue, -0.0), (3, -5, 0.25), (int.MaxValue, 5, double.PositiveInfinity),
+            (-2, long.MinValue, 0.5000001), (5, 6, double.NegativeInfinity),
+        };
     }
 
     // Known callers for `watch --stack`: each adds one after its call, so

@@ -241,6 +241,81 @@ TEST(WatchShape, WithAStackHookTheLeaveResultDecidesWhetherTheStackHookIsCalled)
   EXPECT_EQ(find_calli(w.body, kStackSig, leave + 6), ins.size());
 }
 
+// `arg0 < 0` over an int32 first parameter (watch_precheck.h).
+WatchHooks prechecked_hooks(ElementType element = ElementType::I4, uint16_t position = 0) {
+  WatchHooks watch = watch_hooks({0, 1});
+  PrecheckNode less;
+  less.position = position;
+  less.element = element;
+  less.domain = PrecheckDomain::Signed;
+  less.op = PrecheckOp::Lt;
+  less.literal_signed = 0;
+  watch.precheck = WatchPrecheck{{less}, 0};
+  watch.precheck_enabled = 0x4242424242424242ull;
+  return watch;
+}
+
+TEST(WatchShape, APrecheckSendsFalseCallsToThePlainLeaveAndTheOthersToTheWatchLeave) {
+  const auto body = return_first_argument();
+  Watched w = watched_ok(body, test::kSigInt32, prechecked_hooks());
+  const auto& ins = w.body.instructions;
+  size_t at = 0;
+  while (at < ins.size() && !(ins[at].opcode == Opcode::Ldc_I8 && ins[at].operand == 0x4242424242424242)) ++at;
+  ASSERT_LT(at + 17, ins.size());
+  // enabled? -> the condition -> false: slot, START, leave_fn, ret with RESULT; else WATCH.
+  EXPECT_EQ(opcodes(w.body, at, 17),
+            (std::vector<Opcode>{Opcode::Ldc_I8, Opcode::Conv_I, Opcode::Ldind_U1, Opcode::Brfalse_S, Opcode::Ldloc_2,
+                                 Opcode::Conv_I8, Opcode::Ldc_I8, Opcode::Clt, Opcode::Brtrue_S, Opcode::Ldc_I4,
+                                 Opcode::Ldloc_0, Opcode::Ldc_I8, Opcode::Conv_I, Opcode::Calli, Opcode::Ldloc_1,
+                                 Opcode::Ret, Opcode::Ldc_I4}));
+  EXPECT_EQ(static_cast<uint64_t>(ins[at + 11].operand), test::test_hooks().leave_fn);
+  EXPECT_EQ(static_cast<uint32_t>(ins[at + 13].operand), test::test_hooks().leave_sig_token);
+  EXPECT_EQ(ins[at + 3].target, ins[at + 16].offset);
+  EXPECT_EQ(ins[at + 8].target, ins[at + 16].offset);
+  // WATCH: the watch leave call as without a precheck.
+  const size_t leave = find_calli(w.body, kWatchSig, at);
+  ASSERT_LT(leave, ins.size());
+  EXPECT_EQ(static_cast<uint64_t>(ins[leave - 2].operand), kWatchLeave);
+  EXPECT_EQ(ins[leave - 12].offset, ins[at + 16].offset);
+}
+
+TEST(WatchShape, APrecheckThatDoesNotFitTheMethodIsLeftOut) {
+  const auto body = return_first_argument();
+  for (const WatchHooks& watch : {prechecked_hooks(ElementType::I8), prechecked_hooks(ElementType::I4, 1),
+                                  prechecked_hooks(ElementType::I4, 2)}) {
+    Watched w = watched_ok(body, test::kSigInt32, watch);
+    for (const Instruction& i : w.body.instructions) {
+      EXPECT_FALSE(i.opcode == Opcode::Ldc_I8 && i.operand == 0x4242424242424242) << "a precheck was emitted";
+      EXPECT_NE(i.opcode, Opcode::Clt);
+    }
+    EXPECT_LT(find_calli(w.body, kWatchSig), w.body.instructions.size());
+  }
+}
+
+TEST(WatchShape, TheMaxStackCoversADeepPrecheck) {
+  // a < 0 || (a < 0 || (a < 0 || ... )) nested 8 deep: 9 values at once.
+  WatchHooks watch = prechecked_hooks();
+  WatchPrecheck deep;
+  PrecheckNode less = watch.precheck->nodes[0];
+  for (int i = 0; i < 9; ++i) deep.nodes.push_back(less);
+  // Right-nested ors: node 9 = or(7, 8), 10 = or(6, 9), ...
+  uint32_t right = 8;
+  for (uint32_t left = 7;; --left) {
+    PrecheckNode either;
+    either.kind = PrecheckNode::Kind::Or;
+    either.left = left;
+    either.right = right;
+    deep.nodes.push_back(either);
+    right = static_cast<uint32_t>(deep.nodes.size() - 1);
+    if (left == 0) break;
+  }
+  deep.root = right;
+  EXPECT_EQ(precheck_stack_need(deep), 10);
+  watch.precheck = deep;
+  Watched w = watched_ok(return_first_argument(), test::kSigInt32, watch);
+  EXPECT_GE(w.body.max_stack, 10);
+}
+
 TEST(WatchShape, TheHookSignatureIsUnmanagedWithoutAGcTransition) {
   // unmanaged, 4 + 2 params, modopt(TypeRef 0x01000005) int32 (int32, int64, native int x 4)
   EXPECT_EQ(watch_hook_signature(2, 0x01000005),

@@ -3,10 +3,19 @@
 // the results in DynamicMethods and lets the real CoreCLR JIT compile them.
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "il/code_layout.h"
+#include "il/draft_ops.h"
 #include "il/method_body.h"
 #include "il/rewriter.h"
+#include "il/watch_precheck.h"
 #include "il_asm.h"
+#include "watch/condition.h"
+#include "watch/fast_condition.h"
+#include "watch/precheck_compiler.h"
 
 using namespace clrprobe;
 using namespace clrprobe::il;
@@ -193,4 +202,110 @@ JIT_SHIM_EXPORT int jit_shim_rewritten_guarded(int which, uint32_t catch_token, 
   hooks.arm_flag = arm_flag;
   return rewrite_into(which, catch_token, hooks, nullptr, code, code_len, eh, eh_len, locals, locals_len, max_stack,
                       init_locals, error, error_len);
+}
+
+// ---- The watch precheck (il/watch_precheck.h, watch/precheck_compiler.h) ----
+//
+// The precheck's parameters: (sbyte a, byte b, short c, ushort d, int e,
+// uint f, long g, ulong h, float i, double j, nint k, nuint l).
+
+namespace {
+
+const std::vector<std::string> kPrecheckNames = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
+const std::vector<uint16_t> kPrecheckParams = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+const watch::CaptureKind kPrecheckKinds[] = {
+    watch::CaptureKind::I1, watch::CaptureKind::U1, watch::CaptureKind::I2,     watch::CaptureKind::U2,
+    watch::CaptureKind::I4, watch::CaptureKind::U4, watch::CaptureKind::I8,     watch::CaptureKind::U8,
+    watch::CaptureKind::R4, watch::CaptureKind::R8, watch::CaptureKind::IntPtr, watch::CaptureKind::UIntPtr};
+const uint8_t kPrecheckElements[] = {0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x18, 0x19};
+
+std::optional<watch::Condition> precheck_condition(const char* text, const std::vector<std::string>& names) {
+  auto parsed = watch::parse_condition(text);
+  if (!parsed) return std::nullopt;
+  auto bound = watch::bind_condition(*parsed, names);
+  if (!bound) return std::nullopt;
+  return *bound;
+}
+
+std::vector<watch::CapturePlan> precheck_plans() {
+  std::vector<watch::CapturePlan> plans(12);
+  for (size_t i = 0; i < plans.size(); ++i) plans[i].kind = kPrecheckKinds[i];
+  return plans;
+}
+
+}  // namespace
+
+// A 12-parameter body returning the precheck of `condition` (0 or 1) over
+// entry copies, as the watch epilogue computes it: ldarg i; stloc i for each,
+// the tree, ret. 0: written; 1: the condition is not one the IL takes; 2: bad text.
+JIT_SHIM_EXPORT int jit_shim_precheck_body(const char* condition, uint8_t* code, int* code_len, uint8_t* locals,
+                                           int* locals_len, int* max_stack) {
+  auto bound = precheck_condition(condition, kPrecheckNames);
+  if (!bound) return 2;
+  auto precheck = watch::compile_precheck(*bound, kPrecheckParams, precheck_plans());
+  if (!precheck) return 1;
+  std::vector<DraftInstruction> draft;
+  std::vector<std::optional<uint16_t>> copies;
+  std::vector<ElementType> params;
+  for (uint16_t i = 0; i < 12; ++i) {
+    draft.push_back(op(i <= 3 ? static_cast<Opcode>(static_cast<uint16_t>(Opcode::Ldarg_0) + i) : Opcode::Ldarg_S, i));
+    draft.push_back(store_local(i));
+    copies.emplace_back(i);
+    params.push_back(static_cast<ElementType>(kPrecheckElements[i]));
+  }
+  if (!emit_watch_precheck(&draft, *precheck, copies, params)) return 1;
+  draft.push_back(op(Opcode::Ret));
+  auto layout = lay_out(draft, 65536);
+  if (!layout) return 2;
+  std::vector<uint8_t> bytes;
+  if (!encode_instructions(layout->instructions, &bytes)) return 2;
+  std::memcpy(code, bytes.data(), bytes.size());
+  *code_len = static_cast<int>(bytes.size());
+  std::vector<uint8_t> sig{0x07, 12};
+  sig.insert(sig.end(), std::begin(kPrecheckElements), std::end(kPrecheckElements));
+  std::memcpy(locals, sig.data(), sig.size());
+  *locals_len = static_cast<int>(sig.size());
+  *max_stack = precheck_stack_need(*precheck);
+  return 0;
+}
+
+// What the watch's own evaluator (FastCondition) says about `condition` on
+// the 12 arguments, each in the low bytes of its 8-byte cell. -1: not compiled.
+JIT_SHIM_EXPORT int jit_shim_precheck_expected(const char* condition, const uint64_t* cells) {
+  auto bound = precheck_condition(condition, kPrecheckNames);
+  if (!bound) return -1;
+  const auto plans = precheck_plans();
+  auto fast = watch::FastCondition::compile(*bound, kPrecheckParams, plans);
+  if (!fast) return -1;
+  const void* args[12];
+  for (size_t i = 0; i < 12; ++i) args[i] = &cells[i];
+  return fast->evaluate(args, 12, [] { return int64_t{0}; }) ? 1 : 0;
+}
+
+// Body `which` rewritten with the watch additions and the precheck of
+// `condition` over its (int a, int b) arguments, switched by the byte at
+// `enabled`: a false precheck calls `leave` (the Timed leave), a true one or
+// a switched-off one `watch_leave`.
+JIT_SHIM_EXPORT int jit_shim_rewritten_prechecked(const char* condition, int which, uint32_t catch_token, int32_t slot,
+                                                  uint64_t enter, uint64_t leave, uint64_t exception,
+                                                  uint64_t watch_leave, uint64_t watch_exception, uint64_t enabled,
+                                                  uint32_t enter_sig, uint32_t leave_sig, uint32_t watch_sig,
+                                                  uint8_t* code, int* code_len, uint8_t* eh, int* eh_len,
+                                                  uint8_t* locals, int* locals_len, int* max_stack, int* init_locals,
+                                                  char* error, int error_len) {
+  auto bound = precheck_condition(condition, {"a", "b"});
+  if (!bound) return 2;
+  std::vector<watch::CapturePlan> plans(2);
+  plans[0].kind = plans[1].kind = watch::CaptureKind::I4;
+  const std::vector<uint16_t> positions = {0, 1};
+  WatchHooks watch;
+  watch.args = {0, 1};
+  watch.leave_fn = watch_leave;
+  watch.exception_fn = watch_exception;
+  watch.sig_token = watch_sig;
+  watch.precheck = watch::compile_precheck(*bound, positions, plans);
+  if (!watch.precheck) return 1;
+  watch.precheck_enabled = enabled;
+  return rewrite_into(which, catch_token, {slot, enter, leave, exception, enter_sig, leave_sig}, &watch, code, code_len,
+                      eh, eh_len, locals, locals_len, max_stack, init_locals, error, error_len);
 }
