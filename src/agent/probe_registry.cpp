@@ -171,8 +171,8 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   }
 }
 
-void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage,
-                                      selector::KindSpec kind) {
+void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, uint64_t code_fingerprint,
+                                      ProbeCoverage coverage, selector::KindSpec kind) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
@@ -181,11 +181,7 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, Rewrit
   set_armed(slot, it->second.probe_count > 0);
   it->second.slot = slot;
   it->second.coverage = std::move(coverage);
-  // Kept for the life of the method (a re-add after a revert, an inliner's ReJIT): only
-  // the bytes, not the capacity the rewriter grew its buffers to.
-  code.il.shrink_to_fit();
-  code.il_map.shrink_to_fit();
-  it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
+  it->second.code_fingerprint = code_fingerprint;
   it->second.state = MethodState::Instrumented;
 }
 
@@ -362,13 +358,6 @@ void ProbeRegistry::discard_probe(uint32_t id) {
     }
   }
   probes_.erase(it);
-}
-
-std::shared_ptr<const RewrittenCode> ProbeRegistry::rewritten(const MethodKey& key) const {
-  std::lock_guard lock(mutex_);
-  auto it = methods_.find(key);
-  if (it == methods_.end() || it->second.state != MethodState::Instrumented) return nullptr;
-  return it->second.rewritten;
 }
 
 std::optional<InstrumentedMethod> ProbeRegistry::method(const MethodKey& key) const {

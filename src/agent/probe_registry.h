@@ -1,11 +1,12 @@
 // What the user asked for (probes, each a selector) and what it resolved to
-// (instrumented methods, each with a stats slot and its rewritten IL).
+// (instrumented methods, each with a stats slot; their rewritten IL is not
+// kept, instrumenter.h says why).
 // Several probes on one method share one rewrite and one slot; a probe's
 // figures are the sum of its methods' slots since it attached (baseline).
 // The instrumented IL of a method stays in the runtime after its last probe
 // is removed, disarmed (its arm flag, arm_flags.h, switched off: no hook
 // runs); a probe added again re-arms it with no ReJIT. `remove --revert`
-// gives the original code back instead (the IL stays cached for a re-add).
+// gives the original code back instead (a re-add rewrites it again).
 //
 // Kinds (selector/probe_kind.h): a method runs the richest kind its probes
 // asked for (count < sampled < full; sampled with the smallest N). Adding a
@@ -94,13 +95,6 @@ struct Probe {
 
 enum class MethodState { Preparing, Instrumented, Failed };
 
-// What GetReJITParameters hands the runtime for a method: the rewritten body
-// and the map that keeps stack traces on the original offsets.
-struct RewrittenCode {
-  std::vector<uint8_t> il;
-  std::vector<il::IlMapEntry> il_map;
-};
-
 // How a method's probe measures, known once the method is rewritten.
 struct ProbeCoverage {
   // CountOnly: calls counted at entry, no latency, no exceptions (methods
@@ -122,16 +116,16 @@ struct InstrumentedMethod {
   ProbeCoverage coverage;
   int32_t slot = -1;
   MethodState state = MethodState::Preparing;
-  // Cached: re-adding a probe reuses it. Shared so that copies of this
-  // record (reports, lists) do not copy the IL.
-  std::shared_ptr<const RewrittenCode> rewritten;
+  // Of the code made for `kind` (rewritten_code.h): not the code itself, which
+  // the instrumenter makes again when the runtime asks for it.
+  uint64_t code_fingerprint = 0;
   uint32_t probe_count = 0;   // probes attached now; 0 = disarmed or reverted
-  selector::KindSpec kind;    // what `rewritten` was made for
+  selector::KindSpec kind;    // what the code was made for
   selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
-  bool in_runtime = false;    // the runtime took `rewritten` (GetReJITParameters), no other ReJIT since
+  bool in_runtime = false;    // the runtime took the code (GetReJITParameters), no other ReJIT since
   // We asked for a ReJIT and the runtime has not asked for the code yet (it does at the
   // method's next call: a method never called never does). Its active IL version is that
-  // request's, which will take `rewritten`: a re-add needs no new request. (Another
+  // request's, which will take our code: a re-add needs no new request. (Another
   // request's inliners do not replace a version still waiting for its code: the runtime
   // reuses it, with our callback.) Without this, every add of a method not called since
   // the last one asked for a ReJIT again, and each request costs the runtime a code version
@@ -192,7 +186,8 @@ class ProbeRegistry {
   // A task-returning method whose task cannot be tracked: measured to its
   // synchronous return, for `reason`.
   void set_task_fallback(const MethodKey& key, const std::string& reason);
-  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage = {},
+  // `code_fingerprint`: of the code made for `kind` (rewritten_code.h).
+  void mark_instrumented(const MethodKey& key, int32_t slot, uint64_t code_fingerprint, ProbeCoverage coverage = {},
                          selector::KindSpec kind = {});
   // The runtime asked for the method's rewritten code (GetReJITParameters).
   void mark_in_runtime(const MethodKey& key);
@@ -243,8 +238,6 @@ class ProbeRegistry {
   // failed `add` changes nothing.
   void discard_probe(uint32_t id);
 
-  // The rewritten code for GetReJITParameters (copied under the lock).
-  std::shared_ptr<const RewrittenCode> rewritten(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
 
   // Removed probes forgotten so far (beyond the kept ones); `list` says how many.
