@@ -55,7 +55,7 @@ bool Instrumenter::prepare(const MethodKey& key, RewrittenCode* code) {
   }
   const bool new_slot = method->slot < 0;
   Result<int32_t> slot = method->slot;
-  if (new_slot) slot = region_->allocate_slot(method->display_name, method->assembly);
+  if (new_slot) slot = region_->allocate_slot(method->display_name, method->assembly ? *method->assembly : "");
   if (!slot) {
     fail(key, slot.error().describe(), /*permanent=*/false);
     return false;
@@ -69,10 +69,11 @@ bool Instrumenter::prepare(const MethodKey& key, RewrittenCode* code) {
   }
   const il::RewriteStats& stats = rewritten->stats;
   coverage.self_tail_calls = stats.self_tail_calls;
-  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites{})",
-                     method->display_name, *slot, rewritten->body.size(), stats.branches_widened,
-                     stats.unknown_call_sites,
-                     coverage.shape == il::ProbeShape::CountOnly ? ", count only: " + coverage.count_only_reason : "");
+  CLRPROBE_LOG_DEBUG(
+      "instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites{})", method->display_name,
+      *slot, rewritten->body.size(), stats.branches_widened, stats.unknown_call_sites,
+      coverage.shape == il::ProbeShape::CountOnly ? fmt::format(", count only: {}", coverage.count_only_reason)
+                                                  : std::string());
   // Count-only code (a count probe, or tail calls) has no latency; sampled
   // code latency for one call in N: readers show in-flight as unknown.
   const stats::SlotKind slot_kind = coverage.shape == il::ProbeShape::CountOnly ? stats::SlotKind::Count

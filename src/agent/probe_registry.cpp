@@ -100,7 +100,9 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
   if (inserted) {
     method.key = key;
     method.display_name = display_name;
-    method.assembly = assembly;
+    auto known = std::find_if(assemblies_.begin(), assemblies_.end(), [&](const auto& a) { return *a == assembly; });
+    if (known == assemblies_.end()) known = assemblies_.insert(known, std::make_shared<const std::string>(assembly));
+    method.assembly = *known;
     method.measure = measure;
   }
   if (method.state == MethodState::Failed) {
@@ -153,7 +155,8 @@ void ProbeRegistry::refuse(uint32_t probe_id, RefusedMethod refused) {
 void ProbeRegistry::set_task_fallback(const MethodKey& key, const std::string& reason) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
-  if (it != methods_.end()) it->second.task_fallback = reason;
+  if (it == methods_.end() || (it->second.task_fallback && *it->second.task_fallback == reason)) return;
+  it->second.task_fallback = std::make_shared<const std::string>(reason);
 }
 
 void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason, bool permanent) {

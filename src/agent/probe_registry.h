@@ -93,36 +93,41 @@ struct Probe {
   double suspended_estimate_pct = 0;  // the estimate that exceeded the budget
 };
 
-enum class MethodState { Preparing, Instrumented, Failed };
+enum class MethodState : uint8_t { Preparing, Instrumented, Failed };
 
 // How a method's probe measures, known once the method is rewritten.
 struct ProbeCoverage {
   // CountOnly: calls counted at entry, no latency, no exceptions (methods
   // with `tail.` calls, which a try would break).
   il::ProbeShape shape = il::ProbeShape::Timed;
-  std::string count_only_reason;  // CountOnly: why, e.g. "tail calls"
   // Timed: self-recursive `call; ret` sites now inside the probe's try, where
   // the JIT makes no implicit tail call (each recursion level keeps its frame).
   uint32_t self_tail_calls = 0;
+  // CountOnly: why, e.g. "tail calls". A string literal (a few fixed reasons,
+  // kept per probed method: no std::string for them).
+  const char* count_only_reason = "";
 };
 
+// One per method ever probed, kept for the life of the process: small on
+// purpose (tests/unit/agent/registry_memory_test.cpp holds it to its budget).
+// Strings that repeat (the assembly) or are rare (a task fallback) are shared.
 struct InstrumentedMethod {
   MethodKey key;
-  std::string display_name;  // "Ns.Type::Method(int32)"
-  std::string assembly;
-  MethodMeasure measure = MethodMeasure::Call;
-  // Task-returning method measured to its synchronous return only: why.
-  std::string task_fallback;
+  std::string display_name;                     // "Ns.Type::Method(int32)"
+  std::shared_ptr<const std::string> assembly;  // one per assembly, shared by its methods
+  // Task-returning method measured to its synchronous return only: why (null: not so).
+  std::shared_ptr<const std::string> task_fallback;
   ProbeCoverage coverage;
-  int32_t slot = -1;
-  MethodState state = MethodState::Preparing;
   // Of the code made for `kind` (rewritten_code.h): not the code itself, which
   // the instrumenter makes again when the runtime asks for it.
   uint64_t code_fingerprint = 0;
+  int32_t slot = -1;
   uint32_t probe_count = 0;   // probes attached now; 0 = disarmed or reverted
   selector::KindSpec kind;    // what the code was made for
   selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
-  bool in_runtime = false;    // the runtime took the code (GetReJITParameters), no other ReJIT since
+  MethodMeasure measure = MethodMeasure::Call;
+  MethodState state = MethodState::Preparing;
+  bool in_runtime = false;  // the runtime took the code (GetReJITParameters), no other ReJIT since
   // We asked for a ReJIT and the runtime has not asked for the code yet (it does at the
   // method's next call: a method never called never does). Its active IL version is that
   // request's, which will take our code: a re-add needs no new request. (Another
@@ -257,6 +262,7 @@ class ProbeRegistry {
   std::deque<uint32_t> removed_order_;  // ids of the kept removed probes, oldest first
   uint64_t forgotten_removed_ = 0;
   std::unordered_map<MethodKey, InstrumentedMethod, MethodKeyHash> methods_;
+  std::vector<std::shared_ptr<const std::string>> assemblies_;  // interned names (InstrumentedMethod::assembly)
 };
 
 }  // namespace clrprobe::agent

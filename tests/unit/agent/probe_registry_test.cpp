@@ -229,7 +229,7 @@ TEST(ProbeRegistry, TheCodeFingerprintAndCoverageAreKeptOnlyOnceInstrumented) {
   EXPECT_EQ(method->slot, 3);
   EXPECT_EQ(method->state, MethodState::Instrumented);
   EXPECT_EQ(method->coverage.shape, il::ProbeShape::CountOnly);
-  EXPECT_EQ(method->coverage.count_only_reason, "tail calls");
+  EXPECT_STREQ(method->coverage.count_only_reason, "tail calls");
   // Unknown methods are ignored.
   registry.mark_instrumented(kRemove, 9, some_code());
   EXPECT_FALSE(registry.method(kRemove).has_value());
