@@ -278,7 +278,7 @@ HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorPro
   }
   // Made again here, not kept since `add` (instrumenter.h): most probed
   // methods are never called, and the runtime asks only at the next call.
-  auto code = instrumenter_->code_for(*known);
+  auto code = instrumenter_->code_for(key, *known);
   if (!code) {
     // The method keeps its original IL; `list` says why.
     CLRPROBE_LOG_ERROR("cannot give the instrumented IL of {:#x}: {}", method, code.error().describe());

@@ -86,14 +86,14 @@ bool Instrumenter::prepare(const MethodKey& key, RewrittenCode* code) {
   return true;
 }
 
-Result<RewrittenCode> Instrumenter::code_for(const InstrumentedMethod& method) {
+Result<RewrittenCode> Instrumenter::code_for(const MethodKey& key, const InstrumentedMethod& method) {
   if (method.state != MethodState::Instrumented || method.slot < 0) {
     return make_error(Reason::NotFound, "not an instrumented method");
   }
-  auto module = modules_.find(method.key.module);
+  auto module = modules_.find(key.module);
   if (!module) return make_error(Reason::NotFound, "module was unloaded");
   ProbeCoverage coverage = initial_coverage(method.kind);
-  auto rewritten = rewrite(*module, method.key, method.slot, method.kind, &coverage, /*apply_metadata=*/false);
+  auto rewritten = rewrite(*module, key, method.slot, method.kind, &coverage, /*apply_metadata=*/false);
   if (!rewritten) return rewritten.error();
   RewrittenCode code{std::move(rewritten->body), std::move(rewritten->il_map)};
   if (fingerprint(code) != method.code_fingerprint) {

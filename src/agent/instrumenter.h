@@ -43,12 +43,12 @@ class Instrumenter {
   // given, gets the code (the first-JIT path hands it over at once). False when
   // the method is refused (recorded with the reason).
   bool prepare(const MethodKey& key, RewrittenCode* code = nullptr);
-  // The code of an instrumented method (its registry record), made again for
+  // The code of instrumented method `key` (its registry record), made again for
   // the runtime. Does not apply metadata (the fingerprint check proves that
   // every token in it was applied by prepare()), so it is safe inside
   // GetReJITParameters. An error when its code cannot be made again, or
   // differs from the one checked when it was prepared.
-  Result<RewrittenCode> code_for(const InstrumentedMethod& method);
+  Result<RewrittenCode> code_for(const MethodKey& key, const InstrumentedMethod& method);
   // `clrprobe watch`: asked for the watch hooks of each method rewritten in
   // the Timed shape without a task epilogue (caller holds module.emit_mutex).
   using WatchHooksFor = std::function<std::optional<il::WatchHooks>(ModuleInfo&, const MethodKey&, const il::MethodSig&,

@@ -98,7 +98,6 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
   auto [it, inserted] = methods_.try_emplace(key);
   InstrumentedMethod& method = it->second;
   if (inserted) {
-    method.key = key;
     method.display_name = display_name;
     auto known = std::find_if(assemblies_.begin(), assemblies_.end(), [&](const auto& a) { return *a == assembly; });
     if (known == assemblies_.end()) known = assemblies_.insert(known, std::make_shared<const std::string>(assembly));
@@ -217,20 +216,20 @@ void ProbeRegistry::forget_in_runtime_except(const std::vector<MethodKey>& reque
 std::vector<MethodKey> ProbeRegistry::take_disarmed(std::optional<uint32_t> id) {
   std::lock_guard lock(mutex_);
   std::vector<MethodKey> keys;
-  auto take = [&](InstrumentedMethod& m) {
+  auto take = [&](const MethodKey& key, InstrumentedMethod& m) {
     if (m.probe_count == 0 && (m.in_runtime || m.rejit_pending) && m.state == MethodState::Instrumented) {
       m.in_runtime = false;
       m.rejit_pending = false;
-      keys.push_back(m.key);
+      keys.push_back(key);
     }
   };
   if (!id) {
-    for (auto& [key, method] : methods_) take(method);
+    for (auto& [key, method] : methods_) take(key, method);
     return keys;
   }
   if (Probe* probe = find_locked(*id)) {
     for (const auto& pm : probe->methods) {
-      if (auto it = methods_.find(pm.key); it != methods_.end()) take(it->second);
+      if (auto it = methods_.find(pm.key); it != methods_.end()) take(it->first, it->second);
     }
   }
   return keys;

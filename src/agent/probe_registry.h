@@ -110,9 +110,9 @@ struct ProbeCoverage {
 
 // One per method ever probed, kept for the life of the process: small on
 // purpose (tests/unit/agent/registry_memory_test.cpp holds it to its budget).
-// Strings that repeat (the assembly) or are rare (a task fallback) are shared.
+// Strings that repeat (the assembly) or are rare (a task fallback) are shared;
+// its MethodKey is the registry map's key, not stored twice.
 struct InstrumentedMethod {
-  MethodKey key;
   std::string display_name;                     // "Ns.Type::Method(int32)"
   std::shared_ptr<const std::string> assembly;  // one per assembly, shared by its methods
   // Task-returning method measured to its synchronous return only: why (null: not so).

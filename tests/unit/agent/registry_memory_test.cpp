@@ -94,9 +94,9 @@ TEST(RegistryMemory, TenThousandProbedMethodsNeverCalledCostTheRegistryUnder300B
   ASSERT_EQ(registry.method_count(), kMethods);
   // No instrumented IL is kept for a method the runtime never asked for (its IL,
   // map and their shared block were about 420 bytes more per method, and the
-  // record itself 80 more before its strings were shared): the record in the
-  // map's node (176), its display name (32), the probe's entry (40) and the
-  // map's buckets are all there is (about 270 bytes).
+  // record itself 96 more before its strings were shared and its key stored
+  // once): the record in the map's node (160), its display name (32), the
+  // probe's entry (40) and the map's buckets are all there is (about 257 bytes).
   EXPECT_LT(per_method, 300.0) << "registry bytes per probed method";
   EXPECT_GT(per_method, static_cast<double>(sizeof(ProbeMethod))) << "the counting allocator saw the registry grow";
 }

@@ -5,7 +5,9 @@
 namespace clrprobe::agent {
 namespace {
 
-RewrittenCode sample() { return RewrittenCode{{0x02, 0x1F, 0x1F, 0x5A, 0x2A}, {{0, 0, true}, {1, 3, true}, {4, 9, false}}}; }
+RewrittenCode sample() {
+  return RewrittenCode{{0x02, 0x1F, 0x1F, 0x5A, 0x2A}, {{0, 0, true}, {1, 3, true}, {4, 9, false}}};
+}
 
 // GetReJITParameters hands the runtime code made again only when its fingerprint is the one
 // taken at `add` (instrumenter.h): equal code must match, any change must not.
