@@ -269,10 +269,20 @@ void Agent::jit_started(FunctionID function) {
 }
 
 HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorProfilerFunctionControl* control) {
-  auto code = registry_.rewritten(MethodKey{module, method});
-  if (!code) {
+  const MethodKey key{module, method};
+  auto known = registry_.method(key);
+  if (!known || known->state != MethodState::Instrumented) {
     // Not ours or not ready: the runtime keeps the original IL.
     CLRPROBE_LOG_WARN("GetReJITParameters for unknown method {:#x} in module {:#x}", method, module);
+    return S_FALSE;
+  }
+  // Made again here, not kept since `add` (instrumenter.h): most probed
+  // methods are never called, and the runtime asks only at the next call.
+  auto code = instrumenter_->code_for(key, *known);
+  if (!code) {
+    // The method keeps its original IL; `list` says why.
+    CLRPROBE_LOG_ERROR("cannot give the instrumented IL of {:#x}: {}", method, code.error().describe());
+    registry_.mark_failed(key, code.error().describe(), /*permanent=*/false);
     return S_FALSE;
   }
   HRESULT hr = control->SetILFunctionBody(static_cast<ULONG>(code->il.size()), code->il.data());
@@ -288,7 +298,7 @@ HRESULT Agent::get_rejit_parameters(ModuleID module, mdMethodDef method, ICorPro
   // The runtime took our code: from now on a re-add may re-arm it without a ReJIT. (Set
   // here, not when the ReJIT was requested: a request the runtime never acted on must
   // be made again by the next add.)
-  registry_.mark_in_runtime(MethodKey{module, method});
+  registry_.mark_in_runtime(key);
   return S_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "agent/instrumenter.h"
 #include "agent/log.h"
 #include "agent/probe_registry.h"
+#include "agent/rewritten_code.h"
 
 namespace clrprobe::agent {
 
@@ -41,26 +42,27 @@ std::vector<MethodKey> FirstJitInstaller::install(const ModuleInfo& module, std:
       for_rejit.push_back(key);
       continue;
     }
-    if (!instrumenter_.prepare(key)) continue;  // refused: recorded with its reason
-    auto code = registry_.rewritten(key);
-    if (!code || code->il.empty()) {
+    RewrittenCode code;
+    if (!instrumenter_.prepare(key, &code)) continue;  // refused: recorded with its reason
+    if (code.il.empty()) {
       for_rejit.push_back(key);
       continue;
     }
     // The runtime keeps this memory (it is never freed): the body of the
     // method for the life of the module.
-    void* body = allocator->Alloc(static_cast<ULONG>(code->il.size()));
+    void* body = allocator->Alloc(static_cast<ULONG>(code.il.size()));
     if (body == nullptr) {
       for_rejit.push_back(key);
       continue;
     }
-    std::memcpy(body, code->il.data(), code->il.size());
+    std::memcpy(body, code.il.data(), code.il.size());
     instrumenter_.keep_original_body(key);
     {
       // Registered before the runtime can JIT it with the new body.
       std::lock_guard lock(mutex_);
       const size_t before = awaiting_jit_.size();
-      awaiting_jit_[key] = code;
+      code.il_map.shrink_to_fit();
+      awaiting_jit_[key] = std::move(code.il_map);
       awaiting_changed(before);
     }
     hr = info_->SetILFunctionBody(key.module, key.token, static_cast<LPCBYTE>(body));
@@ -87,20 +89,20 @@ void FirstJitInstaller::on_jit_started(FunctionID function) {
   ModuleID module = 0;
   mdToken token = 0;
   if (info_->GetFunctionInfo(function, &klass, &module, &token) < 0) return;
-  std::shared_ptr<const RewrittenCode> code;
+  std::vector<il::IlMapEntry> code_map;
   {
     std::lock_guard lock(mutex_);
     auto it = awaiting_jit_.find(MethodKey{module, token});
     if (it == awaiting_jit_.end()) return;
-    code = std::move(it->second);
+    code_map = std::move(it->second);
     // The map is kept per method definition: every instantiation shares it.
     const size_t before = awaiting_jit_.size();
     awaiting_jit_.erase(it);
     awaiting_changed(before);
   }
   std::vector<COR_IL_MAP> map;
-  map.reserve(code->il_map.size());
-  for (const auto& e : code->il_map) map.push_back(COR_IL_MAP{e.old_offset, e.new_offset, e.accurate ? 1 : 0});
+  map.reserve(code_map.size());
+  for (const auto& e : code_map) map.push_back(COR_IL_MAP{e.old_offset, e.new_offset, e.accurate ? 1 : 0});
   if (map.empty()) return;
   // The runtime copies the entries. Without the map the probe still counts.
   HRESULT hr = info_->SetILInstrumentedCodeMap(function, 1, static_cast<ULONG>(map.size()), map.data());

@@ -27,12 +27,12 @@
 #include "abi/abi.h"
 #include "agent/method_key.h"
 #include "agent/module_table.h"
+#include "il/il_map.h"
 
 namespace clrprobe::agent {
 
 class Instrumenter;
 class ProbeRegistry;
-struct RewrittenCode;
 
 class FirstJitInstaller {
  public:
@@ -64,8 +64,9 @@ class FirstJitInstaller {
   ProbeRegistry& registry_;
   std::function<void(bool)> jit_events_;
   std::mutex mutex_;
-  // Installed methods not yet JIT-compiled, with the code whose map they need.
-  std::unordered_map<MethodKey, std::shared_ptr<const RewrittenCode>, MethodKeyHash> awaiting_jit_;
+  // Installed methods not yet JIT-compiled, with the map of their code (the
+  // IL itself is the runtime's once installed).
+  std::unordered_map<MethodKey, std::vector<il::IlMapEntry>, MethodKeyHash> awaiting_jit_;
   std::atomic<size_t> awaiting_count_{0};
 
   // Callers hold mutex_: keeps awaiting_count_ and the JIT callbacks in step

@@ -23,13 +23,29 @@ Instrumenter::Instrumenter(ICorProfilerInfo10* info, ModuleTable& modules, Probe
                            stats::StatsRegion* region)
     : info_(info), modules_(modules), registry_(registry), region_(region), task_tracker_(info, modules) {}
 
-bool Instrumenter::prepare(const MethodKey& key) {
+namespace {
+
+// Count probes are count-only by choice; other kinds may become count-only
+// in the rewrite (tail calls).
+ProbeCoverage initial_coverage(const selector::KindSpec& kind) {
+  ProbeCoverage coverage;
+  if (kind.kind == selector::ProbeKind::Count) {
+    coverage.shape = il::ProbeShape::CountOnly;
+    coverage.count_only_reason = "count probe";
+  }
+  return coverage;
+}
+
+}  // namespace
+
+bool Instrumenter::prepare(const MethodKey& key, RewrittenCode* code) {
   auto method = registry_.method(key);
   if (!method) return false;
-  if (method->state == MethodState::Instrumented && method->kind.kind == method->wanted.kind) return true;
   if (method->state == MethodState::Failed) return false;
-  // Else new, or instrumented with another kind: (re)written for the kind
-  // its probes want, in the same slot.
+  // New, instrumented with another kind, or instrumented and asked for again
+  // (a re-add after a revert, an inliner's ReJIT): (re)written for the kind
+  // its probes want, in the same slot. Written again even when the kind is the
+  // same: the code is not kept, and its fingerprint must be the current one.
   const selector::KindSpec kind = method->wanted;
 
   auto module = modules_.find(key.module);
@@ -39,17 +55,13 @@ bool Instrumenter::prepare(const MethodKey& key) {
   }
   const bool new_slot = method->slot < 0;
   Result<int32_t> slot = method->slot;
-  if (new_slot) slot = region_->allocate_slot(method->display_name, method->assembly);
+  if (new_slot) slot = region_->allocate_slot(method->display_name, method->assembly ? *method->assembly : "");
   if (!slot) {
     fail(key, slot.error().describe(), /*permanent=*/false);
     return false;
   }
-  ProbeCoverage coverage;
-  if (kind.kind == selector::ProbeKind::Count) {
-    coverage.shape = il::ProbeShape::CountOnly;
-    coverage.count_only_reason = "count probe";
-  }
-  auto rewritten = rewrite(*module, key, *slot, kind, &coverage);
+  ProbeCoverage coverage = initial_coverage(kind);
+  auto rewritten = rewrite(*module, key, *slot, kind, &coverage, /*apply_metadata=*/true);
   if (!rewritten) {
     if (new_slot) (void)region_->retire_slot(*slot);  // best effort: the slot just stays unused
     fail(key, rewritten.error().describe());
@@ -57,19 +69,39 @@ bool Instrumenter::prepare(const MethodKey& key) {
   }
   const il::RewriteStats& stats = rewritten->stats;
   coverage.self_tail_calls = stats.self_tail_calls;
-  CLRPROBE_LOG_DEBUG("instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites{})",
-                     method->display_name, *slot, rewritten->body.size(), stats.branches_widened,
-                     stats.unknown_call_sites,
-                     coverage.shape == il::ProbeShape::CountOnly ? ", count only: " + coverage.count_only_reason : "");
+  CLRPROBE_LOG_DEBUG(
+      "instrumented {} (slot {}, {} bytes of IL, {} branches widened, {} unknown call sites{})", method->display_name,
+      *slot, rewritten->body.size(), stats.branches_widened, stats.unknown_call_sites,
+      coverage.shape == il::ProbeShape::CountOnly ? fmt::format(", count only: {}", coverage.count_only_reason)
+                                                  : std::string());
   // Count-only code (a count probe, or tail calls) has no latency; sampled
   // code latency for one call in N: readers show in-flight as unknown.
   const stats::SlotKind slot_kind = coverage.shape == il::ProbeShape::CountOnly ? stats::SlotKind::Count
                                     : kind.kind == selector::ProbeKind::Sampled ? stats::SlotKind::Sampled
                                                                                 : stats::SlotKind::Full;
   (void)region_->set_slot_kind(*slot, slot_kind);
-  registry_.mark_instrumented(key, *slot, RewrittenCode{std::move(rewritten->body), std::move(rewritten->il_map)},
-                              std::move(coverage), kind);
+  RewrittenCode made{std::move(rewritten->body), std::move(rewritten->il_map)};
+  registry_.mark_instrumented(key, *slot, fingerprint(made), std::move(coverage), kind);
+  if (code != nullptr) *code = std::move(made);
   return true;
+}
+
+Result<RewrittenCode> Instrumenter::code_for(const MethodKey& key, const InstrumentedMethod& method) {
+  if (method.state != MethodState::Instrumented || method.slot < 0) {
+    return make_error(Reason::NotFound, "not an instrumented method");
+  }
+  auto module = modules_.find(key.module);
+  if (!module) return make_error(Reason::NotFound, "module was unloaded");
+  ProbeCoverage coverage = initial_coverage(method.kind);
+  auto rewritten = rewrite(*module, key, method.slot, method.kind, &coverage, /*apply_metadata=*/false);
+  if (!rewritten) return rewritten.error();
+  RewrittenCode code{std::move(rewritten->body), std::move(rewritten->il_map)};
+  if (fingerprint(code) != method.code_fingerprint) {
+    // Something the rewrite reads changed since `add` (e.g. a watch on the
+    // method): this code was never checked, and its tokens may not be applied.
+    return make_error(Reason::RuntimeError, "its instrumented code changed since it was prepared; add the probe again");
+  }
+  return code;
 }
 
 void Instrumenter::fail(const MethodKey& key, const std::string& reason, bool permanent) {
@@ -119,7 +151,8 @@ void Instrumenter::keep_original_body(const MethodKey& key) {
 }
 
 Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
-                                                  const selector::KindSpec& kind, ProbeCoverage* coverage) {
+                                                  const selector::KindSpec& kind, ProbeCoverage* coverage,
+                                                  bool apply_metadata) {
   module.open_metadata();
   if (!module.import || !module.emit) return make_error(Reason::RuntimeError, "module metadata is not available");
 
@@ -217,8 +250,10 @@ Result<il::RewrittenMethod> Instrumenter::rewrite(ModuleInfo& module, const Meth
 
   // Signatures defined after the module loaded become visible to the JIT
   // only once applied.
-  hr = info_->ApplyMetaData(key.module);
-  if (hr < 0) return hresult_error("ApplyMetaData", hr);
+  if (apply_metadata) {
+    hr = info_->ApplyMetaData(key.module);
+    if (hr < 0) return hresult_error("ApplyMetaData", hr);
+  }
   return rewritten;
 }
 

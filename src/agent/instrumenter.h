@@ -1,7 +1,14 @@
 // Turns a matched method into instrumented IL: reads its body and
-// signatures, gives it a stats slot, rewrites it with the probe code, checks
-// the result, and caches it for GetReJITParameters. Any failure leaves the
-// method uninstrumented with a recorded reason.
+// signatures, gives it a stats slot, rewrites it with the probe code and
+// checks the result. Any failure leaves the method uninstrumented with a
+// recorded reason, at `add`.
+//
+// The code is not kept: the runtime asks for it (GetReJITParameters) only at
+// the method's next call, and most probed methods are never called (10,000
+// cached bodies and maps were about 0.4 KB of RSS per probed method). code_for()
+// makes it again from the same inputs (the original body, the slot, the kind,
+// the module's tokens: the same IL) and checks it against the fingerprint
+// taken at `add`, so the runtime only ever gets code that was checked then.
 #pragma once
 
 #include <functional>
@@ -15,6 +22,7 @@
 #include "agent/method_key.h"
 #include "agent/module_table.h"
 #include "agent/probe_registry.h"
+#include "agent/rewritten_code.h"
 #include "agent/task_tracker.h"
 #include "common/result.h"
 #include "il/rewriter.h"
@@ -30,8 +38,17 @@ class Instrumenter {
   Instrumenter(abi::ICorProfilerInfo10* info, ModuleTable& modules, ProbeRegistry& registry,
                stats::StatsRegion* region);
 
-  // True when the method has (now or already) cached instrumented IL.
-  bool prepare(const MethodKey& key);
+  // Rewrites the method for the kind its probes want and records it
+  // instrumented (its slot, coverage and the code's fingerprint); `code`, when
+  // given, gets the code (the first-JIT path hands it over at once). False when
+  // the method is refused (recorded with the reason).
+  bool prepare(const MethodKey& key, RewrittenCode* code = nullptr);
+  // The code of instrumented method `key` (its registry record), made again for
+  // the runtime. Does not apply metadata (the fingerprint check proves that
+  // every token in it was applied by prepare()), so it is safe inside
+  // GetReJITParameters. An error when its code cannot be made again, or
+  // differs from the one checked when it was prepared.
+  Result<RewrittenCode> code_for(const MethodKey& key, const InstrumentedMethod& method);
   // `clrprobe watch`: asked for the watch hooks of each method rewritten in
   // the Timed shape without a task epilogue (caller holds module.emit_mutex).
   using WatchHooksFor = std::function<std::optional<il::WatchHooks>(ModuleInfo&, const MethodKey&, const il::MethodSig&,
@@ -49,8 +66,10 @@ class Instrumenter {
   void keep_original_body(const MethodKey& key);
 
  private:
+  // apply_metadata: make tokens defined by the rewrite visible to the JIT
+  // (ApplyMetaData); prepare() does, code_for() need not.
   Result<il::RewrittenMethod> rewrite(ModuleInfo& module, const MethodKey& key, int32_t slot,
-                                      const selector::KindSpec& kind, ProbeCoverage* coverage);
+                                      const selector::KindSpec& kind, ProbeCoverage* coverage, bool apply_metadata);
   Result<HookSignatureTokens> hook_tokens(ModuleInfo& module);
   Result<std::span<const uint8_t>> original_body(const MethodKey& key);
 

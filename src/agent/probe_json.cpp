@@ -71,7 +71,7 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
     ++shown;
     auto method = registry.method(pm.key);
     if (!method) continue;
-    const bool to_completion = method->measure == MethodMeasure::Task && method->task_fallback.empty() &&
+    const bool to_completion = method->measure == MethodMeasure::Task && !method->task_fallback &&
                                method->coverage.shape == il::ProbeShape::Timed;
     nlohmann::json entry = {{"name", method->display_name}, {"slot", method->slot}, {"async", to_completion}};
     entry["kind"] = selector::probe_kind_name(method->kind.kind);
@@ -80,7 +80,7 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
     const ProbeCoverage& coverage = method->coverage;
     if (coverage.shape == il::ProbeShape::CountOnly) {
       // Only calls: the readers must not take calls - Σbuckets for calls in flight.
-      entry["measures"] = "calls only (" + coverage.count_only_reason + ")";
+      entry["measures"] = std::string("calls only (") + coverage.count_only_reason + ")";
       entry["timed"] = false;
       count_only.push_back(method->display_name + " (" + coverage.count_only_reason + ")");
     } else if (method->kind.kind == selector::ProbeKind::Sampled) {
@@ -94,15 +94,15 @@ nlohmann::json probe_object(const Probe& probe, const ProbeRegistry& registry, b
       entry["self_tail_calls"] = coverage.self_tail_calls;
       self_recursive.push_back(method->display_name);
     }
-    if (!method->task_fallback.empty()) entry["task_fallback"] = method->task_fallback;
+    if (method->task_fallback) entry["task_fallback"] = *method->task_fallback;
     if (pm.baseline_calls != 0 || pm.baseline_exceptions != 0 || pm.baseline_cancelled != 0) {
       entry["baseline"] = {
           {"calls", pm.baseline_calls}, {"exceptions", pm.baseline_exceptions}, {"cancelled", pm.baseline_cancelled}};
     }
     switch (method->measure) {
       case MethodMeasure::Task:
-        if (!method->task_fallback.empty()) {
-          note_once("task not tracked for some methods (" + method->task_fallback +
+        if (method->task_fallback) {
+          note_once("task not tracked for some methods (" + *method->task_fallback +
                     "): their latency covers the synchronous part only");
         }
         break;

@@ -98,9 +98,10 @@ bool ProbeRegistry::attach(uint32_t probe_id, const MethodKey& key, const std::s
   auto [it, inserted] = methods_.try_emplace(key);
   InstrumentedMethod& method = it->second;
   if (inserted) {
-    method.key = key;
     method.display_name = display_name;
-    method.assembly = assembly;
+    auto known = std::find_if(assemblies_.begin(), assemblies_.end(), [&](const auto& a) { return *a == assembly; });
+    if (known == assemblies_.end()) known = assemblies_.insert(known, std::make_shared<const std::string>(assembly));
+    method.assembly = *known;
     method.measure = measure;
   }
   if (method.state == MethodState::Failed) {
@@ -153,7 +154,8 @@ void ProbeRegistry::refuse(uint32_t probe_id, RefusedMethod refused) {
 void ProbeRegistry::set_task_fallback(const MethodKey& key, const std::string& reason) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
-  if (it != methods_.end()) it->second.task_fallback = reason;
+  if (it == methods_.end() || (it->second.task_fallback && *it->second.task_fallback == reason)) return;
+  it->second.task_fallback = std::make_shared<const std::string>(reason);
 }
 
 void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason, bool permanent) {
@@ -171,8 +173,8 @@ void ProbeRegistry::mark_failed(const MethodKey& key, const std::string& reason,
   }
 }
 
-void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage,
-                                      selector::KindSpec kind) {
+void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, uint64_t code_fingerprint,
+                                      ProbeCoverage coverage, selector::KindSpec kind) {
   std::lock_guard lock(mutex_);
   auto it = methods_.find(key);
   if (it == methods_.end()) return;
@@ -181,11 +183,7 @@ void ProbeRegistry::mark_instrumented(const MethodKey& key, int32_t slot, Rewrit
   set_armed(slot, it->second.probe_count > 0);
   it->second.slot = slot;
   it->second.coverage = std::move(coverage);
-  // Kept for the life of the method (a re-add after a revert, an inliner's ReJIT): only
-  // the bytes, not the capacity the rewriter grew its buffers to.
-  code.il.shrink_to_fit();
-  code.il_map.shrink_to_fit();
-  it->second.rewritten = std::make_shared<const RewrittenCode>(std::move(code));
+  it->second.code_fingerprint = code_fingerprint;
   it->second.state = MethodState::Instrumented;
 }
 
@@ -218,20 +216,20 @@ void ProbeRegistry::forget_in_runtime_except(const std::vector<MethodKey>& reque
 std::vector<MethodKey> ProbeRegistry::take_disarmed(std::optional<uint32_t> id) {
   std::lock_guard lock(mutex_);
   std::vector<MethodKey> keys;
-  auto take = [&](InstrumentedMethod& m) {
+  auto take = [&](const MethodKey& key, InstrumentedMethod& m) {
     if (m.probe_count == 0 && (m.in_runtime || m.rejit_pending) && m.state == MethodState::Instrumented) {
       m.in_runtime = false;
       m.rejit_pending = false;
-      keys.push_back(m.key);
+      keys.push_back(key);
     }
   };
   if (!id) {
-    for (auto& [key, method] : methods_) take(method);
+    for (auto& [key, method] : methods_) take(key, method);
     return keys;
   }
   if (Probe* probe = find_locked(*id)) {
     for (const auto& pm : probe->methods) {
-      if (auto it = methods_.find(pm.key); it != methods_.end()) take(it->second);
+      if (auto it = methods_.find(pm.key); it != methods_.end()) take(it->first, it->second);
     }
   }
   return keys;
@@ -362,13 +360,6 @@ void ProbeRegistry::discard_probe(uint32_t id) {
     }
   }
   probes_.erase(it);
-}
-
-std::shared_ptr<const RewrittenCode> ProbeRegistry::rewritten(const MethodKey& key) const {
-  std::lock_guard lock(mutex_);
-  auto it = methods_.find(key);
-  if (it == methods_.end() || it->second.state != MethodState::Instrumented) return nullptr;
-  return it->second.rewritten;
 }
 
 std::optional<InstrumentedMethod> ProbeRegistry::method(const MethodKey& key) const {

@@ -1,11 +1,12 @@
 // What the user asked for (probes, each a selector) and what it resolved to
-// (instrumented methods, each with a stats slot and its rewritten IL).
+// (instrumented methods, each with a stats slot; their rewritten IL is not
+// kept, instrumenter.h says why).
 // Several probes on one method share one rewrite and one slot; a probe's
 // figures are the sum of its methods' slots since it attached (baseline).
 // The instrumented IL of a method stays in the runtime after its last probe
 // is removed, disarmed (its arm flag, arm_flags.h, switched off: no hook
 // runs); a probe added again re-arms it with no ReJIT. `remove --revert`
-// gives the original code back instead (the IL stays cached for a re-add).
+// gives the original code back instead (a re-add rewrites it again).
 //
 // Kinds (selector/probe_kind.h): a method runs the richest kind its probes
 // asked for (count < sampled < full; sampled with the smallest N). Adding a
@@ -92,46 +93,44 @@ struct Probe {
   double suspended_estimate_pct = 0;  // the estimate that exceeded the budget
 };
 
-enum class MethodState { Preparing, Instrumented, Failed };
-
-// What GetReJITParameters hands the runtime for a method: the rewritten body
-// and the map that keeps stack traces on the original offsets.
-struct RewrittenCode {
-  std::vector<uint8_t> il;
-  std::vector<il::IlMapEntry> il_map;
-};
+enum class MethodState : uint8_t { Preparing, Instrumented, Failed };
 
 // How a method's probe measures, known once the method is rewritten.
 struct ProbeCoverage {
   // CountOnly: calls counted at entry, no latency, no exceptions (methods
   // with `tail.` calls, which a try would break).
   il::ProbeShape shape = il::ProbeShape::Timed;
-  std::string count_only_reason;  // CountOnly: why, e.g. "tail calls"
   // Timed: self-recursive `call; ret` sites now inside the probe's try, where
   // the JIT makes no implicit tail call (each recursion level keeps its frame).
   uint32_t self_tail_calls = 0;
+  // CountOnly: why, e.g. "tail calls". A string literal (a few fixed reasons,
+  // kept per probed method: no std::string for them).
+  const char* count_only_reason = "";
 };
 
+// One per method ever probed, kept for the life of the process: small on
+// purpose (tests/unit/agent/registry_memory_test.cpp holds it to its budget).
+// Strings that repeat (the assembly) or are rare (a task fallback) are shared;
+// its MethodKey is the registry map's key, not stored twice.
 struct InstrumentedMethod {
-  MethodKey key;
-  std::string display_name;  // "Ns.Type::Method(int32)"
-  std::string assembly;
-  MethodMeasure measure = MethodMeasure::Call;
-  // Task-returning method measured to its synchronous return only: why.
-  std::string task_fallback;
+  std::string display_name;                     // "Ns.Type::Method(int32)"
+  std::shared_ptr<const std::string> assembly;  // one per assembly, shared by its methods
+  // Task-returning method measured to its synchronous return only: why (null: not so).
+  std::shared_ptr<const std::string> task_fallback;
   ProbeCoverage coverage;
+  // Of the code made for `kind` (rewritten_code.h): not the code itself, which
+  // the instrumenter makes again when the runtime asks for it.
+  uint64_t code_fingerprint = 0;
   int32_t slot = -1;
-  MethodState state = MethodState::Preparing;
-  // Cached: re-adding a probe reuses it. Shared so that copies of this
-  // record (reports, lists) do not copy the IL.
-  std::shared_ptr<const RewrittenCode> rewritten;
   uint32_t probe_count = 0;   // probes attached now; 0 = disarmed or reverted
-  selector::KindSpec kind;    // what `rewritten` was made for
+  selector::KindSpec kind;    // what the code was made for
   selector::KindSpec wanted;  // what the next rewrite makes (the probes' richest kind)
-  bool in_runtime = false;    // the runtime took `rewritten` (GetReJITParameters), no other ReJIT since
+  MethodMeasure measure = MethodMeasure::Call;
+  MethodState state = MethodState::Preparing;
+  bool in_runtime = false;  // the runtime took the code (GetReJITParameters), no other ReJIT since
   // We asked for a ReJIT and the runtime has not asked for the code yet (it does at the
   // method's next call: a method never called never does). Its active IL version is that
-  // request's, which will take `rewritten`: a re-add needs no new request. (Another
+  // request's, which will take our code: a re-add needs no new request. (Another
   // request's inliners do not replace a version still waiting for its code: the runtime
   // reuses it, with our callback.) Without this, every add of a method not called since
   // the last one asked for a ReJIT again, and each request costs the runtime a code version
@@ -192,7 +191,8 @@ class ProbeRegistry {
   // A task-returning method whose task cannot be tracked: measured to its
   // synchronous return, for `reason`.
   void set_task_fallback(const MethodKey& key, const std::string& reason);
-  void mark_instrumented(const MethodKey& key, int32_t slot, RewrittenCode code, ProbeCoverage coverage = {},
+  // `code_fingerprint`: of the code made for `kind` (rewritten_code.h).
+  void mark_instrumented(const MethodKey& key, int32_t slot, uint64_t code_fingerprint, ProbeCoverage coverage = {},
                          selector::KindSpec kind = {});
   // The runtime asked for the method's rewritten code (GetReJITParameters).
   void mark_in_runtime(const MethodKey& key);
@@ -243,8 +243,6 @@ class ProbeRegistry {
   // failed `add` changes nothing.
   void discard_probe(uint32_t id);
 
-  // The rewritten code for GetReJITParameters (copied under the lock).
-  std::shared_ptr<const RewrittenCode> rewritten(const MethodKey& key) const;
   std::optional<InstrumentedMethod> method(const MethodKey& key) const;
 
   // Removed probes forgotten so far (beyond the kept ones); `list` says how many.
@@ -264,6 +262,7 @@ class ProbeRegistry {
   std::deque<uint32_t> removed_order_;  // ids of the kept removed probes, oldest first
   uint64_t forgotten_removed_ = 0;
   std::unordered_map<MethodKey, InstrumentedMethod, MethodKeyHash> methods_;
+  std::vector<std::shared_ptr<const std::string>> assemblies_;  // interned names (InstrumentedMethod::assembly)
 };
 
 }  // namespace clrprobe::agent

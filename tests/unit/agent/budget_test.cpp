@@ -28,8 +28,8 @@ TEST(Budgets, SuspendingAProbeDisarmsOnlyTheMethodsNoOtherProbeNeeds) {
   registry.attach(budgeted, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
   registry.attach(budgeted, kCold, "Shop.Cart::Cold()", "Shop", MethodMeasure::Call);
   registry.attach(other, kHot, "Shop.Cart::Hot()", "Shop", MethodMeasure::Call);
-  registry.mark_instrumented(kHot, 4040, RewrittenCode{{0x2A}, {}});
-  registry.mark_instrumented(kCold, 4041, RewrittenCode{{0x2A}, {}});
+  registry.mark_instrumented(kHot, 4040, 0x2A);
+  registry.mark_instrumented(kCold, 4041, 0x2A);
   ASSERT_TRUE(is_armed(4040) && is_armed(4041));
 
   ASSERT_EQ(registry.budgeted().size(), 1u);

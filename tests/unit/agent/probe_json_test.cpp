@@ -41,8 +41,8 @@ struct TwoMethods {
     id = registry.add_probe(sel("Fs.Parity::*"), ProbeState::Active, ProbeSource::Control);
     registry.attach(id, kTimed, "Fs.Parity::check(int32)", "Fs", MethodMeasure::Call);
     registry.attach(id, kTail, "Fs.Parity::isEven(int32)", "Fs", MethodMeasure::Call);
-    registry.mark_instrumented(kTimed, 0, RewrittenCode{});
-    registry.mark_instrumented(kTail, 1, RewrittenCode{}, count_only_coverage());
+    registry.mark_instrumented(kTimed, 0, 0);
+    registry.mark_instrumented(kTail, 1, 0, count_only_coverage());
   }
   Probe probe() const { return *registry.probe(id); }
 };
@@ -51,7 +51,7 @@ TEST(ProbeJson, AProbeObjectListsEachMethodWithItsSlotAndWhatTheProbeIs) {
   ProbeRegistry registry;
   const uint32_t id = registry.add_probe(sel("Shop!Shop.Cart::*"), ProbeState::Active, ProbeSource::File);
   registry.attach(id, kTimed, "Shop.Cart::Add(int32)", "Shop", MethodMeasure::Call);
-  registry.mark_instrumented(kTimed, 5, RewrittenCode{});
+  registry.mark_instrumented(kTimed, 5, 0);
   registry.refuse(id, RefusedMethod{"Shop.Cart::Abstract()", "no_il_body: abstract method"});
   const nlohmann::json object = probe_object(*registry.probe(id), registry);
   EXPECT_EQ(object["id"], id);
@@ -92,7 +92,7 @@ TEST(ProbeJson, ANoteNamesThreeMethodsAndCountsTheRest) {
   for (uint32_t i = 0; i < 5; ++i) {
     const MethodKey key{0x3000, 0x06000010 + i};
     registry.attach(id, key, "Fs.M::f" + std::to_string(i) + "()", "Fs", MethodMeasure::Call);
-    registry.mark_instrumented(key, static_cast<int32_t>(i), RewrittenCode{}, count_only_coverage());
+    registry.mark_instrumented(key, static_cast<int32_t>(i), 0, count_only_coverage());
   }
   const std::string note = probe_object(*registry.probe(id), registry).value("note", "");
   EXPECT_TRUE(contains(note, "Fs.M::f0() (tail calls), Fs.M::f1() (tail calls), Fs.M::f2() (tail calls) and 2 more"))
@@ -107,7 +107,7 @@ TEST(ProbeJson, SelfRecursiveTailCallsWrappedInTheTryAreNamedWithTheirEffect) {
   registry.attach(id, kTimed, "Algo.Gcd::Of(int32,int32)", "Algo", MethodMeasure::Call);
   ProbeCoverage coverage;
   coverage.self_tail_calls = 1;
-  registry.mark_instrumented(kTimed, 0, RewrittenCode{}, coverage);
+  registry.mark_instrumented(kTimed, 0, 0, coverage);
   const nlohmann::json object = probe_object(*registry.probe(id), registry);
   EXPECT_EQ(object["methods"][0]["self_tail_calls"], 1);
   EXPECT_FALSE(object["methods"][0].contains("timed"));  // still fully measured
@@ -131,7 +131,7 @@ TEST(ProbeJson, ARemovedProbeListsAHundredMethodsUnlessTheListMustBeComplete) {
   for (uint32_t i = 0; i < 150; ++i) {
     const MethodKey key{0x4000, 0x06000100 + i};
     registry.attach(id, key, "Big.T::M" + std::to_string(i) + "()", "Big", MethodMeasure::Call);
-    registry.mark_instrumented(key, static_cast<int32_t>(i), RewrittenCode{});
+    registry.mark_instrumented(key, static_cast<int32_t>(i), 0);
   }
   ASSERT_TRUE(registry.remove_probe(id, {{"calls", 3}}).has_value());
   const Probe probe = *registry.probe(id);
@@ -185,7 +185,7 @@ TEST_F(ProbeJsonFigures, AProbeCountsFromItsOwnStartAndARemovedOneKeepsItsFinalF
   });
   const uint32_t early = registry.add_probe(sel("Fs.Parity::check"), ProbeState::Active, ProbeSource::Control);
   registry.attach(early, kTimed, "Fs.Parity::check(int32)", "Fs", MethodMeasure::Call);
-  registry.mark_instrumented(kTimed, 0, RewrittenCode{});
+  registry.mark_instrumented(kTimed, 0, 0);
   for (int i = 0; i < 4; ++i) clrprobe_hit_leave(0, clrprobe_hit_enter(0));
   clrprobe_hit_exception(0, clrprobe_hit_enter(0));
   const uint32_t late = registry.add_probe(sel("Fs.*::check"), ProbeState::Active, ProbeSource::Control);

@@ -19,7 +19,8 @@ selector::Selector sel(const char* text) {
 constexpr MethodKey kAdd{0x1000, 0x06000001};
 constexpr MethodKey kRemove{0x1000, 0x06000002};
 
-RewrittenCode some_code() { return RewrittenCode{{0x2A}, {}}; }
+// The fingerprint of some instrumented code (rewritten_code.h).
+constexpr uint64_t some_code() { return 0x2A; }
 
 TEST(ProbeRegistry, ProbesGetIncreasingIdsAndKeepTheirSelectorStateAndSource) {
   ProbeRegistry registry;
@@ -72,8 +73,10 @@ TEST(ProbeRegistry, RemovingTheLastProbeWithRevertHandsTheMethodBackForRevert) {
   auto last = registry.remove_probe(second, nlohmann::json::object(), /*revert=*/true);
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(*last, std::vector<MethodKey>{kAdd});
-  // The rewritten code stays cached for a later probe, which needs a ReJIT to install it again.
-  EXPECT_NE(registry.rewritten(kAdd), nullptr);
+  // The method stays instrumented (its slot, its code's fingerprint) for a later probe, which
+  // needs a ReJIT to install the code again.
+  EXPECT_EQ(registry.method(kAdd)->state, MethodState::Instrumented);
+  EXPECT_EQ(registry.method(kAdd)->code_fingerprint, some_code());
   const uint32_t again = registry.add_probe(sel("Shop.Cart::Add"), ProbeState::Active, ProbeSource::Control);
   EXPECT_TRUE(registry.attach(again, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
 }
@@ -211,23 +214,22 @@ TEST(ProbeRegistry, DiscardingAProbeForgetsItAndReleasesItsMethods) {
   EXPECT_TRUE(registry.attach(next, kAdd, "Shop.Cart::Add()", "Shop", MethodMeasure::Call));
 }
 
-TEST(ProbeRegistry, RewrittenCodeAndCoverageAreKeptOnlyOnceInstrumented) {
+TEST(ProbeRegistry, TheCodeFingerprintAndCoverageAreKeptOnlyOnceInstrumented) {
   ProbeRegistry registry;
   const uint32_t id = registry.add_probe(sel("Fs.Parity::*"), ProbeState::Active, ProbeSource::Control);
   registry.attach(id, kAdd, "Fs.Parity::isEven(int32)", "Fs", MethodMeasure::Call);
-  EXPECT_EQ(registry.rewritten(kAdd), nullptr);
+  EXPECT_EQ(registry.method(kAdd)->code_fingerprint, 0u);
+  EXPECT_EQ(registry.method(kAdd)->state, MethodState::Preparing);
   ProbeCoverage coverage;
   coverage.shape = il::ProbeShape::CountOnly;
   coverage.count_only_reason = "tail calls";
-  registry.mark_instrumented(kAdd, 3, RewrittenCode{{1, 2, 3}, {{0, 0, false}}}, coverage);
-  auto code = registry.rewritten(kAdd);
-  ASSERT_NE(code, nullptr);
-  EXPECT_EQ(code->il, (std::vector<uint8_t>{1, 2, 3}));
+  registry.mark_instrumented(kAdd, 3, 0xF00D, coverage);
   auto method = registry.method(kAdd);
+  EXPECT_EQ(method->code_fingerprint, 0xF00Du);
   EXPECT_EQ(method->slot, 3);
   EXPECT_EQ(method->state, MethodState::Instrumented);
   EXPECT_EQ(method->coverage.shape, il::ProbeShape::CountOnly);
-  EXPECT_EQ(method->coverage.count_only_reason, "tail calls");
+  EXPECT_STREQ(method->coverage.count_only_reason, "tail calls");
   // Unknown methods are ignored.
   registry.mark_instrumented(kRemove, 9, some_code());
   EXPECT_FALSE(registry.method(kRemove).has_value());
