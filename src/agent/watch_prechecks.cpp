@@ -19,6 +19,14 @@ void WatchPrechecks::compile_into(const MethodKey& key, il::WatchHooks* hooks) {
   auto it = entries_.find(key);
   if (it == entries_.end() || !it->second.wanted) return;
   Entry& e = it->second;
+  // The same precheck as the latest rewrite: the same byte. A rewrite is
+  // made again, from the same inputs, when the runtime asks for the code
+  // (instrumenter.h: the IL is not cached), and must come out identical.
+  if (e.enabled != nullptr && e.compiled == e.wanted) {
+    hooks->precheck = e.compiled;
+    hooks->precheck_enabled = reinterpret_cast<uint64_t>(e.enabled);
+    return;
+  }
   // The previous rewrite's code may still run until the new one replaces
   // it: its byte goes off (the hook decides there).
   if (e.enabled != nullptr) e.enabled->store(0, std::memory_order_release);

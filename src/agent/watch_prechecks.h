@@ -1,10 +1,12 @@
 // Which precheck (il/watch_precheck.h) each watched method's IL carries,
 // and the byte that switches it on.
 //
-// A method's instrumented IL outlives the watch it was made for: it is
-// cached and reused by a later watch or probe of the same method (see
+// A method's instrumented IL outlives the watch it was made for: a later
+// watch or probe of the same method re-arms it without a new ReJIT (see
 // probe_registry.h). A precheck compiled for `x < 0` must not decide the
-// calls of a later watch of `y > 5`: each rewrite gets its own enabled byte,
+// calls of a later watch of `y > 5`: each rewrite with another precheck
+// gets its own enabled byte (a rewrite with the same one, such as the one
+// made again when the runtime asks for the code, keeps the byte),
 // which is on only while the attached watch's precheck is the one compiled
 // into that IL, or no watch is attached (both paths then only count). Off,
 // every call takes the watch leave hook (correct, as without a precheck).
@@ -30,7 +32,7 @@ class WatchPrechecks {
   // should carry (nullopt: none).
   void want(const MethodKey& key, std::optional<il::WatchPrecheck> precheck);
   // At rewrite time: sets hooks->precheck and hooks->precheck_enabled to the
-  // wanted precheck and a new byte (on when the attached watch matches).
+  // wanted precheck and its byte (a new one when the precheck changed; on when the attached watch matches).
   void compile_into(const MethodKey& key, il::WatchHooks* hooks);
   // Before a watch with `precheck` is attached to `key`'s slot / after it
   // was detached.
