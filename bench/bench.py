@@ -6,7 +6,7 @@ Started by bench/run (which installs and builds what is needed); see BENCHMARKS.
 
   bench/bench.py --build-dir build-bench [--quick] [--only SECTION,... [--merge]] [--no-markdown]
 
-Sections: machine, micro, percall, async, rejit, startup, memory, load.
+Sections: machine, micro, percall, watch, async, rejit, startup, memory, load.
 --only SECTION,... --merge: measures those sections only and writes their figures into
 bench/results.json (every other figure kept; the run's date, load and commit are recorded
 under partial_runs) and refreshes BENCHMARKS.md from it.
@@ -1252,15 +1252,16 @@ def report_rows(r):
             return f"; probe counted {c.get('calls_counted')} of {c.get('calls_made')} calls"
 
         for key, label in (("baseline", "no agent (baseline)"), ("agent_no_probe", "agent loaded, no probe"),
-                           ("count_probe", "count-only probe"), ("full_probe", "full probe (calls, exceptions, latency)"),
+                           ("count_probe", "count-only probe"), ("sampled_probe", "sampled probe (1 call in 64 timed)"),
+                           ("full_probe", "full probe (calls, exceptions, latency)"),
                            ("after_remove", "after the probe is removed"), ("manual_otel", "hand-written Counter+Histogram+Stopwatch, OTel listening")):
             v1, v2 = pc[key], pc2[key]
             a1 = add.get(key) if key != "baseline" else None
             a2 = add2.get(key) if key != "baseline" else None
             value = f"{fmt(v1, 2)} / {fmt(v2, 2)} ns"
-            if key == "count_probe" and v1 is None:
-                rows.append(("per call, 1 / 2 threads", label, "not measured: no count-only mode in this agent",
-                             "≤ 3 ns added", "n/a"))
+            if key in ("count_probe", "sampled_probe") and (v1 is None or v2 is None):
+                rows.append(("per call, 1 / 2 threads", label, "not measured: no such probe kind in this agent",
+                             "≤ 3 ns added" if key == "count_probe" else "≤ 5 ns added", "n/a"))
                 continue
             if a1 is not None and a2 is not None:
                 value += f" ({a1:+.2f} / {a2:+.2f})"
@@ -1273,6 +1274,10 @@ def report_rows(r):
                 goal = "≤ 3 ns added"
                 value += ci(key) + counted(key)
                 shown = both(key, 3.0, 3.0, check=key)
+            elif key == "sampled_probe":
+                goal = "≤ 5 ns added"
+                value += ci(key) + counted(key)
+                shown = both(key, 5.0, 5.0, check=key)
             elif key == "full_probe":
                 goal = "≤ 30 ns added; ≤ 0.3× hand-written added cost"
                 ratio = add.get("full_over_manual_added_ratio")
@@ -1282,11 +1287,14 @@ def report_rows(r):
                 v03 = ("n/a" if not manual1 or not manual2 else both(key, 0.3 * manual1, 0.3 * manual2, check=key))
                 shown = f"≤ 30 ns: {v30}. ≤ 0.3×: {v03}"
             elif key == "after_remove":
-                goal = "≤ 1 % of the baseline added"
+                # Issue 12's goal; the older one (1 % of a 1.7 ns call, 0.017 ns) is below what a
+                # byte test can cost and is shown for comparison only.
+                goal = "≤ 0.5 ns added (older goal: ≤ 1 % of the baseline)"
                 value += (f", {add['after_remove_vs_baseline_pct']:+.1f} % vs no agent, "
                           f"{add['after_remove_vs_agent_no_probe_pct']:+.1f} % vs the same process before the add"
                           + ci(key))
-                shown = both(key, base * 0.01, pc2["baseline"] * 0.01)
+                shown = (f"≤ 0.5 ns: {both(key, 0.5, 0.5)}. "
+                         f"≤ 1 %: {both(key, base * 0.01, pc2['baseline'] * 0.01)}")
             elif key == "manual_otel":
                 value += ci(key)
             rows.append(("per call, 1 / 2 threads", label, value, goal, shown))
