@@ -347,7 +347,9 @@ class Bench:
         self.results["native_hit_path_ns"] = out
 
     def percall(self):
-        reps = 3 if self.quick else 5
+        # 9 rounds: the count, sampled and removed-probe goals are a few ns or less, and
+        # their intervals from 5 rounds straddled them while their means were well inside.
+        reps = 3 if self.quick else 9
         ms = 200 if self.quick else 300
         log(f"per call: {reps} repetitions x {ms} ms CPU per measurement, 1 and 2 threads")
         a = self.start_callbench(False, "callbench-noagent")
@@ -845,8 +847,10 @@ class Bench:
             self.cleanup_runtime_files(p.pid)
 
     def startup(self):
-        n_hello = 10 if self.quick else 30
-        n_api = 6 if self.quick else 15
+        # The goals are a few ms of CPU on a 30 ms start, about the size of one run's spread:
+        # 60 hello rounds narrow the interval of the mean to about ±1 ms (30 gave ±1.6).
+        n_hello = 10 if self.quick else 60
+        n_api = 6 if self.quick else 20
         log(f"startup: hello x{n_hello}, minimal API x{n_api} per mode (interleaved)")
         hello_probes = [f"Hello!Hello.Steps::S{i}" for i in range(10)]
         api_probes = ["MinimalApi!MinimalApi." + m for m in (
@@ -1323,7 +1327,7 @@ def report_rows(r):
         rows.append(("ReJIT", "1 method: `add` started → first counted call",
                      f"{fmt(since, 1)} ms; `add` took {fmt(rj['one_method_add'], 1)} ms (first count "
                      f"{fmt(rj['one_method_first_call_after_add'], 2)} ms after it exited; negative: before); "
-                     f"re-add (cached IL) {fmt(rj['one_method_readd_first_call_after_add'], 2)} ms after `add` exited; "
+                     f"re-add (no ReJIT) {fmt(rj['one_method_readd_first_call_after_add'], 2)} ms after `add` exited; "
                      f"`clrprobe list` round trip {fmt(rj.get('cli_list_roundtrip'), 1)} ms, `clrprobe --version` "
                      f"{fmt(rj.get('cli_version'), 1)} ms", "≤ 5 ms", verdict(ok)))
         for n, key in (("100", "hundred"), ("1,000", "thousand")):

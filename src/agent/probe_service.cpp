@@ -95,6 +95,14 @@ void ProbeService::instrument(uint32_t id,
   registry_.activate(id);
 }
 
+void ProbeService::reinstrument(std::vector<MethodKey> keys) {
+  if (keys.empty()) return;
+  std::lock_guard lock(operations_mutex_);
+  const size_t count = keys.size();
+  auto done = controller_.request_rejit(std::move(keys));
+  if (!done->wait_for(kControlWait)) CLRPROBE_LOG_WARN("ReJIT of {} re-instrumented methods still pending", count);
+}
+
 void ProbeService::set_probes_file_status(std::string path, std::string error) {
   {
     std::lock_guard lock(file_mutex_);

@@ -71,6 +71,10 @@ class ProbeService {
   void set_probes_file_status(std::string path, std::string error);
 
   void write_probes_file() const;
+  // Rewrites already instrumented methods again, as their probes want them
+  // now, and ReJITs them; waits for the rewrite like `add`. For a watch of a
+  // method an earlier probe instrumented without the watch hooks.
+  void reinstrument(std::vector<MethodKey> keys);
   // Methods matched while their module loads get their probe at first JIT
   // when `installer` can (first_jit_installer.h); else, or without one, ReJIT.
   void set_first_jit_installer(FirstJitInstaller* installer) { first_jit_ = installer; }

@@ -274,6 +274,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     std::optional<il::WatchPrecheck> precheck;
   };
   std::vector<Planned> planned;
+  std::vector<MethodKey> rehook;
   std::vector<std::pair<uint32_t, selector::Selector>> one{{0, *selector}};
   for (const auto& module : modules_.all()) {
     if (!selector->matches_assembly(module->assembly_name)) continue;
@@ -286,14 +287,12 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
       auto sig = il::parse_method_sig(props->signature);
       if (!sig) continue;
       const MethodKey key{module->id, match.token};
-      if (auto known = registry_.method(key); known && known->state == MethodState::Instrumented) {
+      if (auto known = registry_.method(key);
+          known && known->state == MethodState::Instrumented && (known->in_runtime || known->rejit_pending)) {
+        // Code of an earlier probe, without the hooks (a re-add would only
+        // re-arm it): written again, with them, once the watch's probe holds it.
         std::lock_guard wanted(wanted_mutex_);
-        if (hooked_.count(key) == 0) {
-          return make_error(Reason::Unsupported,
-                            fmt::format("{} was instrumented earlier without watch hooks and its instrumented code "
-                                        "is reused; it cannot be watched in this process",
-                                        match.display_name));
-        }
+        if (hooked_.count(key) == 0) rehook.push_back(key);
       }
       auto m = std::make_shared<watch::WatchedMethod>();
       m->method = event_method_name(match.display_name);
@@ -358,6 +357,7 @@ Result<nlohmann::json> WatchService::watch(const control::WatchRequest& request)
     return probe.error();
   }
   registry_.mark_watch((*probe)["id"].get<uint32_t>());
+  probes_.reinstrument(std::move(rehook));
   Active active{id, (*probe)["id"].get<uint32_t>(), *counters, {}, {}};
   nlohmann::json methods = nlohmann::json::array();
   for (auto& p : planned) {

@@ -79,7 +79,7 @@ class WatchService {
   std::unique_ptr<watch::WatchRuntime> runtime_;
   std::unique_ptr<StackWalker> stacks_;                  // --stack: the runtime's walker
   std::unordered_set<MethodKey, MethodKeyHash> wanted_;  // methods a watch asked to be rewritten with hooks
-  std::unordered_set<MethodKey, MethodKeyHash> hooked_;  // methods whose cached IL has the hooks
+  std::unordered_set<MethodKey, MethodKeyHash> hooked_;  // methods whose instrumented IL has the hooks
   std::map<uint32_t, Active> active_;
   WatchPrechecks prechecks_;  // the conditions compiled into the methods' IL
   uint32_t next_id_ = 1;

@@ -53,7 +53,7 @@ class StatsRegion {
   // Marks a slot Retired (probe removed); its figures stay readable, and
   // calls still in flight keep counting.
   Status retire_slot(int32_t slot);
-  // Marks a Retired slot Active again (a probe re-added with cached IL).
+  // Marks a Retired slot Active again (a probe re-added to its instrumented code).
   Status reactivate_slot(int32_t slot);
   // Records how the slot's method is probed (readers show in-flight and
   // latency accordingly).

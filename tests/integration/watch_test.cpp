@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "live_service.h"
 #include "probe_session.h"
 #include "process_runner.h"
 #include "test_paths.h"
@@ -233,6 +234,30 @@ TEST(Watch, TheRateLimitDropsAndCountsEventsUnderAHotLoop) {
   EXPECT_NE(watch.Stderr().find("200000 calls matched"), std::string::npos) << watch.Stderr();
   EXPECT_NE(watch.Stderr().find(std::to_string(200000 - events.size()) + " dropped over --rate"), std::string::npos)
       << watch.Stderr();
+}
+
+TEST(Watch, AMethodAnEarlierAddInstrumentedIsWatchedAndItsProbeKeepsCountingEveryCall) {
+  RequireBuilt();
+  ProbeSession session;
+  Target target(session);
+  ASSERT_TRUE(target.Ready());
+  const std::string pid = std::to_string(target.pid());
+  CliJson added = RunClrprobeJson(session, {"add", "-p", pid, "WatchTarget.Shop::Hot", "--json"});
+  ASSERT_TRUE(added.json && added.json->contains("probe")) << added.process.err;
+  const int64_t id = IdOf(added.json->at("probe"));
+  EXPECT_EQ(target.Do("hot 20"), "hot 62");  // the probe's code (no watch hooks) is in the runtime now
+  // The watch rewrites it with the hooks; the probe's figures go on across the change.
+  Watcher watch(session, target.pid(),
+                {"WatchTarget.Shop::Hot", "--args", "--json", "--when", "i == 3", "--count", "2"});
+  ASSERT_TRUE(watch.Watching());
+  EXPECT_EQ(target.Do("hot 20"), "hot 62");  // i == 3 once in each
+  EXPECT_EQ(target.Do("hot 20"), "hot 62");
+  ASSERT_EQ(watch.Finish(), 0) << watch.Stderr();
+  const auto events = watch.Events();
+  ASSERT_EQ(events.size(), 2u) << watch.Stderr();
+  for (const json& event : events) EXPECT_EQ(Arg(event, "i")["value"], 3);
+  EXPECT_EQ(target.Do("hot 20"), "hot 62");  // after the watch: the probe alone
+  EXPECT_EQ(CallsOf(session, target.pid(), id), 80);
 }
 
 TEST(Watch, CtrlCEndsTheWatchAndRemovesItsInstrumentation) {
