@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/fnv1a.h"
 #include "il/il_map.h"
 
 namespace clrprobe::agent {
@@ -18,25 +19,19 @@ struct RewrittenCode {
   std::vector<il::IlMapEntry> il_map;
 };
 
-// FNV-1a over the IL and the map: the same code, the same fingerprint; any
-// byte or offset changed, (almost surely) another one.
+// Over the IL and the map: the same code, the same fingerprint; any byte or
+// offset changed, (almost surely) another one.
 inline uint64_t fingerprint(const RewrittenCode& code) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  const auto mix = [&](uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) {
-      hash ^= (value >> (8 * i)) & 0xFF;
-      hash *= 0x100000001b3ull;
-    }
-  };
-  mix(code.il.size(), 4);
-  for (uint8_t b : code.il) mix(b, 1);
-  mix(code.il_map.size(), 4);
+  Fnv1a hash;
+  hash.add_le(code.il.size(), 4);
+  hash.add_all(code.il);
+  hash.add_le(code.il_map.size(), 4);
   for (const auto& e : code.il_map) {
-    mix(e.old_offset, 4);
-    mix(e.new_offset, 4);
-    mix(e.accurate ? 1 : 0, 1);
+    hash.add_le(e.old_offset, 4);
+    hash.add_le(e.new_offset, 4);
+    hash.add(e.accurate ? 1 : 0);
   }
-  return hash;
+  return hash.value();
 }
 
 }  // namespace clrprobe::agent

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/fnv1a.h"
+
 namespace clrprobe::cli {
 namespace {
 
@@ -34,16 +36,13 @@ std::optional<std::string> read_all(const std::string& path) {
   return out;
 }
 
-// FNV-1a, 64 bits: names a build's copy, not a security check (the
-// directory's owner and mode are checked separately).
+// Names a build's copy, not a security check (the directory's owner and
+// mode are checked separately).
 std::string content_hash(const std::string& bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  Fnv1a hash;
+  hash.add_all(bytes);
   char text[17];
-  std::snprintf(text, sizeof text, "%016" PRIx64, h);
+  std::snprintf(text, sizeof text, "%016" PRIx64, hash.value());
   return text;
 }
 
