@@ -2,34 +2,11 @@
 
 #include <cstring>
 
+#include "watch/numeric_comparison.h"
+
 namespace clrprobe::watch {
-namespace {
 
 using Kind = ConditionNode::Kind;
-
-// The kinds read_value makes a number of (Int, UInt or Float), and nothing
-// else about them matters to a comparison with a number.
-bool numeric_capture(CaptureKind kind) {
-  switch (kind) {
-    case CaptureKind::I1:
-    case CaptureKind::U1:
-    case CaptureKind::I2:
-    case CaptureKind::U2:
-    case CaptureKind::I4:
-    case CaptureKind::U4:
-    case CaptureKind::I8:
-    case CaptureKind::U8:
-    case CaptureKind::R4:
-    case CaptureKind::R8:
-    case CaptureKind::IntPtr:
-    case CaptureKind::UIntPtr:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
 
 std::optional<FastCondition> FastCondition::compile(const Condition& condition, std::span<const uint16_t> arg_params,
                                                     std::span<const CapturePlan> arg_plans) {
@@ -58,25 +35,14 @@ std::optional<uint32_t> FastCondition::compile_node(const Condition& condition, 
       out.right = *right;
     }
   } else if (n.kind == Kind::Compare) {
-    const ConditionNode* operand = &nodes[n.left];
-    const ConditionNode* literal = &nodes[n.right];
-    out.literal_first = operand->kind == Kind::Literal;
-    if (out.literal_first) std::swap(operand, literal);
-    if (literal->kind != Kind::Literal || !literal->literal.is_number()) return std::nullopt;
-    out.op = n.op;
-    out.literal = Number::of(literal->literal);
-    if (operand->kind == Kind::Latency) {
-      out.latency = true;
-    } else if (operand->kind == Kind::Arg) {
-      size_t position = 0;
-      while (position < arg_params.size() && arg_params[position] != operand->arg) ++position;
-      if (position >= arg_params.size() || position >= arg_plans.size()) return std::nullopt;
-      if (!numeric_capture(arg_plans[position].kind)) return std::nullopt;
-      out.position = static_cast<uint32_t>(position);
-      out.capture = arg_plans[position].kind;
-    } else {
-      return std::nullopt;
-    }
+    auto match = match_numeric_comparison(nodes, n, arg_params, arg_plans);
+    if (!match) return std::nullopt;
+    out.op = match->op;
+    out.literal_first = match->literal_first;
+    out.literal = match->literal;
+    out.latency = match->operand == NumericComparison::Operand::Latency;
+    out.position = match->position;
+    out.capture = match->capture;
   } else {
     return std::nullopt;  // a bare operand's truth, exception, ...: the general evaluator
   }

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "watch/numeric_comparison.h"
+
 namespace clrprobe::watch {
 namespace {
 
@@ -59,22 +61,6 @@ PrecheckOp to_il(CompareOp op) {
       return PrecheckOp::Ge;
   }
   return PrecheckOp::Eq;
-}
-
-// `literal op x` is `x mirrored(op) literal`, for doubles (NaN too) as well.
-CompareOp mirrored(CompareOp op) {
-  switch (op) {
-    case CompareOp::Lt:
-      return CompareOp::Gt;
-    case CompareOp::Le:
-      return CompareOp::Ge;
-    case CompareOp::Gt:
-      return CompareOp::Lt;
-    case CompareOp::Ge:
-      return CompareOp::Le;
-    default:
-      return op;
-  }
 }
 
 // The outcome of `x op literal` when every x is below (or above) the literal.
@@ -167,23 +153,11 @@ class Compiler {
 
  private:
   std::optional<PrecheckNode> compare(const ConditionNode& n) {
-    if (n.left >= nodes_.size() || n.right >= nodes_.size()) return std::nullopt;
-    const ConditionNode* operand = &nodes_[n.left];
-    const ConditionNode* literal = &nodes_[n.right];
-    CompareOp op = n.op;
-    if (operand->kind == Kind::Literal) {
-      std::swap(operand, literal);
-      op = mirrored(op);
-    }
-    if (operand->kind != Kind::Arg || literal->kind != Kind::Literal || !literal->literal.is_number()) {
-      return std::nullopt;
-    }
-    size_t position = 0;
-    while (position < arg_params_.size() && arg_params_[position] != operand->arg) ++position;
-    if (position >= arg_params_.size() || position >= arg_plans_.size()) return std::nullopt;
-    const auto element = element_of(arg_plans_[position].kind);
+    auto match = match_numeric_comparison(nodes_, n, arg_params_, arg_plans_);
+    if (!match || match->operand != NumericComparison::Operand::Argument) return std::nullopt;
+    const auto element = element_of(match->capture);
     if (!element) return std::nullopt;
-    return comparison(op, *element, static_cast<uint16_t>(position), Number::of(literal->literal));
+    return comparison(match->operand_first_op(), *element, static_cast<uint16_t>(match->position), match->literal);
   }
 
   const std::vector<ConditionNode>& nodes_;
