@@ -76,9 +76,8 @@ __attribute__((always_inline)) inline bool stripe_ready(const HitTarget* t, uint
 
 enum class Outcome { Returned, Exception, Cancelled };
 
-__attribute__((always_inline)) inline void record_completion(const HitTarget* t, int32_t slot, int64_t start,
-                                                             Outcome outcome) noexcept {
-  const int64_t now = read_ticks(t->clock);
+__attribute__((always_inline)) inline void record_completion_at(const HitTarget* t, int32_t slot, int64_t start,
+                                                                int64_t now, Outcome outcome) noexcept {
   const uint64_t elapsed = now > start ? static_cast<uint64_t>(now - start) : 0;
   const uint32_t stripe = current_stripe();
   const bool shared = stripe == kSharedStripe;
@@ -94,6 +93,11 @@ __attribute__((always_inline)) inline void record_completion(const HitTarget* t,
   else
     bump(c->unrecorded, shared);
   raise_max(c->max_ticks, elapsed, shared);
+}
+
+__attribute__((always_inline)) inline void record_completion(const HitTarget* t, int32_t slot, int64_t start,
+                                                             Outcome outcome) noexcept {
+  record_completion_at(t, slot, start, read_ticks(t->clock), outcome);
 }
 
 // A sampled call that was counted but not timed (start == kCountedUntimed):
@@ -144,6 +148,14 @@ __attribute__((noinline)) int64_t enter_sampled_slow(const HitTarget* t, int32_t
 
 __attribute__((noinline)) void count_slow(const HitTarget* t, int32_t slot) noexcept { count_call(t, slot); }
 
+// Everything leave's fast path does not take (the monotonic clock, the shared
+// stripe, a (slot, stripe) not opened yet, no histogram block attached yet or
+// none to be had): out of line, like the entry slow paths. now: the end of the
+// call when the fast path already read it, else 0 (read here).
+__attribute__((noinline)) void leave_slow(const HitTarget* t, int32_t slot, int64_t start, int64_t now) noexcept {
+  record_completion_at(t, slot, start, now != 0 ? now : read_ticks(t->clock), Outcome::Returned);
+}
+
 }  // namespace
 
 void set_sample_rate(int32_t slot, uint32_t rate) noexcept {
@@ -186,11 +198,25 @@ extern "C" int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept {
   return sample_or_untimed(t, slot);
 }
 
+// The common return: TSC clock, the thread's own stripe open for the slot, its
+// histogram attached. It makes no call but the tail call to leave_slow, so it
+// compiles frameless (no register saves per call) like the entry functions.
 extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
   if (static_cast<uint64_t>(start) <= kCountedUntimed) return;
   const HitTarget* t = target_for(slot);
   if (t == nullptr) return;
-  record_completion(t, slot, start, Outcome::Returned);
+  if (t->clock != ClockKind::Tsc) return leave_slow(t, slot, start, 0);
+  const int64_t now = read_ticks(ClockKind::Tsc);
+  const uint32_t s = detail::t_stripe_plus_one;
+  if (s == kSharedStripe + 1 || !stripe_ready(t, static_cast<uint32_t>(slot), s)) {
+    return leave_slow(t, slot, start, now);
+  }
+  HotCounters& c = t->counters(static_cast<uint32_t>(slot), s - 1);
+  const uint32_t block = __atomic_load_n(&c.histogram, __ATOMIC_RELAXED);
+  if (__builtin_expect(block == 0 || block == kNoHistogram, 0)) return leave_slow(t, slot, start, now);
+  const uint64_t elapsed = now > start ? static_cast<uint64_t>(now - start) : 0;
+  bump(t->histograms[block - 1].buckets[bucket_index(elapsed)], /*shared=*/false);
+  raise_max(c.max_ticks, elapsed, /*shared=*/false);
 }
 
 extern "C" void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept {
