@@ -1,0 +1,95 @@
+// The agent's start path made cheaper (issue 12, part 4) must still leave
+// what the CLI reads: the probes file is no longer rewritten when its text has
+// not changed (at exit after start-up probes, it had not), and a process run
+// without probes still leaves one at exit. Each test runs a real program under
+// `clrprobe run` in a private runtime directory, then reads its figures after
+// it exited, as `clrprobe stats -p PID` does.
+#include <dirent.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "live_service.h"
+#include "probe_session.h"
+#include "support/temp_dir.h"
+#include "test_paths.h"
+
+namespace clrprobe::itest {
+namespace {
+
+using clrprobe::test_support::TempDir;
+
+// The pid whose stats file is in `dir` (the only process run there), or nullopt.
+std::optional<std::string> OnlyPidIn(const std::string& dir) {
+  std::optional<std::string> pid;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return std::nullopt;
+  while (const dirent* entry = ::readdir(d)) {
+    const std::string name = entry->d_name;
+    const std::string suffix = ".stats";
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (pid) return std::nullopt;  // more than one
+      pid = name.substr(0, name.size() - suffix.size());
+    }
+  }
+  ::closedir(d);
+  return pid;
+}
+
+// selector -> calls, from `clrprobe stats -p PID --json`.
+std::map<std::string, int64_t> CallsBySelector(const nlohmann::json& stats) {
+  std::map<std::string, int64_t> calls;
+  for (const auto& probe : stats.value("probes", nlohmann::json::array())) {
+    calls[probe.value("selector", std::string())] = probe.value("calls", int64_t{-1});
+  }
+  return calls;
+}
+
+TEST(StartupCost, StatsAfterExitReadEveryStartupProbesExactCallsFromTheFilesItLeft) {
+  ASSERT_TRUE(AppsBuilt());
+  ASSERT_TRUE(ClrprobeBuilt());
+  ProbeSession session;
+  const TempDir runtime("clrprobe-itest", "/tmp");
+  ASSERT_FALSE(runtime.path().empty());
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime.path());
+  const std::string add = "Scenarios!Scenarios.Calc::Add";
+  const std::string mul = "Scenarios!Scenarios.Calc::Mul";
+  ProbedRun probed = session.RunProbed({add, mul}, ScenarioCommand("static"));
+  ASSERT_EQ(probed.process.exit_code, 0) << probed.process.err;
+
+  auto pid = OnlyPidIn(runtime.path());
+  ASSERT_TRUE(pid) << "no single stats file in " << runtime.path();
+  EXPECT_TRUE(FileExists(runtime.path() + "/" + *pid + ".probes.json"));
+  CliJson stats = RunClrprobeJson(session, {"stats", "-p", *pid, "--json"});
+  ASSERT_TRUE(stats.json) << stats.json_error << "\n" << stats.process.err;
+  EXPECT_EQ(stats.json->value("running", true), false) << stats.json->dump(2);
+  const auto calls = CallsBySelector(*stats.json);
+  ASSERT_EQ(calls.size(), 2u) << stats.json->dump(2);
+  EXPECT_EQ(calls.at(add), 700) << stats.json->dump(2);
+  EXPECT_EQ(calls.at(mul), 300) << stats.json->dump(2);
+}
+
+TEST(StartupCost, AProcessRunWithoutProbesLeavesFilesThatStatsReadsAfterExit) {
+  ASSERT_TRUE(AppsBuilt());
+  ASSERT_TRUE(ClrprobeBuilt());
+  ProbeSession session;
+  const TempDir runtime("clrprobe-itest", "/tmp");
+  ASSERT_FALSE(runtime.path().empty());
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime.path());
+  ProbedRun probed = session.RunProbed({}, ScenarioCommand("static"));
+  ASSERT_EQ(probed.process.exit_code, 0) << probed.process.err;
+
+  auto pid = OnlyPidIn(runtime.path());
+  ASSERT_TRUE(pid) << "no single stats file in " << runtime.path();
+  CliJson stats = RunClrprobeJson(session, {"stats", "-p", *pid, "--json"});
+  ASSERT_TRUE(stats.json) << stats.json_error << "\n" << stats.process.err;
+  EXPECT_EQ(stats.json->value("running", true), false) << stats.json->dump(2);
+  EXPECT_TRUE(stats.json->value("probes", nlohmann::json::array()).empty()) << stats.json->dump(2);
+}
+
+}  // namespace
+}  // namespace clrprobe::itest
