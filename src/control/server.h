@@ -15,6 +15,7 @@
 #include "control/dispatch.h"
 #include "control/unique_fd.h"
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -81,7 +82,9 @@ class ControlServer {
   UniqueFd wake_fd_;  // eventfd: readable once stop() was called
   dev_t socket_dev_ = 0;
   ino_t socket_ino_ = 0;
-  std::thread thread_;
+  static void* thread_main(void* server);  // pthread entry: runs run()
+  pthread_t thread_{};
+  bool thread_started_ = false;  // guarded by stop_mutex_ after start
   std::atomic<std::thread::id> worker_id_{};
   std::mutex stop_mutex_;  // serializes join/close/unlink between stop() callers
   std::atomic<uint64_t> requests_handled_{0};

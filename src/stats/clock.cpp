@@ -15,7 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <thread>
 
 namespace clrprobe::stats {
 namespace {
@@ -177,6 +176,12 @@ ClockCalibration auto_calibration() noexcept {
   return s.result;
 }
 
+void* calibrate_in_background(void*) {
+  ::pthread_setname_np(::pthread_self(), "clrprobe-clock");
+  publish_calibration(detect_best_clock());
+  return nullptr;
+}
+
 }  // namespace
 
 void start_clock_calibration() noexcept {
@@ -187,15 +192,20 @@ void start_clock_calibration() noexcept {
     if (s.started) return;
     s.started = true;
   }
-  try {
-    std::thread([] {
-      ::pthread_setname_np(::pthread_self(), "clrprobe-clock");
-      publish_calibration(detect_best_clock());
-    }).detach();
-  } catch (...) {
-    // No thread to be had: calibrate here, as without the background start.
-    publish_calibration(detect_best_clock());
+  // A plain detached pthread, not std::thread: std::thread's state object
+  // would be freed on the new thread, and a thread's first free sets up its
+  // malloc cache and arena (tens of microseconds of the host's start for a
+  // thread that otherwise allocates nothing).
+  pthread_attr_t attr;
+  bool started = false;
+  if (::pthread_attr_init(&attr) == 0) {
+    pthread_t thread;
+    started = ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+              ::pthread_create(&thread, &attr, &calibrate_in_background, nullptr) == 0;
+    ::pthread_attr_destroy(&attr);
   }
+  // No thread to be had: calibrate here, as without the background start.
+  if (!started) publish_calibration(detect_best_clock());
 }
 
 bool clock_calibration_finished() noexcept {
