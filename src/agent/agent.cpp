@@ -102,8 +102,8 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
     return snap ? SlotCounts{snap->calls, snap->exceptions, snap->cancelled} : SlotCounts{};
   });
   instrumenter_ = std::make_unique<Instrumenter>(info_.get(), modules_, registry_, region_.get());
+  // Its thread starts with its first request (rejit_controller.cpp).
   controller_ = std::make_unique<RejitController>(info_.get(), *instrumenter_);
-  controller_->start();
   service_ = std::make_unique<ProbeService>(modules_, registry_, *controller_, *region_,
                                             config_.stats_dir + "/" + probes_file_name(::getpid()),
                                             config_.module_wait_ms);

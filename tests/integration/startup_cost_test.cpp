@@ -3,16 +3,21 @@
 // not changed (at exit after start-up probes, it had not), and a process run
 // without probes still leaves one at exit. Each test runs a real program under
 // `clrprobe run` in a private runtime directory, then reads its figures after
-// it exited, as `clrprobe stats -p PID` does.
+// it exited, as `clrprobe stats -p PID` does. And the ReJIT thread now starts
+// with the first request instead of at load: a process started without
+// probes must still take a live `add`, counted exactly.
 #include <dirent.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "live_probes_support.h"
 #include "live_service.h"
 #include "probe_session.h"
 #include "support/temp_dir.h"
@@ -22,6 +27,7 @@ namespace clrprobe::itest {
 namespace {
 
 using clrprobe::test_support::TempDir;
+using namespace std::chrono_literals;
 
 // The pid whose stats file is in `dir` (the only process run there), or nullopt.
 std::optional<std::string> OnlyPidIn(const std::string& dir) {
@@ -89,6 +95,48 @@ TEST(StartupCost, AProcessRunWithoutProbesLeavesFilesThatStatsReadsAfterExit) {
   ASSERT_TRUE(stats.json) << stats.json_error << "\n" << stats.process.err;
   EXPECT_EQ(stats.json->value("running", true), false) << stats.json->dump(2);
   EXPECT_TRUE(stats.json->value("probes", nlohmann::json::array()).empty()) << stats.json->dump(2);
+}
+
+TEST(StartupCost, TheFirstAddToAProcessStartedWithoutProbesIsReJittedAndCountsExactly) {
+  ASSERT_TRUE(LiveAppsBuilt());
+  ASSERT_TRUE(ClrprobeBuilt());
+  ProbeSession session;
+  LiveService service(session);
+  ASSERT_TRUE(service.Started());
+  const pid_t pid = service.pid();
+  ASSERT_TRUE(WaitForAgent(session, pid));
+
+  // The service has run (and JIT-compiled its targets) before any probe: the add must go
+  // through a ReJIT request, the controller's first.
+  auto c0 = service.Pause();
+  ASSERT_TRUE(c0);
+  auto probe = AddProbe(session, pid, kPlainMethod);
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(StateOf(*probe), "active") << probe->dump(2);
+  const int64_t id = IdOf(*probe);
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(500ms);
+  auto c1 = service.Pause();
+  ASSERT_TRUE(c1);
+  auto stats = Stats(session, pid);
+  ASSERT_TRUE(stats);
+  live_probes::ExpectWindow(*stats, id, live_probes::TargetFor(kPlainMethod), *c0, *c1);
+
+  // A second request on the same thread: another method, counted exactly too.
+  auto second = AddProbe(session, pid, kInstanceMethod);
+  ASSERT_TRUE(second);
+  const int64_t second_id = IdOf(*second);
+  ASSERT_TRUE(service.Resume());
+  std::this_thread::sleep_for(500ms);
+  auto c2 = service.Pause();
+  ASSERT_TRUE(c2);
+  auto later = Stats(session, pid);
+  ASSERT_TRUE(later);
+  live_probes::ExpectWindow(*later, second_id, live_probes::TargetFor(kInstanceMethod), *c1, *c2);
+  ASSERT_TRUE(service.Resume());
+  auto final = service.Stop();
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->exit_code, 0);
 }
 
 }  // namespace
