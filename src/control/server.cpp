@@ -86,6 +86,13 @@ void ControlServer::stop() {
 
 void ControlServer::run() noexcept {
   worker_id_.store(std::this_thread::get_id());
+  if (options_.on_start) {
+    try {
+      options_.on_start();
+    } catch (...) {
+      log("start-up work failed");
+    }
+  }
   for (;;) {
     // The barrier: bad_alloc or a bug in the protocol code loses one
     // connection, never the thread (an escaping exception would call

@@ -5,8 +5,11 @@
 // `clrprobe run` in a private runtime directory, then reads its figures after
 // it exited, as `clrprobe stats -p PID` does. And the ReJIT thread now starts
 // with the first request instead of at load: a process started without
-// probes must still take a live `add`, counted exactly.
+// probes must still take a live `add`, counted exactly. The TSC calibration
+// runs on the control thread (a thread fewer); without a control socket it
+// gets a thread of its own, and probes still time in the right clock.
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <map>
@@ -21,7 +24,9 @@
 #include "live_service.h"
 #include "probe_session.h"
 #include "support/temp_dir.h"
+#include "scenario_cases.h"
 #include "test_paths.h"
+#include "text_contains.h"
 
 namespace clrprobe::itest {
 namespace {
@@ -137,6 +142,33 @@ TEST(StartupCost, TheFirstAddToAProcessStartedWithoutProbesIsReJittedAndCountsEx
   auto final = service.Stop();
   ASSERT_TRUE(final);
   EXPECT_EQ(final->exit_code, 0);
+}
+
+TEST(StartupCost, WithoutAControlSocketTheClockIsStillCalibratedBeforeTheFirstProbeTimesACall) {
+  ASSERT_TRUE(AppsBuilt());
+  ASSERT_TRUE(ClrprobeBuilt());
+  ProbeSession session;
+  // A runtime directory others may read: the agent refuses to put its socket there, so the
+  // control thread (which calibrates the clock) never starts.
+  const TempDir runtime("clrprobe-itest", "/tmp");
+  ASSERT_FALSE(runtime.path().empty());
+  ASSERT_EQ(::chmod(runtime.path().c_str(), 0755), 0);
+  session.SetEnv("CLRPROBE_RUNTIME_DIR", runtime.path());
+  // Longer than CoreLib takes to load: the probe's slot is allocated while it still runs.
+  session.SetEnv("CLRPROBE_CLOCK_CALIBRATION_MS", "300");
+  const std::string sleep = "System.Private.CoreLib!System.Threading.Thread::Sleep(int32)";
+  ProbedRun probed = session.RunProbed({sleep}, ScenarioCommand("latelib"));
+  ASSERT_EQ(probed.process.exit_code, 0) << probed.process.err;
+  EXPECT_TRUE(Contains(session.ReadLog(), "control socket unavailable")) << session.ReadLog();
+  ASSERT_TRUE(probed.report.has_value()) << probed.report_error;
+  const ProbeReport* probe = FindProbe(*probed.report, sleep);
+  ASSERT_NE(probe, nullptr) << probed.report->raw.dump(2);
+  EXPECT_GE(probe->calls, 1);
+  ASSERT_TRUE(probe->latency.has_value()) << probe->raw.dump(2);
+  // The 100 ms sleep of the scenario, in ns: a tick of one clock read with another's
+  // ticks_per_ns would be off by the TSC's GHz.
+  EXPECT_GE(probe->latency->max, 95e6) << probe->raw.dump(2);
+  EXPECT_LE(probe->latency->max, 190e6) << probe->raw.dump(2);
 }
 
 }  // namespace
