@@ -859,6 +859,7 @@ class Bench:
     def startup(self):
         disk_rtdir, saved_env = self.rtdir, self.base_env
         self.rtdir = self.startup_runtime_dir()
+        on_tmpfs = self.rtdir != disk_rtdir
         self.base_env = dict(self.base_env, CLRPROBE_RUNTIME_DIR=self.rtdir)
         try:
             self.startup_runs(disk_rtdir)
@@ -868,7 +869,7 @@ class Bench:
             self.rtdir, self.base_env = disk_rtdir, saved_env
         self.results["startup_detail"]["runtime_dir"] = (
             "a directory in /dev/shm (tmpfs), as the agent's default; agent_no_probe_runtime_dir_on_disk: "
-            "the bench's work directory under /tmp")
+            "the bench's work directory under /tmp" if on_tmpfs else "the bench's work directory (/dev/shm is no tmpfs)")
         self.cli_start()
 
     def startup_runs(self, disk_rtdir):
