@@ -102,8 +102,8 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
     return snap ? SlotCounts{snap->calls, snap->exceptions, snap->cancelled} : SlotCounts{};
   });
   instrumenter_ = std::make_unique<Instrumenter>(info_.get(), modules_, registry_, region_.get());
+  // Its thread starts with its first request (rejit_controller.cpp).
   controller_ = std::make_unique<RejitController>(info_.get(), *instrumenter_);
-  controller_->start();
   service_ = std::make_unique<ProbeService>(modules_, registry_, *controller_, *region_,
                                             config_.stats_dir + "/" + probes_file_name(::getpid()),
                                             config_.module_wait_ms);
@@ -141,10 +141,11 @@ HRESULT Agent::initialize(IUnknown* info_unknown, bool attaching, const void* at
 Result<std::unique_ptr<stats::StatsRegion>> Agent::create_stats_region() {
   auto create_in = [&](const std::string& dir) {
     ::mkdir(dir.c_str(), 0700);
-    // The TSC calibration (~10 ms) runs on a thread of its own: the runtime's
-    // start does not wait for it, and a region adopts it at its first slot.
+    // The TSC calibration (~10 ms, sleeping) runs on the control thread as it
+    // starts (start_control_server): the runtime's start does not wait for it,
+    // and a region adopts it at its first slot.
     return stats::StatsRegion::create(dir + "/" + stats_file_name(::getpid()), config_.stats_slots,
-                                      stats::ClockChoice::Background);
+                                      stats::ClockChoice::Deferred);
   };
   auto region = create_in(config_.stats_dir);
   if (region) return region;
@@ -249,13 +250,19 @@ void Agent::start_control_server() {
   // freed memory mapped, so without a trim the host's RSS would keep the peak
   // (about 1 KB per probed method for an add of 10,000 methods).
   options.after_connection = [] { ::malloc_trim(0); };
+  // The clock calibration on this thread, before it serves: a thread fewer
+  // at start-up. A request meanwhile waits in the socket's backlog; an `add`
+  // would wait for the calibration at its first slot anyway.
+  options.on_start = [] { stats::calibrate_clock(stats::ClockChoice::Auto); };
   auto server = control::ControlServer::start(
       config_.stats_dir + "/" + socket_file_name(::getpid()),
       [service = service_.get()](const control::Request& request) { return handle_control_request(*service, request); },
       options);
   if (!server) {
-    // Startup probes still work; live control does not.
+    // Startup probes still work; live control does not. The calibration on a
+    // thread of its own, as the control thread would have made it.
     CLRPROBE_LOG_ERROR("control socket unavailable: {}", server.error().describe());
+    stats::start_clock_calibration();
     return;
   }
   control_server_ = std::move(server.value());

@@ -1,6 +1,7 @@
 #include "agent/probe_service.h"
 
 #include "common/build_info.h"
+#include "common/fnv1a.h"
 #include "common/wall_clock.h"
 #include "control/frame.h"
 
@@ -336,6 +337,13 @@ void ProbeService::write_probes_file() const {
   if (probes_file_.empty()) return;
   std::string text = probes_file_text();
   std::lock_guard lock(write_mutex_);
+  // Unchanged since the last write (e.g. at exit after start-up probes): no
+  // new file. Each write creates and renames one, which is most of its cost
+  // (a journal entry each on a disk). A fingerprint, not the text: that
+  // would keep a copy of every probe's description for the process's life.
+  Fnv1a fingerprint;
+  fingerprint.add_all(text);
+  if (last_written_ && *last_written_ == fingerprint.value()) return;
   std::string temporary = probes_file_ + ".tmp." + std::to_string(::getpid());
   // 0600 like the stats region: probe selectors are the operator's business.
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -349,7 +357,9 @@ void ProbeService::write_probes_file() const {
   if (std::rename(temporary.c_str(), probes_file_.c_str()) != 0) {
     CLRPROBE_LOG_WARN("cannot rename {} into place", temporary);
     std::remove(temporary.c_str());
+    return;
   }
+  last_written_ = fingerprint.value();
 }
 
 }  // namespace clrprobe::agent

@@ -96,6 +96,7 @@ class ProbeService {
   std::function<void()> on_budgeted_;         // set once at start-up
   std::mutex operations_mutex_;  // one control operation at a time
   mutable std::mutex write_mutex_;  // one writer of the probes file at a time
+  mutable std::optional<uint64_t> last_written_;  // fingerprint of the file's text; guarded by write_mutex_
   mutable std::mutex file_mutex_;
   std::string watched_file_;        // guarded by file_mutex_
   std::string watched_file_error_;  // guarded by file_mutex_

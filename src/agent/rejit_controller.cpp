@@ -1,6 +1,7 @@
 #include "agent/rejit_controller.h"
 
 #include <exception>
+#include <system_error>
 
 #include "agent/hresult_error.h"
 #include "agent/instrumenter.h"
@@ -55,9 +56,20 @@ std::shared_ptr<Completion> RejitController::post(JobKind kind, std::vector<Meth
   auto done = std::make_shared<Completion>();
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || !thread_.joinable()) {
+    if (stopping_) {
       done->signal();
       return done;
+    }
+    // The thread starts with the first request, not at load: most processes
+    // never ReJIT (start-up probes get their IL at first JIT), and a thread is
+    // start-up CPU (issue 12 part 4).
+    if (!thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { run(); });
+      } catch (const std::system_error&) {
+        done->signal();
+        return done;
+      }
     }
     queue_.push_back(Job{kind, std::move(methods), done});
   }

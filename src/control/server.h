@@ -15,6 +15,7 @@
 #include "control/dispatch.h"
 #include "control/unique_fd.h"
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -38,6 +39,10 @@ struct ServerOptions {
   // Optional: runs on the server thread after each connection was served
   // (e.g. to give the memory of a large reply back). Must not throw.
   std::function<void()> after_connection;
+  // Optional: runs once on the server thread before it serves the first
+  // connection (start-up work that need not hold up the host, e.g. the
+  // agent's clock calibration: one thread fewer). Must not throw.
+  std::function<void()> on_start;
 };
 
 class ControlServer {
@@ -81,7 +86,9 @@ class ControlServer {
   UniqueFd wake_fd_;  // eventfd: readable once stop() was called
   dev_t socket_dev_ = 0;
   ino_t socket_ino_ = 0;
-  std::thread thread_;
+  static void* thread_main(void* server);  // pthread entry: runs run()
+  pthread_t thread_{};
+  bool thread_started_ = false;  // guarded by stop_mutex_ after start
   std::atomic<std::thread::id> worker_id_{};
   std::mutex stop_mutex_;  // serializes join/close/unlink between stop() callers
   std::atomic<uint64_t> requests_handled_{0};

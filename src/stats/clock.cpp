@@ -1,6 +1,9 @@
 #include "stats/clock.h"
 
 #include <fcntl.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -12,7 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <thread>
 
 namespace clrprobe::stats {
 namespace {
@@ -30,8 +32,26 @@ bool has_word(std::string_view line, std::string_view word) noexcept {
   return false;
 }
 
+#if defined(__x86_64__)
+// CPUID leaf 0x80000007, EDX bit 8: the invariant TSC bit from which the
+// kernel sets both constant_tsc and nonstop_tsc. An instruction instead of
+// /proc/cpuinfo, whose text the kernel builds for every CPU of the machine
+// (CPU time of the host's start that grows with the number of CPUs).
+bool cpuid_has_invariant_tsc() noexcept {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) == 0 || eax < 0x80000007u) return false;
+  if (__get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx) == 0) return false;
+  return (edx & (1u << 8)) != 0;
+}
+#endif
+
 // Reads at most 64 KiB of /proc/cpuinfo: the first CPU's block is enough.
+// Only when CPUID does not say: the kernel may also set both flags from the
+// CPU model.
 bool read_invariant_tsc_flag() noexcept {
+#if defined(__x86_64__)
+  if (cpuid_has_invariant_tsc()) return true;
+#endif
   int fd = ::open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   static char buf[64 * 1024];  // first call only, under the caller's once-guard
@@ -156,6 +176,12 @@ ClockCalibration auto_calibration() noexcept {
   return s.result;
 }
 
+void* calibrate_in_background(void*) {
+  ::pthread_setname_np(::pthread_self(), "clrprobe-clock");
+  publish_calibration(detect_best_clock());
+  return nullptr;
+}
+
 }  // namespace
 
 void start_clock_calibration() noexcept {
@@ -166,15 +192,20 @@ void start_clock_calibration() noexcept {
     if (s.started) return;
     s.started = true;
   }
-  try {
-    std::thread([] {
-      ::pthread_setname_np(::pthread_self(), "clrprobe-clock");
-      publish_calibration(detect_best_clock());
-    }).detach();
-  } catch (...) {
-    // No thread to be had: calibrate here, as without the background start.
-    publish_calibration(detect_best_clock());
+  // A plain detached pthread, not std::thread: std::thread's state object
+  // would be freed on the new thread, and a thread's first free sets up its
+  // malloc cache and arena (tens of microseconds of the host's start for a
+  // thread that otherwise allocates nothing).
+  pthread_attr_t attr;
+  bool started = false;
+  if (::pthread_attr_init(&attr) == 0) {
+    pthread_t thread;
+    started = ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+              ::pthread_create(&thread, &attr, &calibrate_in_background, nullptr) == 0;
+    ::pthread_attr_destroy(&attr);
   }
+  // No thread to be had: calibrate here, as without the background start.
+  if (!started) publish_calibration(detect_best_clock());
 }
 
 bool clock_calibration_finished() noexcept {

@@ -21,7 +21,10 @@ enum class ClockKind : uint32_t {
 // Background: Auto, but calibrated on a background thread (see
 // start_clock_calibration); a StatsRegion created so starts on the monotonic
 // clock and adopts the calibration before it hands out its first slot.
-enum class ClockChoice { Auto, ForceMonotonic, Background };
+// Deferred: as Background, but no thread of its own: the calibration is made
+// by whoever first calls calibrate_clock (the agent's control thread as it
+// starts; else the first slot, which would wait for it anyway).
+enum class ClockChoice { Auto, ForceMonotonic, Background, Deferred };
 
 struct ClockCalibration {
   ClockKind kind = ClockKind::Monotonic;

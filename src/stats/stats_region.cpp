@@ -96,8 +96,8 @@ Status allocate_range(int fd, uint64_t offset, uint64_t length) {
 // The clock a region starts with. Background: the calibration if it has
 // finished, else the monotonic clock until the first slot (adopt_calibration).
 ClockCalibration initial_clock(ClockChoice choice) {
-  if (choice != ClockChoice::Background) return calibrate_clock(choice);
-  start_clock_calibration();
+  if (choice != ClockChoice::Background && choice != ClockChoice::Deferred) return calibrate_clock(choice);
+  if (choice == ClockChoice::Background) start_clock_calibration();
   if (clock_calibration_finished()) return calibrate_clock(ClockChoice::Auto);
   return ClockCalibration{ClockKind::Monotonic, 1.0};
 }
@@ -183,7 +183,7 @@ Result<std::unique_ptr<StatsRegion>> StatsRegion::create(const std::string& path
   if (::rename(tmp.c_str(), path.c_str()) != 0)
     return fail("cannot rename " + tmp + " to " + path, errno);
   auto made = finish(std::move(mapping), fd, path, capacity, histogram_blocks, clock);
-  if (made) (*made)->clock_pending_ = choice == ClockChoice::Background;
+  if (made) (*made)->clock_pending_ = choice == ClockChoice::Background || choice == ClockChoice::Deferred;
   return made;
 }
 
@@ -199,7 +199,7 @@ Result<std::unique_ptr<StatsRegion>> StatsRegion::create_anonymous(uint32_t capa
   Mapping mapping(addr, g.total_size);
   write_header(mapping.data(), capacity, histogram_blocks, clock, g);
   auto made = finish(std::move(mapping), -1, std::string(), capacity, histogram_blocks, clock);
-  if (made) (*made)->clock_pending_ = choice == ClockChoice::Background;
+  if (made) (*made)->clock_pending_ = choice == ClockChoice::Background || choice == ClockChoice::Deferred;
   return made;
 }
 

@@ -67,7 +67,7 @@ class StatsRegion {
   const std::string& path() const noexcept { return path_; }  // empty if anonymous
   uint32_t capacity() const noexcept { return capacity_; }
   uint32_t slots_used() const noexcept;
-  // The clock its ticks are in. With ClockChoice::Background it may change
+  // The clock its ticks are in. With ClockChoice::Background (or Deferred) it may change
   // (monotonic to TSC) until the first slot is allocated, never after.
   ClockCalibration clock() const noexcept { return clock_; }
   // Adopts a pending background calibration now, as the first slot would
@@ -95,7 +95,7 @@ class StatsRegion {
   std::string path_;
   uint32_t capacity_ = 0;
   ClockCalibration clock_{};
-  bool clock_pending_ = false;  // Background: calibration not adopted yet (guarded by mutex_)
+  bool clock_pending_ = false;  // Background, Deferred: calibration not adopted yet (guarded by mutex_)
   RegionGeometry geometry_{};
   uint32_t reserved_slots_ = 0;      // slots [0, this) have their pages reserved
   uint32_t hot_reserved_slots_ = 0;  // slots [0, this) have their counters' pages reserved

@@ -1,7 +1,11 @@
 #include "stats/process_identity.h"
 
 #include <gtest/gtest.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <string>
 
 namespace clrprobe::stats {
 namespace {
@@ -30,6 +34,29 @@ TEST(ProcessIdentity, SelfIsFoundAndStable) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(a->start_jiffies, b->start_jiffies);
   EXPECT_GT(a->start_unix_ns, 1'600'000'000ull * 1'000'000'000ull);
+}
+
+// The boot instant now comes from the clocks, not /proc/stat's `btime` (whole seconds, floored):
+// the start time must be the same instant within that second, and not after now.
+TEST(ProcessIdentity, StartTimeAgreesWithTheKernelsBootTimeAndPrecedesNow) {
+  auto id = process_identity(static_cast<int32_t>(::getpid()));
+  ASSERT_TRUE(id.ok()) << id.error().describe();
+  std::ifstream stat("/proc/stat");
+  std::string line;
+  uint64_t btime = 0;
+  while (std::getline(stat, line)) {
+    if (line.rfind("btime ", 0) == 0) btime = std::stoull(line.substr(6));
+  }
+  ASSERT_GT(btime, 0u);
+  const long hz = ::sysconf(_SC_CLK_TCK);
+  ASSERT_GT(hz, 0);
+  const double from_btime_s = static_cast<double>(btime) + static_cast<double>(id->start_jiffies) / hz;
+  const double start_s = static_cast<double>(id->start_unix_ns) / 1e9;
+  EXPECT_GE(start_s, from_btime_s - 0.001);
+  EXPECT_LT(start_s, from_btime_s + 1.001);
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  EXPECT_LE(id->start_unix_ns, static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + now.tv_nsec);
 }
 
 TEST(ProcessIdentity, MissingProcessIsNotFound) {
