@@ -780,6 +780,9 @@ class Bench:
         res["one_method_first_call_since_add_started"] = m(cold, "first_since_start_ms")
         res["one_method_readd_add"] = m(readd, "add_ms")
         res["one_method_readd_first_call_after_add"] = m(readd, "first_after_add_ms")
+        # The re-add goal (≤ 1 ms) judged honestly: from the start of `add`, as the cold add.
+        # After `add` exits the figure is negative (re-armed before the CLI printed), so says nothing.
+        res["one_method_readd_first_call_since_add_started"] = m(readd, "first_since_start_ms")
         res["one_method_remove"] = rnd(median(rm1))
         res["hundred_methods_add"] = m(h_cold, "add_ms")
         res["hundred_methods_all_counted_after_add"] = m(h_cold, "all_after_add_ms")
@@ -1357,9 +1360,17 @@ def report_rows(r):
         rows.append(("ReJIT", "1 method: `add` started → first counted call",
                      f"{fmt(since, 1)} ms; `add` took {fmt(rj['one_method_add'], 1)} ms (first count "
                      f"{fmt(rj['one_method_first_call_after_add'], 2)} ms after it exited; negative: before); "
-                     f"re-add (no ReJIT) {fmt(rj['one_method_readd_first_call_after_add'], 2)} ms after `add` exited; "
                      f"`clrprobe list` round trip {fmt(rj.get('cli_list_roundtrip'), 1)} ms, `clrprobe --version` "
                      f"{fmt(rj.get('cli_version'), 1)} ms", "≤ 5 ms", verdict(ok)))
+        readd = rj.get("one_method_readd_first_call_since_add_started")
+        if readd is not None:
+            rows.append(("ReJIT", "1 method, re-add of a disarmed probe (no ReJIT): `add` started → first counted call",
+                         f"{fmt(readd, 2)} ms ({fmt(rj['one_method_readd_first_call_after_add'], 2)} ms after `add` "
+                         f"exited; `clrprobe --version` alone {fmt(rj.get('cli_version'), 1)} ms)", "≤ 1 ms",
+                         verdict(readd <= 1.0)))
+        else:
+            rows.append(("ReJIT", "1 method, re-add of a disarmed probe (no ReJIT): first counted call",
+                         f"{fmt(rj['one_method_readd_first_call_after_add'], 2)} ms after `add` exited", "", ""))
         for n, key in (("100", "hundred"), ("1,000", "thousand")):
             since = rj.get(f"{key}_methods_all_counted_since_add_started")
             rows.append(("ReJIT", f"{n} methods: `add` / all of them counted",

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -24,6 +25,11 @@ namespace {
 // A live add waits for its rejit request; the runtime normally answers in
 // milliseconds, this only bounds a pathological case.
 constexpr std::chrono::seconds kControlWait{30};
+// How long a control `add` waits for its ReJIT request before it publishes the
+// probe as pending: the request normally takes well under a millisecond for
+// one method, tens for a thousand, and a file written meanwhile (a rename,
+// up to milliseconds on ext4) only delays the reply.
+constexpr std::chrono::milliseconds kQuietRejitWait{10};
 
 struct Resolution {
   std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> instrumentable;
@@ -75,9 +81,8 @@ uint32_t ProbeService::add_declared(selector::Selector selector, ProbeSource sou
   return id;
 }
 
-void ProbeService::instrument(uint32_t id,
-                              std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> matches,
-                              std::chrono::milliseconds wait) {
+void ProbeService::instrument(uint32_t id, std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> matches,
+                              std::chrono::milliseconds wait, Publish publish) {
   std::vector<MethodKey> to_instrument;
   for (const auto& [module, match] : matches) {
     MethodKey key{module->id, match.token};
@@ -85,14 +90,23 @@ void ProbeService::instrument(uint32_t id,
       to_instrument.push_back(key);
     }
   }
+  // Without a ReJIT to wait for, the caller publishes (each write renames a file:
+  // milliseconds on ext4).
+  if (to_instrument.empty()) {
+    registry_.activate(id);
+    return;
+  }
+  // Requested first: the runtime can take the new code at the next call while the
+  // probes file is written here.
+  auto done = controller_.request_rejit(std::move(to_instrument));
   // Published before the ReJIT wait: once `list` shows the probe, `stats` (which reads the
   // probes file beside the stats region) must know it too, however long the ReJIT takes.
-  // Without a wait the caller publishes (each write renames a file: milliseconds on ext4).
-  if (!to_instrument.empty()) write_probes_file();
-  if (!to_instrument.empty()) {
-    auto done = controller_.request_rejit(std::move(to_instrument));
-    if (!done->wait_for(wait)) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
+  bool requested = publish == Publish::IfSlow && done->wait_for(std::min(wait, kQuietRejitWait));
+  if (!requested) {
+    write_probes_file();
+    requested = done->wait_for(wait);
   }
+  if (!requested) CLRPROBE_LOG_WARN("probe {}: ReJIT request still pending", id);
   registry_.activate(id);
 }
 
@@ -196,7 +210,7 @@ Result<nlohmann::json> ProbeService::add(const std::string& selector_text, bool 
     registry_.refuse(id, RefusedMethod{match.display_name, match.refusal->describe()});
   }
   size_t matched = found.instrumentable.size();
-  instrument(id, std::move(found.instrumentable), kControlWait);
+  instrument(id, std::move(found.instrumentable), kControlWait, Publish::IfSlow);
   if (auto added = registry_.probe(id); added && added->methods.empty() && !added->refused.empty() && !pending) {
     // Every match failed to instrument (e.g. no stats slot on a full disk):
     // a clear error, and nothing changed.

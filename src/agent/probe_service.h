@@ -82,8 +82,13 @@ class ProbeService {
  private:
   nlohmann::json final_figures(uint32_t id) const;
   std::string probes_file_text() const;
+  // When the probe is published in the probes file while its ReJIT is
+  // requested: Now (before the wait: another thread may `list` it meanwhile),
+  // or IfSlow (a control `add`: only if the request is still pending after
+  // kQuietRejitWait; the one control thread cannot `list` until `add` replies).
+  enum class Publish { Now, IfSlow };
   void instrument(uint32_t id, std::vector<std::pair<std::shared_ptr<ModuleInfo>, CatalogMatch>> matches,
-                  std::chrono::milliseconds wait);
+                  std::chrono::milliseconds wait, Publish publish = Publish::Now);
 
   ModuleTable& modules_;
   ProbeRegistry& registry_;

@@ -89,8 +89,8 @@ int add_command(const AddOptions& options) {
 
   // A process without the agent gets it first (attach), unless this is a
   // dry run: previewing must not change the process.
-  if (auto present = check_agent(options.pid); !present && present.error().reason == Reason::Unsupported &&
-                                                !options.dry_run) {
+  auto agent = locate_agent_socket(options.pid);
+  if (!agent && agent.error().reason == Reason::Unsupported && !options.dry_run) {
     auto attached = ensure_agent(options.pid, AttachOptions{});
     if (!attached) {
       complain("{}", attached.error().message);
@@ -99,8 +99,13 @@ int add_command(const AddOptions& options) {
     if (!attached->already_attached) {
       complain("process {} had no clrprobe agent: attached it in {} ms", options.pid, attached->ready_time.count());
     }
+    agent = locate_agent_socket(options.pid);
   }
-  auto response = request_agent(options.pid, request);
+  if (!agent) {
+    complain("{}", agent.error().message);
+    return kExitFailure;
+  }
+  auto response = request_agent(*agent, request);
   if (!response) {
     complain("{}", response.error().message);
     return kExitFailure;

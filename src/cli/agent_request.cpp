@@ -13,10 +13,8 @@
 #include "stats/stats_reader.h"
 
 namespace clrprobe::cli {
-namespace {
 
-// The process, its agent's socket path, and the checks (see check_agent).
-Result<std::pair<ProcessView, std::string>> locate_agent_socket(pid_t pid) {
+Result<LocatedAgent> locate_agent_socket(pid_t pid) {
   auto view = view_process(pid);
   if (!view) return view.error();
   if (Status ok = check_may_reach(*view); !ok) return ok.error();
@@ -50,10 +48,8 @@ Result<std::pair<ProcessView, std::string>> locate_agent_socket(pid_t pid) {
       return make_error(Reason::Unsupported, no_agent);
     }
   }
-  return std::pair<ProcessView, std::string>{std::move(*view), paths.socket};
+  return LocatedAgent{std::move(*view), paths.socket};
 }
-
-}  // namespace
 
 Status check_agent(pid_t pid) {
   auto located = locate_agent_socket(pid);
@@ -61,13 +57,16 @@ Status check_agent(pid_t pid) {
   return {};
 }
 
+Result<nlohmann::json> request_agent(const LocatedAgent& agent, const nlohmann::json& request) {
+  auto client = connect_as_process(agent.view, agent.socket);
+  if (!client) return make_error(client.error().reason, agent.view.describe() + ": " + client.error().message);
+  return client->request(request);
+}
+
 Result<nlohmann::json> request_agent(pid_t pid, const nlohmann::json& request) {
   auto located = locate_agent_socket(pid);
   if (!located) return located.error();
-  const auto& [view, socket] = *located;
-  auto client = connect_as_process(view, socket);
-  if (!client) return make_error(client.error().reason, view.describe() + ": " + client.error().message);
-  return client->request(request);
+  return request_agent(*located, request);
 }
 
 nlohmann::json without_ok(nlohmann::json response) {
