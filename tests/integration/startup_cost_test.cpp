@@ -115,29 +115,28 @@ TEST(StartupCost, TheFirstAddToAProcessStartedWithoutProbesIsReJittedAndCountsEx
   // through a ReJIT request, the controller's first.
   auto c0 = service.Pause();
   ASSERT_TRUE(c0);
-  auto probe = AddProbe(session, pid, kPlainMethod);
-  ASSERT_TRUE(probe);
-  EXPECT_EQ(StateOf(*probe), "active") << probe->dump(2);
-  const int64_t id = IdOf(*probe);
-  ASSERT_TRUE(service.Resume());
-  std::this_thread::sleep_for(500ms);
-  auto c1 = service.Pause();
+  // Adds a probe on `method` while the service is paused, lets it run, and checks the
+  // probe counted exactly the calls made since `before`; returns the pause after.
+  auto counted_window = [&](const char* method, const auto& before) {
+    auto probe = AddProbe(session, pid, method);
+    EXPECT_TRUE(probe);
+    if (!probe) return decltype(service.Pause()){};
+    EXPECT_EQ(StateOf(*probe), "active") << probe->dump(2);
+    EXPECT_TRUE(service.Resume());
+    std::this_thread::sleep_for(500ms);
+    auto after = service.Pause();
+    EXPECT_TRUE(after);
+    if (!after) return after;
+    auto stats = Stats(session, pid);
+    EXPECT_TRUE(stats);
+    if (stats) live_probes::ExpectWindow(*stats, IdOf(*probe), live_probes::TargetFor(method), before, *after);
+    return after;
+  };
+  auto c1 = counted_window(kPlainMethod, *c0);
   ASSERT_TRUE(c1);
-  auto stats = Stats(session, pid);
-  ASSERT_TRUE(stats);
-  live_probes::ExpectWindow(*stats, id, live_probes::TargetFor(kPlainMethod), *c0, *c1);
-
   // A second request on the same thread: another method, counted exactly too.
-  auto second = AddProbe(session, pid, kInstanceMethod);
-  ASSERT_TRUE(second);
-  const int64_t second_id = IdOf(*second);
-  ASSERT_TRUE(service.Resume());
-  std::this_thread::sleep_for(500ms);
-  auto c2 = service.Pause();
+  auto c2 = counted_window(kInstanceMethod, *c1);
   ASSERT_TRUE(c2);
-  auto later = Stats(session, pid);
-  ASSERT_TRUE(later);
-  live_probes::ExpectWindow(*later, second_id, live_probes::TargetFor(kInstanceMethod), *c1, *c2);
   ASSERT_TRUE(service.Resume());
   auto final = service.Stop();
   ASSERT_TRUE(final);
