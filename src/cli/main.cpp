@@ -1,57 +1,25 @@
 // clrprobe: command-line entry point. Parses arguments and dispatches to one
-// subcommand; the work is done in the *_command.cpp files.
+// subcommand; the subcommands are defined in command_definitions.cpp, the
+// work is done in the *_command.cpp files.
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
-#include <map>
-#include <tuple>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/command_definitions.h"
+#include "cli/exit_codes.h"
+#include "cli/export_launcher.h"
 #include "common/build_info.h"
 #include "control/frame.h"
-#include "cli/add_command.h"
-#include "cli/watch_command.h"
-#include "cli/attach_cli.h"
-#include "cli/clean_command.h"
-#include "cli/exit_codes.h"
-#include "cli/export_cli.h"
-#include "cli/export_launcher.h"
-#include "cli/list_command.h"
-#include "cli/monitor_command.h"
-#include "cli/ps_command.h"
-#include "cli/remove_command.h"
-#include "cli/report_command.h"
-#include "cli/run_command.h"
-#include "cli/stats_command.h"
-#include "cli/target_cli.h"
-#include "common/agent_clsid.h"
-
-#ifndef CLRPROBE_VERSION
-#define CLRPROBE_VERSION "0.0.0"
-#endif
 
 namespace {
 
 using namespace clrprobe::cli;
-
-// CLI11 derives the usage line from the options; for `run` we want the "--"
-// convention spelled out.
-class UsageFormatter : public CLI::Formatter {
- public:
-  void set_usage(const CLI::App* app, std::string usage) { usages_[app] = std::move(usage); }
-
-  std::string make_usage(const CLI::App* app, std::string name) const override {
-    auto it = usages_.find(app);
-    if (it == usages_.end()) return CLI::Formatter::make_usage(app, std::move(name));
-    return "Usage: " + it->second + "\n";
-  }
-
- private:
-  std::map<const CLI::App*, std::string> usages_;
-};
 
 constexpr const char* kMainFooter = R"(
 Selectors:  [Assembly!]Namespace.Type::Method[(ParamType,...)]   or   re:<regex>
@@ -66,146 +34,6 @@ Live probes: 'clrprobe ps' finds processes running the agent (start programs wit
 
 Exit status: 0 ok, 1 failure (no such process, no agent, agent error), 2 usage error.
 Run 'clrprobe COMMAND --help' for details and examples.)";
-
-std::string run_footer() {
-  return std::string(R"(
-COMMAND is searched in PATH and runs with this process's environment plus:
-  CORECLR_ENABLE_PROFILING=1
-  CORECLR_PROFILER=)") +
-         clrprobe::kAgentClsid + R"(
-  CORECLR_PROFILER_PATH, CORECLR_PROFILER_PATH_64=<absolute path of the agent>
-  CLRPROBE_PROBES=<the selectors, joined by ';'>
-  CLRPROBE_REPORT=<absolute path>   (with --report or --table)
-  CLRPROBE_LOG=<absolute path>      (with --log)
-The agent is --agent PATH, else $CLRPROBE_AGENT, else <dir of clrprobe>/../lib/libclrprobe.so.
-SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to clrprobe are passed on to COMMAND.
-
-Exit status: COMMAND's (128+N if it was killed by signal N); 2 if an argument or
-selector is invalid or the agent cannot be found (COMMAND is then not run);
-126/127 if COMMAND cannot be executed / is not found.
-
-Examples:
-  clrprobe run --probe 'MyApp.Orders.*::Get*' -- dotnet MyApp.dll
-  clrprobe run --probe 'MyApp!MyApp.Store::Save(MyApp.Order,bool)' --report r.json --table -- ./MyApp
-  clrprobe run --probe 're:^MyApp!.*Async\(' --log agent.log -- dotnet test)";
-}
-
-constexpr const char* kReportFooter = R"(
-The report is the JSON file the agent writes when the program exits (clrprobe run
---report FILE). Latencies are per call, shown with units (ns, µs, ms, s).)";
-
-constexpr const char* kPsFooter = R"(
-Lists the .NET processes of the current user (every user's when run as root):
-  loaded     the agent runs in it (probes: those not removed, from <pid>.probes.json)
-  no agent   a .NET process without the agent (libcoreclr.so mapped, or a
-             dotnet-diagnostic socket): 'clrprobe attach -p PID' loads one
-Only reads: the figures exited processes left in the runtime directory
-($CLRPROBE_RUNTIME_DIR, else /dev/shm/clrprobe-<uid> and /tmp/clrprobe-<uid>;
-as root every clrprobe-<uid> directory there)
-stay readable with 'clrprobe stats -p PID' until 'clrprobe clean' removes them
-after the retention period; ps says how many there are.
-
-Examples:
-  clrprobe ps
-  clrprobe ps --json | jq '.processes[] | select(.agent == "loaded") | .pid')";
-
-constexpr const char* kCleanFooter = R"(
-Removes the files of exited processes from the runtime directories ('clrprobe ps'
-lists which): their stats region and probes file once their newest file is
-older than the retention (--older-than, else $CLRPROBE_RETENTION, else 24h);
-never anything of a running process, never anything younger. Sockets and
-interrupted writes of exited processes hold no figures and go at once.
-Durations: a number with s, m, h or d (90s, 30m, 12h, 7d); 0 removes every
-exited process's files. 'clrprobe export' cleans the same way as it runs.
-
-Examples:
-  clrprobe clean
-  clrprobe clean --older-than 1h --dry-run)";
-
-constexpr const char* kAddFooter = R"(
-The selector is checked before anything is sent (exit 2 if it is malformed).
-The agent instruments the matching methods at once (ReJIT); a selector naming an
-assembly that is not loaded yet becomes a pending probe, applied when it loads.
-More matches than --max-methods (default 100) fail without changing anything.
---kind count counts calls only (no clock, no exceptions); --kind sampled counts
-calls and exceptions exactly and times one call in --sample N (default 64) per
-thread. A kind may also end the selector: 'MyApp.*::Get* kind=count'.
-Budgets, enforced by the agent itself: --ttl D removes the probe after D
-(state expired); --max-overhead PCT suspends it when calls/s x per-call cost
-exceeds PCT % of one core (state suspended; add it again to re-enable). Also
-as words: 'MyApp.*::Get* ttl=5m max_overhead=1'.
-
-Examples:
-  clrprobe add -p 4242 'MyApp.Orders.*::Get*'
-  clrprobe add -p 4242 'MyApp!MyApp.Store::Save(MyApp.Order,bool)'
-  clrprobe add -p 4242 'MyApp.*::*' --dry-run --max-methods 500
-  clrprobe add -p 4242 'MyApp.Orders.*::*' --kind sampled --sample 100
-  clrprobe add -p 4242 'MyApp.Orders.*::*' --ttl 10m --max-overhead 1)";
-
-constexpr const char* kListFooter = R"(
-Asks the agent for its probes: id, state (active, pending, removed, expired:
-removed by its --ttl, suspended: over its --max-overhead), the methods each one
-instruments and those it refused, and its budgets.
-
-Examples:
-  clrprobe list -p 4242
-  clrprobe list -p 4242 --json)";
-
-constexpr const char* kRemoveFooter = R"(
-Disarms the methods no other probe uses: their instrumented code stays, its hooks
-switched off (no call); adding a probe of the same kind again re-arms them with
-no ReJIT. --revert gives them their original code back instead (also for the
-disarmed methods of a probe removed before). A removed probe stays listed
-(state removed) with its final figures.
-
-Examples:
-  clrprobe remove -p 4242 3
-  clrprobe remove -p 4242 --all
-  clrprobe remove -p 4242 3 --revert)";
-
-constexpr const char* kStatsFooter = R"(
-Reads <pid>.probes.json and the stats region <pid>.stats from the runtime
-directory, without talking to the agent: works while the process runs and after
-it exited (until 'clrprobe clean' removes the files, 24 h later by default).
-Per probe: calls, exceptions, cancelled tasks and latency percentiles of the
-calls since it was added, and the calls in flight now (removed probes keep
-their final figures). --json prints the schema of the report 'clrprobe run
---report' writes. --by-method: one row per method of every probe (calls,
-exceptions, p50/p99/max, TOTAL time in completed calls from the latency
-histogram, within 6.25%), sorted by --sort (total, calls or p99), --top N rows.
-
-Examples:
-  clrprobe stats -p 4242
-  clrprobe stats -p 4242 --json | jq '.probes[] | {selector, calls}'
-  clrprobe stats -n Orders --by-method --sort p99 --top 5)";
-
-constexpr const char* kMonitorFooter = R"(
-Redraws a table every interval (in place on a terminal, one block per interval
-otherwise): calls per second over the interval, total calls, exceptions and
-cancelled tasks, calls in flight now, and p50/p90/p99/max latency of the calls
-completed during the interval (--cumulative: since the probe was added). Ends
-on Ctrl-C, or when the process exits (then it prints the final figures); both
-exit 0. --by-method: one row per method, as 'clrprobe stats --by-method', with
-calls/s. --json: one JSON object per refresh on one line (NDJSON: time_unix_ns,
-pid, running, interval_seconds, probes[], and methods[] with --by-method); the
-last one has running false when the process exited.
-
-Examples:
-  clrprobe monitor -p 4242
-  clrprobe monitor -p 4242 --interval 5 --cumulative
-  clrprobe monitor -p 4242 --count 10 > figures.txt
-  clrprobe monitor -n Orders --by-method --sort p99 --top 10
-  clrprobe monitor -p 4242 --json --count 5 | jq '.probes[].calls_per_second')";
-
-void add_per_method_options(CLI::App* cmd, PerMethodOptions& options) {
-  cmd->add_flag("--by-method", options.by_method, "One row per method instead of per probe");
-  cmd->add_option("--sort", options.sort, "With --by-method: order rows by calls, p99 or total time (default: total)")
-      ->type_name("KEY")
-      ->check(CLI::IsMember({"calls", "p99", "total"}));
-  cmd->add_option("--top", options.top, "With --by-method: show the first N rows")
-      ->type_name("N")
-      ->check(CLI::PositiveNumber);
-}
 
 }  // namespace
 
@@ -235,192 +63,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(kMainFooter);
 
-  // --ttl / --max-overhead (selector/budget.h) on add, run and watch.
-  auto add_budget_options = [](CLI::App* cmd, BudgetOptions& budget, const char* overhead_default) {
-    cmd->add_option("--ttl", budget.ttl,
-                    "Remove the probe after D (ms, s, m, h; e.g. 30s, 5m): the agent enforces it on its own")
-        ->type_name("D");
-    cmd->add_option("--max-overhead", budget.max_overhead,
-                    std::string("Suspend the probe when its estimated cost exceeds PCT % of one core (") +
-                        overhead_default + ")")
-        ->type_name("PCT");
-  };
-
-  RunOptions run;
-  CLI::App* run_cmd = app.add_subcommand("run", "Run a .NET program with probes attached from its start");
-  formatter->set_usage(run_cmd, "clrprobe run [OPTIONS] -- COMMAND [ARGS...]");
-  run_cmd->add_option("--probe", run.probes, "Method selector to probe (repeatable; ';' separates several)")
-      ->type_name("SELECTOR")
-      ->allow_extra_args(false);
-  // Before issue 13, `run -p` was --probe; -p is the process id everywhere now.
-  std::vector<std::string> run_old_p;
-  run_cmd->add_option("-p", run_old_p)->group("")->allow_extra_args(false);
-  run_cmd
-      ->add_option("--kind", run.kind,
-                   "How the probes measure: full (default), count (calls only) or sampled (latency of 1 call in N)")
-      ->type_name("KIND");
-  run_cmd->add_option("--sample", run.sample, "With --kind sampled: time one call in N per thread (default: 64)")
-      ->type_name("N");
-  add_budget_options(run_cmd, run.budget, "default: unbounded; for --probe selectors without their own");
-  run_cmd->add_option("-r,--report", run.report_path,
-                      "Write the JSON report to FILE when the program exits")
-      ->type_name("FILE");
-  run_cmd->add_flag("-t,--table", run.table,
-                    "Print the report as a table on stderr when the program exits");
-  run_cmd->add_flag("--all-methods", run.all_methods,
-                    "With --table: list every matched method (default: first 20)");
-  run_cmd->add_option("-l,--log", run.log_path, "Agent log file")->type_name("FILE");
-  run_cmd->add_option("--probes-file", run.probes_file,
-                      "Probes file (one selector per line, '#' comments): applied at start, edits apply live")
-      ->type_name("FILE");
-  run_cmd->add_option("--agent", run.agent_path, "Path of libclrprobe.so")->type_name("PATH");
-  run_cmd->add_option("COMMAND", run.command, "The program to run and its arguments (after --)")
-      ->type_name("");
-  run_cmd->footer(run_footer());
-
-  ReportOptions report;
-  CLI::App* report_cmd = app.add_subcommand("report", "Print a report written by clrprobe run --report");
-  formatter->set_usage(report_cmd, "clrprobe report [OPTIONS] FILE");
-  report_cmd->add_option("FILE", report.path, "Report file (JSON)")->required()->type_name("");
-  report_cmd->add_flag("--json", report.json, "Print the JSON itself (pretty-printed)");
-  report_cmd->add_flag("--all-methods", report.all_methods,
-                       "List every matched method (default: first 20 per probe)");
-  report_cmd->footer(kReportFooter);
-
-  PsOptions ps;
-  CLI::App* ps_cmd = app.add_subcommand("ps", "List .NET processes and whether they run the agent");
-  formatter->set_usage(ps_cmd, "clrprobe ps [--json]");
-  ps_cmd->add_flag("--json", ps.json, "Print JSON");
-  ps_cmd->footer(kPsFooter);
-
-  AddOptions add;
-  CLI::App* add_cmd = app.add_subcommand("add", "Add a probe to a running process");
-  const char* add_usage =
-      "clrprobe add (-p PID | -n NAME) SELECTOR [--kind count|sampled|full] [--sample N] [--dry-run] "
-      "[--ttl D] [--max-overhead PCT] [--max-methods N] [--json]";
-  formatter->set_usage(add_cmd, add_usage);
-  TargetSelection add_target;
-  add_target_options(add_cmd, add_target, add_usage);
-  // Checked after -p (resolve_target): `add -p X::Y` is a missing pid, not a missing selector.
-  add_cmd->add_option("SELECTOR", add.selector, "Methods to probe (see 'clrprobe --help')")->type_name("");
-  add_cmd->add_flag("--dry-run", add.dry_run, "Show what would be probed; change nothing");
-  add_cmd
-      ->add_option("--kind", add.kind,
-                   "How the probe measures: full (default), count (calls only) or sampled (latency of 1 call in N)")
-      ->type_name("KIND");
-  add_cmd->add_option("--sample", add.sample, "With --kind sampled: time one call in N per thread (default: 64)")
-      ->type_name("N");
-  add_budget_options(add_cmd, add.budget, "default: unbounded");
-  add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 1'000'000));
-  add_cmd->add_flag("--json", add.json, "Print the agent's reply as JSON");
-  add_cmd->footer(kAddFooter);
-
-  WatchCommandOptions watch;
-  CLI::App* watch_cmd = app.add_subcommand("watch", "Print arguments, return values and exceptions of live calls");
-  const char* watch_usage =
-      "clrprobe watch (-p PID | -n NAME) SELECTOR [--args] [--return] [--exception] [--when EXPR] [--count N] "
-      "[--duration D] [--rate N/s] [--ttl D] [--max-overhead PCT] [--json]";
-  formatter->set_usage(watch_cmd, watch_usage);
-  TargetSelection watch_target;
-  add_target_options(watch_cmd, watch_target, watch_usage);
-  watch_cmd->add_option("SELECTOR", watch.selector, "Methods to watch (see 'clrprobe --help')")->type_name("");
-  watch_cmd->add_flag("--args", watch.args, "Capture the arguments (values at entry; ref/out at exit)");
-  watch_cmd->add_flag("--return", watch.return_value, "Capture the return value");
-  watch_cmd->add_flag("--exception", watch.exception, "Report an escaping exception (always on)");
-  watch_cmd->add_flag("--stack", watch.stack, "The managed callers of each event (up to 32, innermost first)");
-  watch_cmd->add_option("--when", watch.when, "Only calls where EXPR holds (latency, argN, names, return, exception)")
-      ->type_name("EXPR");
-  watch_cmd->add_option("--count", watch.count, "Stop after N events (default 10)")->type_name("N");
-  watch_cmd->add_option("--duration", watch.duration, "Stop after D (default 60s; ms, s, m, h)")->type_name("D");
-  watch_cmd->add_option("--rate", watch.rate, "At most N events per second (default 50)")->type_name("N/s");
-  add_budget_options(watch_cmd, watch.budget, "default: 2");
-  watch_cmd->add_option("--max-methods", watch.max_methods, "Refuse if more methods match (agent default: 100)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 1'000'000));
-  watch_cmd->add_flag("--json", watch.json, "One JSON object per event and line");
-
-  ListOptions list;
-  CLI::App* list_cmd = app.add_subcommand("list", "List the probes of a running process");
-  const char* list_usage = "clrprobe list (-p PID | -n NAME) [--json] [--all-methods]";
-  formatter->set_usage(list_cmd, list_usage);
-  TargetSelection list_target;
-  add_target_options(list_cmd, list_target, list_usage);
-  list_cmd->add_flag("--json", list.json, "Print the agent's reply as JSON");
-  list_cmd->add_flag("--all-methods", list.all_methods, "List every method (default: first 20 per probe)");
-  list_cmd->footer(kListFooter);
-
-  RemoveOptions remove;
-  CLI::App* remove_cmd = app.add_subcommand("remove", "Remove one probe, or all, from a running process");
-  const char* remove_usage = "clrprobe remove (-p PID | -n NAME) (ID | --all) [--revert] [--json]";
-  formatter->set_usage(remove_cmd, remove_usage);
-  TargetSelection remove_target;
-  add_target_options(remove_cmd, remove_target, remove_usage);
-  CLI::Option* remove_id =
-      remove_cmd->add_option("ID", remove.id, "Probe id (see 'clrprobe list')")->type_name("")->check(CLI::PositiveNumber);
-  CLI::Option* remove_all = remove_cmd->add_flag("--all", remove.all, "Remove every probe");
-  remove_all->excludes(remove_id);
-  remove_cmd->add_flag("--revert", remove.revert,
-                       "Give the methods their original code back (ReJIT) instead of disarming them");
-  remove_cmd->add_flag("--json", remove.json, "Print the agent's reply as JSON");
-  remove_cmd->footer(kRemoveFooter);
-
-  StatsOptions stats;
-  CLI::App* stats_cmd = app.add_subcommand("stats", "Print the figures of a process's probes (running or exited)");
-  const char* stats_usage =
-      "clrprobe stats (-p PID | -n NAME) [--json] [--all-methods] [--by-method [--sort KEY] [--top N]]";
-  formatter->set_usage(stats_cmd, stats_usage);
-  TargetSelection stats_target;
-  add_target_options(stats_cmd, stats_target, stats_usage);
-  add_per_method_options(stats_cmd, stats.per_method);
-  stats_cmd->add_flag("--json", stats.json, "Print JSON (the schema of the run report)");
-  stats_cmd->add_flag("--all-methods", stats.all_methods, "List every method (default: first 20 per probe)");
-  stats_cmd->footer(kStatsFooter);
-
-  MonitorOptions monitor;
-  CLI::App* monitor_cmd = app.add_subcommand("monitor", "Show the probes' figures live, refreshed every second");
-  const char* monitor_usage =
-      "clrprobe monitor (-p PID | -n NAME) [--interval SECONDS] [--cumulative] [--count N] [--json] "
-      "[--by-method [--sort KEY] [--top N]]";
-  formatter->set_usage(monitor_cmd, monitor_usage);
-  TargetSelection monitor_target;
-  add_target_options(monitor_cmd, monitor_target, monitor_usage);
-  add_per_method_options(monitor_cmd, monitor.per_method);
-  monitor_cmd->add_flag("--json", monitor.json, "Print one JSON object per refresh (NDJSON)");
-  monitor_cmd->add_option("-i,--interval", monitor.interval_seconds, "Seconds between refreshes (default: 1)")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0.1, 3600.0));
-  monitor_cmd->add_flag("--cumulative", monitor.cumulative,
-                        "Latencies of every call since the probe was added, not of the last interval");
-  monitor_cmd->add_option("--count", monitor.count, "Stop after N refreshes")
-      ->type_name("N")
-      ->check(CLI::PositiveNumber);
-  monitor_cmd->footer(kMonitorFooter);
-
-  AttachCommandOptions attach;
-  CLI::App* attach_cmd = add_attach_subcommand(app, attach);
-  const char* attach_usage =
-      "clrprobe attach (-p PID | -n NAME) [--agent PATH] [--timeout SECONDS] [--log FILE] [--json]";
-  formatter->set_usage(attach_cmd, attach_usage);
-  TargetSelection attach_target;
-  add_target_options(attach_cmd, attach_target, attach_usage);
-
-  CleanOptions clean;
-  CLI::App* clean_cmd =
-      app.add_subcommand("clean", "Remove the figures of processes that exited longer ago than the retention");
-  formatter->set_usage(clean_cmd, "clrprobe clean [--older-than DURATION] [--dry-run] [--json]");
-  clean_cmd
-      ->add_option("--older-than", clean.older_than,
-                   "Retention: keep what is younger (e.g. 30m, 12h, 7d; default: $CLRPROBE_RETENTION, else 24h)")
-      ->type_name("DURATION");
-  clean_cmd->add_flag("--dry-run", clean.dry_run, "Say what would be removed; remove nothing");
-  clean_cmd->add_flag("--json", clean.json, "Print JSON");
-  clean_cmd->footer(kCleanFooter);
-
-  ExportOptions export_options;
-  export_options.version = CLRPROBE_VERSION;
-  CLI::App* export_cmd = add_export_subcommand(app, export_options);
+  CommandLine line;
+  define_commands(app, *formatter, line, argc > 1 ? std::string_view(argv[1]) : std::string_view());
 
   if (args.empty() && !saw_dashes) {
     std::fputs(app.help().c_str(), stderr);
@@ -436,49 +80,53 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*run_cmd && !run_old_p.empty()) {
+  // Commands not defined on this run are nullptr: chosen() is false for them.
+  if (chosen(line.run_cmd) && !line.run_old_p.empty()) {
     std::fprintf(stderr,
                  "clrprobe run: -p is the process id in every command now; give selectors with --probe "
                  "SELECTOR (usage: clrprobe run [OPTIONS] -- COMMAND [ARGS...])\n");
     return kExitUsage;
   }
-  if (*run_cmd) {
-    run.command.insert(run.command.end(), after_dashes.begin(), after_dashes.end());
-    return run_command(run);
+  if (chosen(line.run_cmd)) {
+    line.run.command.insert(line.run.command.end(), after_dashes.begin(), after_dashes.end());
+    return run_command(line.run);
   }
   if (saw_dashes && !after_dashes.empty()) {
     std::fprintf(stderr, "clrprobe: unexpected arguments after '--'\n");
     return kExitUsage;
   }
-  if (*report_cmd) return report_command(report);
-  if (*ps_cmd) return ps_command(ps);
-  if (*clean_cmd) return clean_command(clean);
+  if (chosen(line.report_cmd)) return report_command(line.report);
+  if (chosen(line.ps_cmd)) return ps_command(line.ps);
+  if (chosen(line.clean_cmd)) return clean_command(line.clean);
   // The commands on one process: -p PID, or -n NAME resolved now.
-  for (auto [cmd, target, pid] :
-       {std::tuple{add_cmd, &add_target, &add.pid}, std::tuple{attach_cmd, &attach_target, &attach.pid},
-        std::tuple{list_cmd, &list_target, &list.pid}, std::tuple{remove_cmd, &remove_target, &remove.pid},
-        std::tuple{stats_cmd, &stats_target, &stats.pid}, std::tuple{monitor_cmd, &monitor_target, &monitor.pid},
-        std::tuple{watch_cmd, &watch_target, &watch.pid}}) {
-    if (!*cmd) continue;
+  for (auto [cmd, target, pid] : {std::tuple{line.add_cmd, &line.add_target, &line.add.pid},
+                                  std::tuple{line.attach_cmd, &line.attach_target, &line.attach.pid},
+                                  std::tuple{line.list_cmd, &line.list_target, &line.list.pid},
+                                  std::tuple{line.remove_cmd, &line.remove_target, &line.remove.pid},
+                                  std::tuple{line.stats_cmd, &line.stats_target, &line.stats.pid},
+                                  std::tuple{line.monitor_cmd, &line.monitor_target, &line.monitor.pid},
+                                  std::tuple{line.watch_cmd, &line.watch_target, &line.watch.pid}}) {
+    if (!chosen(cmd)) continue;
     if (auto exit_status = resolve_target(*target)) return *exit_status;
     *pid = target->pid;
   }
-  if (*add_cmd && add.selector.empty()) {
-    std::fprintf(stderr, "clrprobe add: which methods? give a SELECTOR (usage: %s)\n", add_usage);
+  if (chosen(line.add_cmd) && line.add.selector.empty()) {
+    std::fprintf(stderr, "clrprobe add: which methods? give a SELECTOR (usage: %s)\n", line.add_target.usage.c_str());
     return kExitUsage;
   }
-  if (*add_cmd) return add_command(add);
-  if (*watch_cmd && watch.selector.empty()) {
-    std::fprintf(stderr, "clrprobe watch: which methods? give a SELECTOR (usage: %s)\n", watch_usage);
+  if (chosen(line.add_cmd)) return add_command(line.add);
+  if (chosen(line.watch_cmd) && line.watch.selector.empty()) {
+    std::fprintf(stderr, "clrprobe watch: which methods? give a SELECTOR (usage: %s)\n",
+                 line.watch_target.usage.c_str());
     return kExitUsage;
   }
-  if (*watch_cmd) return watch_command(watch);
-  if (*attach_cmd) return attach_command(attach);
-  if (*list_cmd) return list_command(list);
-  if (*remove_cmd) return remove_command(remove);
-  if (*stats_cmd) return stats_command(stats);
-  if (*monitor_cmd) return monitor_command(monitor);
+  if (chosen(line.watch_cmd)) return watch_command(line.watch);
+  if (chosen(line.attach_cmd)) return attach_command(line.attach);
+  if (chosen(line.list_cmd)) return list_command(line.list);
+  if (chosen(line.remove_cmd)) return remove_command(line.remove);
+  if (chosen(line.stats_cmd)) return stats_command(line.stats);
+  if (chosen(line.monitor_cmd)) return monitor_command(line.monitor);
   // Checked here (usage errors, --help); run by clrprobe-export.
-  if (*export_cmd) return exec_export_helper(std::vector<std::string>(argv + 1, argv + argc));
+  if (chosen(line.export_cmd)) return exec_export_helper(std::vector<std::string>(argv + 1, argv + argc));
   return kExitUsage;  // unreachable: a subcommand is required
 }
