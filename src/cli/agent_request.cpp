@@ -10,9 +10,25 @@
 #include "cli/process_info.h"
 #include "cli/process_view.h"
 #include "cli/runtime_files.h"
+#include "common/proc_files.h"
+#include "stats/process_identity.h"
 #include "stats/stats_reader.h"
 
 namespace clrprobe::cli {
+namespace {
+
+// A socket left by an earlier process with the same pid: its stats region
+// names the pid but another start time than the running process's.
+bool socket_of_earlier_process(const ProcessView& view, const RuntimePaths& paths) {
+  auto reader = stats::StatsReader::open(paths.stats);
+  if (!reader || reader->info().pid != view.ns_pid || reader->info().process_start_jiffies == 0) return false;
+  auto stat = proc::read(view.pid, "stat");
+  if (!stat) return false;
+  auto start = stats::parse_stat_start_jiffies(*stat);
+  return start && *start != reader->info().process_start_jiffies;
+}
+
+}  // namespace
 
 Result<LocatedAgent> locate_agent_socket(pid_t pid) {
   auto view = view_process(pid);
@@ -41,26 +57,19 @@ Result<LocatedAgent> locate_agent_socket(pid_t pid) {
     return make_error(Reason::Unsupported, no_agent);
   }
   if (!S_ISSOCK(st.st_mode)) return make_error(Reason::Io, paths.socket + " is not a socket");
-  // A socket left by an earlier process with the same pid.
-  if (auto reader = stats::StatsReader::open(paths.stats);
-      reader && reader->info().pid == view->ns_pid && reader->info().process_start_jiffies != 0) {
-    if (auto info = read_process_info(pid); info && reader->info().process_start_jiffies != info->start_jiffies) {
-      return make_error(Reason::Unsupported, no_agent);
-    }
+  // Connecting is the check for a live agent: opening the stats region first
+  // (a large mapping) and reading /proc/<pid>/stat cost every live command
+  // time, while only a failed connect can mean an earlier process's socket.
+  auto client = connect_as_process(*view, paths.socket);
+  if (!client) {
+    if (socket_of_earlier_process(*view, paths)) return make_error(Reason::Unsupported, no_agent);
+    return make_error(client.error().reason, who + ": " + client.error().message);
   }
-  return LocatedAgent{std::move(*view), paths.socket};
+  return LocatedAgent{std::move(*view), paths.socket, std::move(*client)};
 }
 
-Status check_agent(pid_t pid) {
-  auto located = locate_agent_socket(pid);
-  if (!located) return located.error();
-  return {};
-}
-
-Result<nlohmann::json> request_agent(const LocatedAgent& agent, const nlohmann::json& request) {
-  auto client = connect_as_process(agent.view, agent.socket);
-  if (!client) return make_error(client.error().reason, agent.view.describe() + ": " + client.error().message);
-  return client->request(request);
+Result<nlohmann::json> request_agent(LocatedAgent& agent, const nlohmann::json& request) {
+  return agent.client.request(request);
 }
 
 Result<nlohmann::json> request_agent(pid_t pid, const nlohmann::json& request) {

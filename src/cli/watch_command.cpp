@@ -131,12 +131,20 @@ int watch_command(const WatchCommandOptions& options) {
     return kExitUsage;
   }
 
-  if (auto present = check_agent(options.pid); !present && present.error().reason == Reason::Unsupported) {
+  // Located once, connected once: the request goes on the connection that
+  // proved the agent live.
+  auto agent = locate_agent_socket(options.pid);
+  if (!agent && agent.error().reason == Reason::Unsupported) {
     auto attached = ensure_agent(options.pid, AttachOptions{});
     if (!attached) {
       complain("{}", attached.error().message);
       return kExitFailure;
     }
+    agent = locate_agent_socket(options.pid);
+  }
+  if (!agent) {
+    complain("watch: {}", agent.error().message);
+    return kExitFailure;
   }
   nlohmann::json request = {{"op", "watch"},        {"selector", selector->text()},   {"condition", options.when},
                             {"args", options.args}, {"return", options.return_value}, {"stack", options.stack},
@@ -144,7 +152,7 @@ int watch_command(const WatchCommandOptions& options) {
   if (options.max_methods) request["max_methods"] = *options.max_methods;
   if (budget->ttl_ms) request["ttl_ms"] = *budget->ttl_ms;
   if (budget->max_overhead_pct) request["max_overhead_pct"] = *budget->max_overhead_pct;
-  auto response = request_agent(options.pid, request);
+  auto response = request_agent(*agent, request);
   if (!response) {
     complain("watch: {}", response.error().message);
     return kExitFailure;

@@ -3,12 +3,15 @@
 // `ps` cleaning a runtime directory. Every test points CLRPROBE_RUNTIME_DIR
 // at a private directory, so nothing outside it is read or removed.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fcntl.h>
 
 #include <chrono>
+#include <cstring>
 #include <sstream>
 #include <thread>
 
@@ -224,6 +227,46 @@ TEST_F(CommandsTest, StatsAfterTheProcessExited) {
   EXPECT_TRUE(contains(table.out, " 2  removed  Ns.T::B       1           0          1          1  3.00 µs  3.00 µs  "
                                   "3.00 µs  3.00 µs"))
       << table.out;
+}
+
+// A socket nobody listens on: what a process that exited leaves behind.
+void leave_stale_socket(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0) << path;
+  ::close(fd);
+}
+
+// The socket and region of an earlier process that had this pid: no agent,
+// said as for a process with no socket at all (the connection, refused, is
+// what tells; the region's start time says whose socket it was).
+TEST_F(CommandsTest, ASocketLeftByAnEarlierProcessWithTheSamePidMeansNoAgent) {
+  leave_stale_socket(dir.file(self + ".sock"));
+  Fabricated files(dir, self);
+  files.region.set_writer(::getpid(), 1);  // started at jiffy 1: not this process
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"add", "-p", self, "Ns.T::M", "--dry-run"},
+        std::vector<std::string>{"list", "-p", self}, std::vector<std::string>{"remove", "-p", self, "--all"}}) {
+    CliRun r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 1) << args[0];
+    EXPECT_EQ(r.err, "clrprobe: process " + self + " has no clrprobe agent loaded (no control socket " +
+                         dir.file(self + ".sock") + "); `clrprobe attach -p " + self +
+                         "` loads one, or start it with `clrprobe run`\n")
+        << args[0];
+  }
+}
+
+// Without a region to tell whose it is, a socket nobody listens on is reported as such.
+TEST_F(CommandsTest, ASocketNobodyListensOnIsReportedAsRefused) {
+  leave_stale_socket(dir.file(self + ".sock"));
+  CliRun r = run_cli({"list", "-p", self});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "clrprobe: process " + self + ": connection refused at " + dir.file(self + ".sock")))
+      << r.err;
 }
 
 TEST_F(CommandsTest, StatsWithoutFiles) {
