@@ -1,5 +1,6 @@
 // Registers `clrprobe attach` with the command line (CLI11). Header-only and
-// included by main.cpp alone, so the CLI library does not depend on CLI11.
+// included by the command line alone (command_definitions.h), so the CLI
+// library does not depend on CLI11.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,5 +1,6 @@
 // Registers `clrprobe export` with the command line (CLI11). Header-only and
-// included by main.cpp alone, so the CLI library does not depend on CLI11.
+// included by the command lines alone (command_definitions.h, export_main.cpp),
+// so the CLI library does not depend on CLI11.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,7 +1,7 @@
 // `-p, --process-id PID` and `-n, --name NAME`: how every command that works
 // on one process is told which (as dotnet-trace and dotnet-counters do).
-// Header-only and included by main.cpp alone (the CLI library does not
-// depend on CLI11).
+// Header-only and included by the command line alone (command_definitions.h;
+// the CLI library does not depend on CLI11).
 #pragma once
 
 #include <sys/types.h>
