@@ -1,24 +1,31 @@
 // rejit_latency: how long a live `clrprobe add` takes, and how long after it
 // returns the probed methods are counted (used by bench/run).
 //
-//   rejit_latency --cli PATH --pid PID --stats FILE --selector SEL [--max-methods N]
-//                 [--timeout-ms MS]
+//   rejit_latency (--cli PATH | --socket PATH) --pid PID --stats FILE --selector SEL
+//                 [--max-methods N] [--timeout-ms MS]
 //
-// Runs `clrprobe add -p PID SEL --json` as a child process while a second
-// thread polls the `calls` counter of every slot of the stats region (about
-// every 20 µs). The program must be calling the selected methods all the time
-// (CallBench `spin`). Prints one JSON object:
+// With --cli: runs `clrprobe add -p PID SEL --json` as a child process. With
+// --socket: sends the same add request to the agent's control socket itself
+// (connect, send, read the reply), as any client of the control protocol
+// does: the latency of the add in the agent, without the start of a CLI
+// process. Meanwhile a second thread polls the `calls` counter of every slot
+// of the stats region (every ~10 µs, timer slack 1 ns). The program must be
+// calling the selected methods all the time (CallBench `spin`). Prints one
+// JSON object:
 //
 //   {"methods": N, "add_ms": ..., "first_after_add_ms": ..., "all_after_add_ms": ...,
 //    "first_since_start_ms": ..., "all_since_start_ms": ..., "counted": N, "probe_id": ID}
 //
-// *_after_add_ms are measured from the moment `clrprobe add` exited (negative:
-// the first calls were counted before the CLI had printed its answer);
-// *_since_start_ms from the moment it was started. Exit 1 on any failure.
+// *_after_add_ms are measured from the moment `clrprobe add` exited (or the
+// reply was read; negative: the first calls were counted before it);
+// *_since_start_ms from the moment it was started (or the connect began).
+// A "first seen" time includes the poller's period: an upper bound. Exit 1
+// on any failure.
 //
 // Only the calls counters are read, straight from the shared-memory layout
 // (stats/region_layout.h); the header is validated by StatsReader first.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -37,6 +44,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/client.h"
 #include "stats/region_layout.h"
 #include "stats/stats_reader.h"
 
@@ -46,7 +54,7 @@ using Clock = std::chrono::steady_clock;
 using namespace clrprobe::stats;
 
 struct Options {
-  std::string cli, stats, selector;
+  std::string cli, socket, stats, selector;
   long pid = 0;
   long max_methods = 0;
   long timeout_ms = 10000;
@@ -66,6 +74,8 @@ Options parse(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--cli") o.cli = value();
+    else if (a == "--socket")
+      o.socket = value();
     else if (a == "--pid") o.pid = std::stol(value());
     else if (a == "--stats") o.stats = value();
     else if (a == "--selector") o.selector = value();
@@ -73,8 +83,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--timeout-ms") o.timeout_ms = std::stol(value());
     else fail("unknown argument " + a);
   }
-  if (o.cli.empty() || o.stats.empty() || o.selector.empty() || o.pid <= 0)
-    fail("usage: rejit_latency --cli PATH --pid PID --stats FILE --selector SEL [--max-methods N]");
+  if (o.cli.empty() == o.socket.empty() || o.stats.empty() || o.selector.empty() || o.pid <= 0)
+    fail("usage: rejit_latency (--cli PATH | --socket PATH) --pid PID --stats FILE --selector SEL [--max-methods N]");
   return o;
 }
 
@@ -153,6 +163,26 @@ int run_capture(const std::vector<std::string>& args, std::string& out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// The add request `clrprobe add` sends, straight to the agent; its reply's
+// text (the reply object without "ok", as `add --json` prints it) or a
+// failure message.
+int request_directly(const Options& opt, std::string& out) {
+  nlohmann::json request = {{"op", "add"}, {"selector", opt.selector}, {"dry_run", false}};
+  if (opt.max_methods > 0) request["max_methods"] = opt.max_methods;
+  auto client = clrprobe::control::ControlClient::connect(opt.socket);
+  if (!client) {
+    out = client.error().message;
+    return 1;
+  }
+  auto reply = client->request(request);
+  if (!reply) {
+    out = reply.error().message;
+    return 1;
+  }
+  out = reply->dump();
+  return 0;
+}
+
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
@@ -174,6 +204,9 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   const Clock::time_point start = Clock::now();
   std::thread poller([&] {
+    // A sleep is otherwise stretched by the default 50 µs timer slack, the
+    // resolution of every "first seen" time.
+    ::prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     while (!stop.load(std::memory_order_relaxed)) {
       const uint32_t used = counters.slots_used();
       const int64_t now_ns =
@@ -182,7 +215,7 @@ int main(int argc, char** argv) {
         if (first_seen[s].load(std::memory_order_relaxed) != 0) continue;
         if (counters.calls(s) > initial[s]) first_seen[s].store(std::max<int64_t>(now_ns, 1));
       }
-      std::this_thread::sleep_for(std::chrono::microseconds(20));
+      std::this_thread::sleep_for(std::chrono::microseconds(10));
     }
   });
 
@@ -192,12 +225,14 @@ int main(int argc, char** argv) {
     args.push_back(std::to_string(opt.max_methods));
   }
   std::string out;
-  const int status = run_capture(args, out);
+  const int status = opt.socket.empty() ? run_capture(args, out) : request_directly(opt, out);
   const Clock::time_point added = Clock::now();
   if (status != 0) {
     stop = true;
     poller.join();
-    fail("clrprobe add exited " + std::to_string(status) + ": " + out);
+    fail(
+        (opt.socket.empty() ? "clrprobe add exited " + std::to_string(status) : std::string("the add request failed")) +
+        ": " + out);
   }
 
   std::vector<uint32_t> slots;

@@ -156,6 +156,20 @@ __attribute__((noinline)) void leave_slow(const HitTarget* t, int32_t slot, int6
   record_completion_at(t, slot, start, now != 0 ? now : read_ticks(t->clock), Outcome::Returned);
 }
 
+// The return fast path's run (region_layout.h, latency_run) changes bucket or
+// is full: the run so far goes into the block, a new one starts with this
+// call. Owner-only stripe: plain stores. The block first, then the run
+// (release): a reader that sees the new run sees the block with the old one.
+__attribute__((noinline)) void move_run(const HitTarget* t, HotCounters& c, uint32_t block, uint32_t bucket) noexcept {
+  std::atomic_ref<uint32_t> run(c.latency_run);
+  const uint32_t old = run.load(std::memory_order_relaxed);
+  if (old != 0) {
+    std::atomic_ref<uint64_t> b(t->histograms[block - 1].buckets[run_bucket(old)]);
+    b.store(b.load(std::memory_order_relaxed) + run_count(old), std::memory_order_relaxed);
+  }
+  run.store(run_tag(bucket) | 1, std::memory_order_release);
+}
+
 }  // namespace
 
 void set_sample_rate(int32_t slot, uint32_t rate) noexcept {
@@ -199,8 +213,10 @@ extern "C" int64_t clrprobe_hit_enter_sampled(int32_t slot) noexcept {
 }
 
 // The common return: TSC clock, the thread's own stripe open for the slot, its
-// histogram attached. It makes no call but the tail call to leave_slow, so it
-// compiles frameless (no register saves per call) like the entry functions.
+// histogram attached. It makes no call but the tail calls to leave_slow and
+// move_run, so it compiles frameless (no register saves per call) like the
+// entry functions. The latency goes into the run of its bucket
+// (region_layout.h, latency_run) while the bucket stays the same.
 extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
   if (static_cast<uint64_t>(start) <= kCountedUntimed) return;
   const HitTarget* t = target_for(slot);
@@ -215,8 +231,13 @@ extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
   const uint32_t block = __atomic_load_n(&c.histogram, __ATOMIC_RELAXED);
   if (__builtin_expect(block == 0 || block == kNoHistogram, 0)) return leave_slow(t, slot, start, now);
   const uint64_t elapsed = now > start ? static_cast<uint64_t>(now - start) : 0;
-  bump(t->histograms[block - 1].buckets[bucket_index(elapsed)], /*shared=*/false);
   raise_max(c.max_ticks, elapsed, /*shared=*/false);
+  const uint32_t bucket = bucket_index(elapsed);
+  const uint32_t run = __atomic_load_n(&c.latency_run, __ATOMIC_RELAXED);
+  // One compare: the tag bits cancel only for the same bucket, and the count
+  // left must be below the maximum.
+  if (__builtin_expect((run ^ run_tag(bucket)) >= kRunCountMax, 0)) return move_run(t, c, block, bucket);
+  __atomic_store_n(&c.latency_run, run + 1, __ATOMIC_RELAXED);
 }
 
 extern "C" void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept {

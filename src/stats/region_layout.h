@@ -35,7 +35,7 @@
 namespace clrprobe::stats {
 
 inline constexpr char kRegionMagic[8] = {'C', 'L', 'R', 'P', 'R', 'O', 'B', 'E'};
-inline constexpr uint32_t kLayoutVersion = 2;
+inline constexpr uint32_t kLayoutVersion = 3;  // 3: HotCounters::latency_run
 inline constexpr uint64_t kPageSize = 4096;
 
 // Writer-side shape. Readers take slot_capacity/stripe_count from the header.
@@ -118,11 +118,28 @@ struct HotCounters {
   uint64_t max_ticks;   // exact maximum latency
   uint64_t unrecorded;  // finished calls counted without latency (no histogram block)
   uint32_t histogram;   // 0 = none yet, kNoHistogram = none to be had, else block + 1
-  uint32_t reserved;
+  uint32_t latency_run;  // the latest returns of one latency bucket, not yet in the histogram (below)
 };
 static_assert(sizeof(HotCounters) == 48);
 
 inline constexpr uint32_t kNoHistogram = UINT32_MAX;
+
+// latency_run: `count` calls that returned with a latency in `bucket`, which
+// belong to the slot's histogram (HotCounters::histogram) but are not added
+// to it yet: (bucket + 1) << kRunCountBits | count; 0 = none. The TSC
+// return path (clrprobe_hit_leave, owner-only stripes) adds a call to the
+// run while its bucket stays the same, a store to a fixed address, and moves
+// the run into the block when the bucket changes or the count is full. An
+// increment whose address depends on the clock just read (the bucket) cost
+// ~6 ns a call on the bench machine; the run costs ~1. Readers add the run to
+// the block's buckets (StatsReader::snapshot).
+inline constexpr uint32_t kRunCountBits = 23;
+inline constexpr uint32_t kRunCountMax = (1u << kRunCountBits) - 1;
+static_assert(kBucketCount < (1u << (32 - kRunCountBits)), "a bucket number + 1 fits above the count");
+inline constexpr uint32_t run_tag(uint32_t bucket) { return (bucket + 1) << kRunCountBits; }
+inline constexpr uint32_t run_count(uint32_t run) { return run & kRunCountMax; }
+// The run's bucket; kBucketCount when the run is empty.
+inline constexpr uint32_t run_bucket(uint32_t run) { return run == 0 ? kBucketCount : (run >> kRunCountBits) - 1; }
 
 // Finished calls by latency bucket: every outcome (return, exception, task done).
 struct HistogramBlock {

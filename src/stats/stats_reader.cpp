@@ -31,6 +31,28 @@ T load_acquire(const T& field) noexcept {
   return __atomic_load_n(&field, __ATOMIC_ACQUIRE);
 }
 
+// One stripe's latencies of a slot: its histogram block plus its run
+// (region_layout.h, latency_run). The run is read before and after the
+// block: when it moved into the block in between (its bucket changed, or its
+// count fell back after filling up), the block is read again, so no call is
+// counted twice or missed. A writer moving runs all the time can outlast the
+// retries: then the figures may be off by one run until the next read.
+void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histogram& into) {
+  uint64_t buckets[kBucketCount];
+  uint32_t run = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const uint32_t before = load_acquire(c.latency_run);
+    for (uint32_t k = 0; k < kBucketCount; ++k) buckets[k] = load_relaxed(block.buckets[k]);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    run = load_relaxed(c.latency_run);
+    if (run_bucket(run) == run_bucket(before) && run_count(run) >= run_count(before)) break;
+  }
+  for (uint32_t k = 0; k < kBucketCount; ++k) {
+    if (buckets[k] != 0) into.add_bucket(k, buckets[k]);
+  }
+  if (run_bucket(run) < kBucketCount && run_count(run) != 0) into.add_bucket(run_bucket(run), run_count(run));
+}
+
 Error invalid(const std::string& why) {
   return make_error(Reason::InvalidInput, "not a valid clrprobe stats region: " + why);
 }
@@ -233,11 +255,7 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
     if (max > s.max_ticks) s.max_ticks = max;
     const uint32_t block = load_relaxed(c.histogram);
     if (block == 0 || block == kNoHistogram || block > info_.histogram_blocks) continue;
-    const HistogramBlock& b = blocks[block - 1];
-    for (uint32_t k = 0; k < kBucketCount; ++k) {
-      const uint64_t n = load_relaxed(b.buckets[k]);
-      if (n != 0) s.histogram.add_bucket(k, n);
-    }
+    add_block_and_run(blocks[block - 1], c, s.histogram);
   }
   s.completed = s.histogram.total() + s.unrecorded;
   s.max_ns = static_cast<double>(s.max_ticks) / s.ticks_per_ns;

@@ -15,14 +15,7 @@ namespace clrprobe::stats {
 namespace {
 
 using testing::InstalledRegion;
-
-SlotSnapshot snap(const StatsRegion& region, int32_t slot) {
-  auto reader = StatsReader::view(region.bytes());
-  EXPECT_TRUE(reader.ok());
-  auto s = reader->snapshot(slot);
-  EXPECT_TRUE(s.ok());
-  return s.ok() ? std::move(*s) : SlotSnapshot{};
-}
+using testing::snap;
 
 void hit_path_sleep_ms(long ms) {
   timespec ts{ms / 1000, (ms % 1000) * 1'000'000};

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "stats/stats_reader.h"
 #include "stats/stats_region.h"
 #include "support/temp_dir.h"
 
@@ -35,5 +36,14 @@ class InstalledRegion {
  private:
   std::unique_ptr<StatsRegion> region_;
 };
+
+// A slot's figures as a reader of the region sees them.
+inline SlotSnapshot snap(const StatsRegion& region, int32_t slot) {
+  auto reader = StatsReader::view(region.bytes());
+  EXPECT_TRUE(reader.ok());
+  auto s = reader->snapshot(slot);
+  EXPECT_TRUE(s.ok());
+  return s.ok() ? std::move(*s) : SlotSnapshot{};
+}
 
 }  // namespace clrprobe::stats::testing

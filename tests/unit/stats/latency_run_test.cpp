@@ -1,0 +1,148 @@
+// The return fast path's latency run (region_layout.h, HotCounters::latency_run):
+// returns of one bucket are held in the run, moved into the histogram block
+// when the bucket changes or the run is full, and readers count each return
+// exactly once either way.
+#include <gtest/gtest.h>
+#include <x86intrin.h>
+
+#include <atomic>
+#include <thread>
+
+#include "stats/hit_path.h"
+#include "stats/region_layout.h"
+#include "stats/stats_reader.h"
+#include "stats/stripe.h"
+#include "test_support.h"
+
+namespace clrprobe::stats {
+namespace {
+
+using testing::InstalledRegion;
+using testing::snap;
+
+// What the region holds for `slot` on this thread's stripe: the run word and
+// the block's count of one bucket.
+struct RawLatencies {
+  uint32_t run = 0;
+  uint64_t block_bucket = 0;
+};
+
+RawLatencies raw_latencies(const StatsRegion& region, int32_t slot, uint32_t bucket) {
+  auto reader = StatsReader::view(region.bytes());
+  EXPECT_TRUE(reader.ok());
+  if (!reader.ok()) return {};
+  const RegionInfo& info = reader->info();
+  const RegionGeometry g = region_geometry(info.slot_capacity, info.stripe_count, info.histogram_blocks);
+  const std::byte* base = region.bytes().data();
+  const uint32_t stripe = current_stripe();
+  const auto& c = reinterpret_cast<const HotCounters*>(base + g.hot_offset + stripe * g.hot_stripe_stride)[slot];
+  RawLatencies raw;
+  raw.run = __atomic_load_n(&c.latency_run, __ATOMIC_RELAXED);
+  if (c.histogram != 0 && c.histogram != kNoHistogram) {
+    raw.block_bucket = reinterpret_cast<const HistogramBlock*>(base + g.histograms_offset)[c.histogram - 1].buckets[bucket];
+  }
+  return raw;
+}
+
+// One call whose latency is `ticks` (plus the few ticks the call itself
+// takes): the start handed to leave is that far in the past.
+void call_lasting(int32_t slot, uint64_t ticks) {
+  ASSERT_NE(clrprobe_hit_enter(slot), 0);
+  clrprobe_hit_leave(slot, static_cast<int64_t>(__rdtsc() - ticks));
+}
+
+// Latencies in the middle of wide buckets ([1.5, 1.625) x 2^30 and x 2^40
+// ticks), so the call's own time, even with a preemption, cannot move them
+// to another bucket.
+constexpr uint64_t kShort = (uint64_t{3} << 29) + (uint64_t{1} << 26);
+constexpr uint64_t kLong = (uint64_t{3} << 39) + (uint64_t{1} << 36);
+
+class LatencyRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(region_->clock().kind, ClockKind::Tsc) << "the latency run is the TSC return path's";
+    auto slot = region_->allocate_slot("A::M()", "a.dll");
+    ASSERT_TRUE(slot.ok());
+    slot_ = *slot;
+    // The thread's first call opens its stripe and takes a histogram block
+    // (slow paths, which record into the block): done here, in kLong's bucket.
+    call_lasting(slot_, kLong);
+  }
+  InstalledRegion region_;
+  int32_t slot_ = 0;
+};
+
+TEST_F(LatencyRun, ReturnsInOneBucketStayInTheRunAndAreCountedByReaders) {
+  for (int i = 0; i < 1000; ++i) call_lasting(slot_, kShort);
+  const uint32_t bucket = bucket_index(kShort);
+  const RawLatencies raw = raw_latencies(*region_, slot_, bucket);
+  // The first return starts the run: all 1,000 are in it, none in the block.
+  EXPECT_EQ(run_bucket(raw.run), bucket);
+  EXPECT_EQ(run_count(raw.run), 1000u);
+  EXPECT_EQ(raw.block_bucket, 0u);
+  const SlotSnapshot s = snap(*region_, slot_);
+  EXPECT_EQ(s.calls, 1001u);
+  EXPECT_EQ(s.completed, 1001u);
+  EXPECT_EQ(s.histogram.counts()[bucket], 1000u);
+}
+
+TEST_F(LatencyRun, AnotherBucketMovesTheRunIntoTheBlockAndStartsANewOne) {
+  for (int i = 0; i < 300; ++i) call_lasting(slot_, kShort);
+  for (int i = 0; i < 200; ++i) call_lasting(slot_, kLong);
+  const RawLatencies raw = raw_latencies(*region_, slot_, bucket_index(kShort));
+  EXPECT_EQ(raw.block_bucket, 300u);
+  EXPECT_EQ(run_bucket(raw.run), bucket_index(kLong));
+  EXPECT_EQ(run_count(raw.run), 200u);
+  const SlotSnapshot s = snap(*region_, slot_);
+  EXPECT_EQ(s.completed, 501u);
+  EXPECT_EQ(s.histogram.counts()[bucket_index(kShort)], 300u);
+  EXPECT_EQ(s.histogram.counts()[bucket_index(kLong)], 201u);  // with SetUp's call
+  // The percentiles see both: 300 of the 501 calls are short.
+  const auto p = StatsReader::percentiles_ns(s, {50, 90});
+  EXPECT_LT(p[0] * s.ticks_per_ns, 2.0 * (uint64_t{1} << 30));
+  EXPECT_GT(p[1] * s.ticks_per_ns, 1.0 * (uint64_t{1} << 40));
+}
+
+TEST_F(LatencyRun, AFullRunMovesIntoTheBlockAndCountingGoesOn) {
+  const uint64_t calls = uint64_t{kRunCountMax} + 10;
+  for (uint64_t i = 0; i < calls; ++i) call_lasting(slot_, kShort);
+  const uint32_t bucket = bucket_index(kShort);
+  const RawLatencies raw = raw_latencies(*region_, slot_, bucket);
+  EXPECT_EQ(raw.block_bucket, kRunCountMax);
+  EXPECT_EQ(run_count(raw.run), 10u);
+  const SlotSnapshot s = snap(*region_, slot_);
+  EXPECT_EQ(s.completed, calls + 1);
+  EXPECT_EQ(s.histogram.counts()[bucket], calls);
+}
+
+TEST_F(LatencyRun, AReaderNeverSeesAReturnTwiceOrLosesOneWhileRunsMove) {
+  // A writer switching buckets every 1,000 returns (a run moves each time)
+  // while a reader takes snapshots: the completed count must never go back
+  // (a return read twice, in the run and in the block, would be gone from
+  // the next snapshot; one missed would come back).
+  std::atomic<bool> done{false};
+  uint64_t written = 0;
+  std::thread writer([&] {
+    for (int round = 0; round < 400; ++round) {
+      for (int i = 0; i < 1000; ++i) call_lasting(slot_, round % 2 == 0 ? kShort : kLong);
+      written += 1000;
+    }
+    done = true;
+  });
+  uint64_t last = 0;
+  int snapshots = 0;
+  while (!done.load()) {
+    const SlotSnapshot s = snap(*region_, slot_);
+    ASSERT_GE(s.completed, last) << "after " << snapshots << " snapshots";
+    last = s.completed;
+    ++snapshots;
+  }
+  writer.join();
+  const SlotSnapshot s = snap(*region_, slot_);
+  EXPECT_EQ(s.calls, written + 1);  // with SetUp's call
+  EXPECT_EQ(s.completed, written + 1);
+  EXPECT_GT(snapshots, 10);
+}
+
+}  // namespace
+}  // namespace clrprobe::stats
