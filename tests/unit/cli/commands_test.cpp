@@ -39,6 +39,20 @@ class CommandsTest : public ::testing::Test {
   TempDir dir;
   ScopedEnv env{"CLRPROBE_RUNTIME_DIR", dir.path()};
   const std::string self = std::to_string(::getpid());
+
+  // add --dry-run, list and remove on this process each fail saying it has no agent.
+  void expect_live_commands_say_no_agent() {
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"add", "-p", self, "Ns.T::M", "--dry-run"},
+          std::vector<std::string>{"list", "-p", self}, std::vector<std::string>{"remove", "-p", self, "--all"}}) {
+      CliRun r = run_cli(args);
+      EXPECT_EQ(r.exit_code, 1) << args[0];
+      EXPECT_EQ(r.err, "clrprobe: process " + self + " has no clrprobe agent loaded (no control socket " +
+                           dir.file(self + ".sock") + "); `clrprobe attach -p " + self +
+                           "` loads one, or start it with `clrprobe run`\n")
+          << args[0];
+    }
+  }
 };
 
 // --- argument validation -------------------------------------------------
@@ -106,18 +120,7 @@ TEST_F(CommandsTest, AddAttachesFirstAndExplainsWhyItCannot) {
   EXPECT_TRUE(contains(r.err, "is not a .NET process")) << r.err;
 }
 
-TEST_F(CommandsTest, ProcessWithoutAgent) {
-  for (std::vector<std::string> args : {std::vector<std::string>{"add", "-p", self, "Ns.T::M", "--dry-run"},
-                                        std::vector<std::string>{"list", "-p", self},
-                                        std::vector<std::string>{"remove", "-p", self, "--all"}}) {
-    CliRun r = run_cli(args);
-    EXPECT_EQ(r.exit_code, 1) << args[0];
-    EXPECT_EQ(r.err, "clrprobe: process " + self + " has no clrprobe agent loaded (no control socket " +
-                         dir.file(self + ".sock") + "); `clrprobe attach -p " + self +
-                         "` loads one, or start it with `clrprobe run`\n")
-        << args[0];
-  }
-}
+TEST_F(CommandsTest, ProcessWithoutAgent) { expect_live_commands_say_no_agent(); }
 
 TEST_F(CommandsTest, BadNumbersAreUsageErrors) {
   EXPECT_EQ(run_cli({"add", "-p", "0", "Ns.T::M"}).exit_code, 2);
@@ -248,16 +251,7 @@ TEST_F(CommandsTest, ASocketLeftByAnEarlierProcessWithTheSamePidMeansNoAgent) {
   leave_stale_socket(dir.file(self + ".sock"));
   Fabricated files(dir, self);
   files.region.set_writer(::getpid(), 1);  // started at jiffy 1: not this process
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"add", "-p", self, "Ns.T::M", "--dry-run"},
-        std::vector<std::string>{"list", "-p", self}, std::vector<std::string>{"remove", "-p", self, "--all"}}) {
-    CliRun r = run_cli(args);
-    EXPECT_EQ(r.exit_code, 1) << args[0];
-    EXPECT_EQ(r.err, "clrprobe: process " + self + " has no clrprobe agent loaded (no control socket " +
-                         dir.file(self + ".sock") + "); `clrprobe attach -p " + self +
-                         "` loads one, or start it with `clrprobe run`\n")
-        << args[0];
-  }
+  expect_live_commands_say_no_agent();
 }
 
 // Without a region to tell whose it is, a socket nobody listens on is reported as such.

@@ -39,7 +39,8 @@ RawLatencies raw_latencies(const StatsRegion& region, int32_t slot, uint32_t buc
   RawLatencies raw;
   raw.run = __atomic_load_n(&c.latency_run, __ATOMIC_RELAXED);
   if (c.histogram != 0 && c.histogram != kNoHistogram) {
-    raw.block_bucket = reinterpret_cast<const HistogramBlock*>(base + g.histograms_offset)[c.histogram - 1].buckets[bucket];
+    raw.block_bucket =
+        reinterpret_cast<const HistogramBlock*>(base + g.histograms_offset)[c.histogram - 1].buckets[bucket];
   }
   return raw;
 }
