@@ -790,6 +790,9 @@ class Bench:
         # request (no CLI process start, whose cost is cli_version and the CLI-start goal's).
         res["one_method_readd_first_call_since_request"] = m(readd_direct, "first_since_start_ms")
         res["one_method_readd_request_reply"] = m(readd_direct, "add_ms")
+        res["one_method_readd_first_call_since_request_range"] = [
+            rnd(min(r["first_since_start_ms"] for r in readd_direct)),
+            rnd(max(r["first_since_start_ms"] for r in readd_direct))]
         res["one_method_remove"] = rnd(median(rm1))
         res["hundred_methods_add"] = m(h_cold, "add_ms")
         res["hundred_methods_all_counted_after_add"] = m(h_cold, "all_after_add_ms")
@@ -1362,6 +1365,7 @@ def report_rows(r):
         rows.append(("per call", "native part only: enter+leave (hit_path_bench)",
                      f"{fmt(el, 2)} ns (TSC read {fmt(nh.get('BM_ReadTicks'), 2)} ns)", "", ""))
     rj = r.get("rejit_latency_ms")
+    rd = r.get("rejit_detail") or {}
     if rj:
         # Judged from the start of `add` (CLI start, request, ReJIT, first call): the time from
         # `add` exiting is negative whenever the first count comes before the CLI exits.
@@ -1380,7 +1384,9 @@ def report_rows(r):
         readd_cli = rj.get("one_method_readd_first_call_since_add_started")
         if readd is not None:
             rows.append(("ReJIT", "1 method, re-add of a disarmed probe (no ReJIT): request → first counted call",
-                         f"{fmt(readd, 3)} ms from connecting to the control socket (reply after "
+                         f"{fmt(readd, 3)} ms median from connecting to the control socket "
+                         f"({' to '.join(fmt(x, 3) for x in rj.get('one_method_readd_first_call_since_request_range') or [])} "
+                         f"over {len(rd.get('one_method_readd_direct_samples') or [])} re-adds; reply after "
                          f"{fmt(rj.get('one_method_readd_request_reply'), 3)} ms); through `clrprobe add`: "
                          f"{fmt(readd_cli, 2)} ms from its start, of which `clrprobe --version` alone takes "
                          f"{fmt(rj.get('cli_version'), 2)} ms", "≤ 1 ms", verdict(readd <= 1.0)))

@@ -158,12 +158,16 @@ __attribute__((noinline)) void leave_slow(const HitTarget* t, int32_t slot, int6
 
 // The return fast path's run (region_layout.h, latency_run) changes bucket or
 // is full: the run so far goes into the block, a new one starts with this
-// call. Owner-only stripe: plain stores. The block first, then the run
-// (release): a reader that sees the new run sees the block with the old one.
+// call. Owner-only stripe: plain stores, in an order readers rely on: the
+// run marked as moving, then (release) the block, then (release) the new
+// run. A reader that sees the block with the old run in it therefore sees the
+// marker or the new run, never the old run itself.
 __attribute__((noinline)) void move_run(const HitTarget* t, HotCounters& c, uint32_t block, uint32_t bucket) noexcept {
   std::atomic_ref<uint32_t> run(c.latency_run);
   const uint32_t old = run.load(std::memory_order_relaxed);
   if (old != 0) {
+    run.store(old & ~kRunCountMax, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
     std::atomic_ref<uint64_t> b(t->histograms[block - 1].buckets[run_bucket(old)]);
     b.store(b.load(std::memory_order_relaxed) + run_count(old), std::memory_order_relaxed);
   }
@@ -237,7 +241,9 @@ extern "C" void clrprobe_hit_leave(int32_t slot, int64_t start) noexcept {
   // One compare: the tag bits cancel only for the same bucket, and the count
   // left must be below the maximum.
   if (__builtin_expect((run ^ run_tag(bucket)) >= kRunCountMax, 0)) return move_run(t, c, block, bucket);
-  __atomic_store_n(&c.latency_run, run + 1, __ATOMIC_RELAXED);
+  // Release (a plain store on x86): a reader acquiring this value also sees
+  // the block as the last move left it.
+  __atomic_store_n(&c.latency_run, run + 1, __ATOMIC_RELEASE);
 }
 
 extern "C" void clrprobe_hit_exception(int32_t slot, int64_t start) noexcept {

@@ -131,13 +131,18 @@ inline constexpr uint32_t kNoHistogram = UINT32_MAX;
 // run while its bucket stays the same, a store to a fixed address, and moves
 // the run into the block when the bucket changes or the count is full. An
 // increment whose address depends on the clock just read (the bucket) cost
-// ~6 ns a call on the bench machine; the run costs ~1. Readers add the run to
-// the block's buckets (StatsReader::snapshot).
+// ~6 ns a call on the bench machine; the run costs ~1. A move first marks
+// the run as moving (run_moving), then adds it to the block, then starts the
+// new run. Readers add the run to the block's buckets, from a block read
+// twice around the run, the same both times (StatsReader::snapshot).
 inline constexpr uint32_t kRunCountBits = 23;
 inline constexpr uint32_t kRunCountMax = (1u << kRunCountBits) - 1;
 static_assert(kBucketCount < (1u << (32 - kRunCountBits)), "a bucket number + 1 fits above the count");
 inline constexpr uint32_t run_tag(uint32_t bucket) { return (bucket + 1) << kRunCountBits; }
 inline constexpr uint32_t run_count(uint32_t run) { return run & kRunCountMax; }
+// A run being moved into the block: its tag with a count of 0 (a run
+// starts at 1 and only grows), stored before the block is touched.
+inline constexpr bool run_moving(uint32_t run) { return run != 0 && run_count(run) == 0; }
 // The run's bucket; kBucketCount when the run is empty.
 inline constexpr uint32_t run_bucket(uint32_t run) { return run == 0 ? kBucketCount : (run >> kRunCountBits) - 1; }
 

@@ -32,23 +32,30 @@ T load_acquire(const T& field) noexcept {
 }
 
 // One stripe's latencies of a slot: its histogram block plus its run
-// (region_layout.h, latency_run). The run is read before and after the
-// block: when it moved into the block in between (its bucket changed, or its
-// count fell back after filling up), the block is read again, so no call is
-// counted twice or missed. A writer moving runs all the time can outlast the
-// retries: then the figures may be off by one run until the next read.
+// (region_layout.h, latency_run), as of one instant. The block is read, then
+// the run, then the block again; equal block reads (counts only grow) mean no
+// move landed in between, so the run read between them is the run of that
+// block: no return counted twice or missed. A run being moved, or a block that
+// changed, is read again; a move takes nanoseconds. After 200 attempts (a
+// writer stopped mid-move, or a corrupted region) the last read is used: off
+// by at most one run.
 void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histogram& into) {
-  uint64_t buckets[kBucketCount];
+  uint64_t first[kBucketCount];
+  uint64_t second[kBucketCount];
   uint32_t run = 0;
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    const uint32_t before = load_acquire(c.latency_run);
-    for (uint32_t k = 0; k < kBucketCount; ++k) buckets[k] = load_relaxed(block.buckets[k]);
+  auto read_block = [&](uint64_t* out) {
+    for (uint32_t k = 0; k < kBucketCount; ++k) out[k] = load_relaxed(block.buckets[k]);
+  };
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (attempt >= 16) std::this_thread::yield();  // the writer was preempted mid-move
+    read_block(first);
     std::atomic_thread_fence(std::memory_order_acquire);
-    run = load_relaxed(c.latency_run);
-    if (run_bucket(run) == run_bucket(before) && run_count(run) >= run_count(before)) break;
+    run = load_acquire(c.latency_run);
+    read_block(second);
+    if (!run_moving(run) && std::equal(first, first + kBucketCount, second)) break;
   }
   for (uint32_t k = 0; k < kBucketCount; ++k) {
-    if (buckets[k] != 0) into.add_bucket(k, buckets[k]);
+    if (second[k] != 0) into.add_bucket(k, second[k]);
   }
   if (run_bucket(run) < kBucketCount && run_count(run) != 0) into.add_bucket(run_bucket(run), run_count(run));
 }
