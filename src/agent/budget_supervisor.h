@@ -28,7 +28,8 @@ namespace clrprobe::agent {
 
 // What one call of a probed method costs, by the code it runs, in ns: the
 // added per-call cost measured by bench/run (bench/results.json,
-// per_call_added_ns: count 3.6, sampled 5.7, full 28.9 ns) rounded up. A
+// per_call_added_ns of stop 24: count 1.9/2.3, sampled 2.8/3.6, full 22.0/22.3
+// ns on 1/2 threads) rounded up. A
 // watch (enter, leave and its hook; watch_cost in results.json) with a
 // --when that is false and compares two numeric arguments added 32 ns a call
 // (median; mean 34): 32 ns. A condition on strings, objects or exceptions
@@ -37,9 +38,9 @@ namespace clrprobe::agent {
 // measured one keeps a watch on a tight loop (which is its own core's whole
 // time) under a budget of 100 % instead of suspending it on an over-estimate.
 struct PerCallNs {
-  double count = 4;
-  double sampled = 6;
-  double full = 29;
+  double count = 3;
+  double sampled = 4;
+  double full = 23;
   double watch = 32;
   double of(selector::ProbeKind kind, bool watch_hooks) const;
 };

@@ -112,7 +112,7 @@ TEST(Budgets, TheOverheadBudgetSuspendsAProbeOnAHotMethod) {
   // An unbudgeted probe on the same method: it keeps the method armed.
   auto shared = AddProbe(session, pid, kPlainMethod);
   ASSERT_TRUE(shared);
-  // Tens of thousands of calls a second at ~29 ns are far above 0.0001 % of one core.
+  // Tens of thousands of calls a second at ~23 ns are far above 0.0001 % of one core.
   auto probe = AddProbe(session, pid, kPlainMethod, {"--max-overhead", "0.0001"});
   ASSERT_TRUE(probe);
   const int64_t id = IdOf(*probe);
