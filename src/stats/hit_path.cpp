@@ -161,12 +161,12 @@ __attribute__((noinline)) void leave_slow(const HitTarget* t, int32_t slot, int6
 // call. Owner-only stripe: plain stores, in an order readers rely on: the
 // run marked as moving, then (release) the block, then (release) the new
 // run. A reader that sees the block with the old run in it therefore sees the
-// marker or the new run, never the old run itself.
+// moving run or the new one, never the old run as if still outside the block.
 __attribute__((noinline)) void move_run(const HitTarget* t, HotCounters& c, uint32_t block, uint32_t bucket) noexcept {
   std::atomic_ref<uint32_t> run(c.latency_run);
   const uint32_t old = run.load(std::memory_order_relaxed);
   if (old != 0) {
-    run.store(old & ~kRunCountMax, std::memory_order_relaxed);
+    run.store(old | kRunMovingBit, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);
     std::atomic_ref<uint64_t> b(t->histograms[block - 1].buckets[run_bucket(old)]);
     b.store(b.load(std::memory_order_relaxed) + run_count(old), std::memory_order_relaxed);

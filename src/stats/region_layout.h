@@ -126,25 +126,26 @@ inline constexpr uint32_t kNoHistogram = UINT32_MAX;
 
 // latency_run: `count` calls that returned with a latency in `bucket`, which
 // belong to the slot's histogram (HotCounters::histogram) but are not added
-// to it yet: (bucket + 1) << kRunCountBits | count; 0 = none. The TSC
+// to it yet: (bucket + 1) << kRunTagShift | moving | count; 0 = none. The TSC
 // return path (clrprobe_hit_leave, owner-only stripes) adds a call to the
 // run while its bucket stays the same, a store to a fixed address, and moves
 // the run into the block when the bucket changes or the count is full. An
 // increment whose address depends on the clock just read (the bucket) cost
-// ~6 ns a call on the bench machine; the run costs ~1. A move first marks
-// the run as moving (run_moving), then adds it to the block, then starts the
+// ~6 ns a call on the bench machine; the run costs ~1. A move first sets the
+// moving bit (count kept), then adds the run to the block, then starts the
 // new run. Readers add the run to the block's buckets, from a block read
 // twice around the run, the same both times (StatsReader::snapshot).
-inline constexpr uint32_t kRunCountBits = 23;
-inline constexpr uint32_t kRunCountMax = (1u << kRunCountBits) - 1;
-static_assert(kBucketCount < (1u << (32 - kRunCountBits)), "a bucket number + 1 fits above the count");
-inline constexpr uint32_t run_tag(uint32_t bucket) { return (bucket + 1) << kRunCountBits; }
+inline constexpr uint32_t kRunTagShift = 23;
+inline constexpr uint32_t kRunMovingBit = 1u << 22;
+inline constexpr uint32_t kRunCountMax = kRunMovingBit - 1;
+static_assert(kBucketCount < (1u << (32 - kRunTagShift)), "a bucket number + 1 fits above the count");
+inline constexpr uint32_t run_tag(uint32_t bucket) { return (bucket + 1) << kRunTagShift; }
 inline constexpr uint32_t run_count(uint32_t run) { return run & kRunCountMax; }
-// A run being moved into the block: its tag with a count of 0 (a run
-// starts at 1 and only grows), stored before the block is touched.
-inline constexpr bool run_moving(uint32_t run) { return run != 0 && run_count(run) == 0; }
+// A run being moved into the block: the writer may or may not have added it
+// to the block yet.
+inline constexpr bool run_moving(uint32_t run) { return (run & kRunMovingBit) != 0; }
 // The run's bucket; kBucketCount when the run is empty.
-inline constexpr uint32_t run_bucket(uint32_t run) { return run == 0 ? kBucketCount : (run >> kRunCountBits) - 1; }
+inline constexpr uint32_t run_bucket(uint32_t run) { return run == 0 ? kBucketCount : (run >> kRunTagShift) - 1; }
 
 // Finished calls by latency bucket: every outcome (return, exception, task done).
 struct HistogramBlock {

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <chrono>
 #include <thread>
 
@@ -32,30 +34,49 @@ T load_acquire(const T& field) noexcept {
 }
 
 // One stripe's latencies of a slot: its histogram block plus its run
-// (region_layout.h, latency_run), as of one instant. The block is read, then
-// the run, then the block again; equal block reads (counts only grow) mean no
-// move landed in between, so the run read between them is the run of that
-// block: no return counted twice or missed. A run being moved, or a block that
-// changed, is read again; a move takes nanoseconds. After 200 attempts (a
-// writer stopped mid-move, or a corrupted region) the last read is used: off
-// by at most one run.
-void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histogram& into) {
+// (region_layout.h, latency_run), as of one instant. It reads the run, the
+// block, the run, the block again, and keeps a reading when the run is not
+// being moved and either both block reads are equal (counts only grow: no
+// move landed in between, so the run read between them is that block's) or
+// both run reads are (no move in between: the first block read is that
+// run's). A move takes nanoseconds: 16 quick attempts, then, while the
+// writer lives (one stopped mid-move, e.g. preempted), waits of 50 µs for up
+// to 20 ms. Past that the last reading is used, a moving run counted: off by
+// at most that one run (short whenever runs move so often that no reading
+// holds still).
+void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histogram& into,
+                       const std::function<bool()>& writer_alive) {
   uint64_t first[kBucketCount];
   uint64_t second[kBucketCount];
+  const uint64_t* kept = second;
   uint32_t run = 0;
   auto read_block = [&](uint64_t* out) {
     for (uint32_t k = 0; k < kBucketCount; ++k) out[k] = load_relaxed(block.buckets[k]);
   };
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    if (attempt >= 16) std::this_thread::yield();  // the writer was preempted mid-move
+  std::optional<std::chrono::steady_clock::time_point> give_up;
+  for (int attempt = 0;; ++attempt) {
+    const uint32_t before = load_acquire(c.latency_run);
     read_block(first);
     std::atomic_thread_fence(std::memory_order_acquire);
     run = load_acquire(c.latency_run);
     read_block(second);
-    if (!run_moving(run) && std::equal(first, first + kBucketCount, second)) break;
+    if (!run_moving(run)) {
+      if (std::equal(first, first + kBucketCount, second)) break;
+      if (run == before) {
+        kept = first;
+        break;
+      }
+    }
+    if (attempt < 16) continue;
+    if (!give_up) {
+      if (!writer_alive()) break;  // a dead writer finishes no move
+      give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    }
+    if (std::chrono::steady_clock::now() >= *give_up) break;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
   for (uint32_t k = 0; k < kBucketCount; ++k) {
-    if (second[k] != 0) into.add_bucket(k, second[k]);
+    if (kept[k] != 0) into.add_bucket(k, kept[k]);
   }
   if (run_bucket(run) < kBucketCount && run_count(run) != 0) into.add_bucket(run_bucket(run), run_count(run));
 }
@@ -249,6 +270,8 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
   const auto* masks = reinterpret_cast<const uint32_t*>(bytes_.data() + geometry_.stripe_masks_offset);
   const uint32_t mask = load_acquire(masks[slot]);
   const auto* blocks = reinterpret_cast<const HistogramBlock*>(bytes_.data() + geometry_.histograms_offset);
+  std::optional<bool> alive;  // asked once, and only if a run is being moved
+  const std::function<bool()> writer_alive = [&] { return alive ? *alive : *(alive = this->writer_alive()); };
   // Only the stripes that counted this slot: the others were never written.
   for (uint32_t i = 0; i < info_.stripe_count; ++i) {
     if ((mask & (1u << i)) == 0) continue;
@@ -262,7 +285,7 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
     if (max > s.max_ticks) s.max_ticks = max;
     const uint32_t block = load_relaxed(c.histogram);
     if (block == 0 || block == kNoHistogram || block > info_.histogram_blocks) continue;
-    add_block_and_run(blocks[block - 1], c, s.histogram);
+    add_block_and_run(blocks[block - 1], c, s.histogram, writer_alive);
   }
   s.completed = s.histogram.total() + s.unrecorded;
   s.max_ns = static_cast<double>(s.max_ticks) / s.ticks_per_ns;

@@ -6,6 +6,7 @@
 #include <x86intrin.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -44,6 +45,23 @@ RawLatencies raw_latencies(const StatsRegion& region, int32_t slot, uint32_t buc
         reinterpret_cast<const HistogramBlock*>(base + g.histograms_offset)[c.histogram - 1].buckets[bucket];
   }
   return raw;
+}
+
+// The run word and block of `slot` on this thread's stripe, writable: to
+// stop a "writer" mid-move by hand.
+struct RawRunAccess {
+  uint32_t* run = nullptr;
+  uint64_t* buckets = nullptr;
+};
+
+RawRunAccess raw_run_access(const StatsRegion& region, int32_t slot) {
+  auto reader = StatsReader::view(region.bytes());
+  if (!reader.ok()) return {};
+  const RegionInfo& info = reader->info();
+  const RegionGeometry g = region_geometry(info.slot_capacity, info.stripe_count, info.histogram_blocks);
+  auto* base = const_cast<std::byte*>(region.bytes().data());  // the test's own anonymous region
+  auto& c = reinterpret_cast<HotCounters*>(base + g.hot_offset + current_stripe() * g.hot_stripe_stride)[slot];
+  return {&c.latency_run, reinterpret_cast<HistogramBlock*>(base + g.histograms_offset)[c.histogram - 1].buckets};
 }
 
 // One call whose latency is `ticks` (plus the few ticks the call itself
@@ -115,6 +133,41 @@ TEST_F(LatencyRun, AFullRunMovesIntoTheBlockAndCountingGoesOn) {
   const SlotSnapshot s = snap(*region_, slot_);
   EXPECT_EQ(s.completed, calls + 1);
   EXPECT_EQ(s.histogram.counts()[bucket], calls);
+}
+
+TEST_F(LatencyRun, AReaderWaitsForAMoveStoppedHalfwayAndCountsItsRunOnce) {
+  for (int i = 0; i < 1000; ++i) call_lasting(slot_, kShort);
+  const uint32_t bucket = bucket_index(kShort);
+  RawRunAccess raw = raw_run_access(*region_, slot_);
+  ASSERT_NE(raw.run, nullptr);
+  const uint32_t run = __atomic_load_n(raw.run, __ATOMIC_RELAXED);
+  ASSERT_EQ(run_count(run), 1000u);
+  // A writer stopped after marking its run as moving, before its block add:
+  // it finishes 5 ms later, on another thread, while the reader waits.
+  __atomic_store_n(raw.run, run | kRunMovingBit, __ATOMIC_RELEASE);
+  std::thread finisher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    __atomic_store_n(&raw.buckets[bucket], raw.buckets[bucket] + 1000, __ATOMIC_RELEASE);
+    __atomic_store_n(raw.run, run_tag(bucket_index(kLong)) | 1, __ATOMIC_RELEASE);
+  });
+  const SlotSnapshot during = snap(*region_, slot_);
+  finisher.join();
+  // The thousand returns once, and the "new run"'s one return (made up by
+  // hand: 1,002 completed against 1,001 calls).
+  EXPECT_EQ(during.histogram.counts()[bucket], 1000u);
+  EXPECT_EQ(during.completed, 1002u);
+}
+
+TEST_F(LatencyRun, ARunLeftMovingByAWriterThatNeverFinishesIsCountedOnce) {
+  for (int i = 0; i < 1000; ++i) call_lasting(slot_, kShort);
+  RawRunAccess raw = raw_run_access(*region_, slot_);
+  ASSERT_NE(raw.run, nullptr);
+  // Marked as moving, its block add never made: the reader stops waiting
+  // (20 ms) and counts the run from its mark.
+  __atomic_store_n(raw.run, __atomic_load_n(raw.run, __ATOMIC_RELAXED) | kRunMovingBit, __ATOMIC_RELEASE);
+  const SlotSnapshot s = snap(*region_, slot_);
+  EXPECT_EQ(s.completed, 1001u);
+  EXPECT_EQ(s.histogram.counts()[bucket_index(kShort)], 1000u);
 }
 
 TEST_F(LatencyRun, AReaderNeverSeesAReturnTwiceOrLosesOneWhileRunsMove) {
