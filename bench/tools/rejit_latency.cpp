@@ -44,6 +44,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/client.h"
+#include "control/messages.h"
 #include "stats/region_layout.h"
 #include "stats/stats_reader.h"
 
@@ -166,8 +167,10 @@ int run_capture(const std::vector<std::string>& args, std::string& out) {
 // text (the reply object without "ok", as `add --json` prints it) or a
 // failure message.
 int request_directly(const Options& opt, std::string& out) {
-  nlohmann::json request = {{"op", "add"}, {"selector", opt.selector}, {"dry_run", false}};
-  if (opt.max_methods > 0) request["max_methods"] = opt.max_methods;
+  clrprobe::control::AddRequest add;
+  add.selector = opt.selector;
+  if (opt.max_methods > 0) add.max_methods = opt.max_methods;
+  const nlohmann::json request = clrprobe::control::to_json(add);
   auto client = clrprobe::control::ControlClient::connect(opt.socket);
   if (!client) {
     out = client.error().message;

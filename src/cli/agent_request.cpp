@@ -10,8 +10,6 @@
 #include "cli/process_info.h"
 #include "cli/process_view.h"
 #include "cli/runtime_files.h"
-#include "common/proc_files.h"
-#include "stats/process_identity.h"
 #include "stats/stats_reader.h"
 
 namespace clrprobe::cli {
@@ -21,11 +19,8 @@ namespace {
 // names the pid but another start time than the running process's.
 bool socket_of_earlier_process(const ProcessView& view, const RuntimePaths& paths) {
   auto reader = stats::StatsReader::open(paths.stats);
-  if (!reader || reader->info().pid != view.ns_pid || reader->info().process_start_jiffies == 0) return false;
-  auto stat = proc::read(view.pid, "stat");
-  if (!stat) return false;
-  auto start = stats::parse_stat_start_jiffies(*stat);
-  return start && *start != reader->info().process_start_jiffies;
+  return reader && reader->info().pid == view.ns_pid && reader->info().process_start_jiffies != 0 &&
+         !reader->writer_alive_as(view.pid);
 }
 
 }  // namespace

@@ -162,6 +162,14 @@ void add_budget_options(CLI::App* cmd, BudgetOptions& budget, const char* overhe
       ->type_name("PCT");
 }
 
+// --max-methods on add and watch: the agent refuses a selector matching more.
+template <typename Value>
+void add_max_methods_option(CLI::App* cmd, Value& max_methods) {
+  cmd->add_option("--max-methods", max_methods, "Refuse if more methods match (agent default: 100)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1'000'000));
+}
+
 void define_run(CLI::App& app, UsageFormatter& formatter, CommandLine& line) {
   RunOptions& run = line.run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a .NET program with probes attached from its start");
@@ -230,9 +238,7 @@ void define_add(CLI::App& app, UsageFormatter& formatter, CommandLine& line) {
   add_cmd->add_option("--sample", add.sample, "With --kind sampled: time one call in N per thread (default: 64)")
       ->type_name("N");
   add_budget_options(add_cmd, add.budget, "default: unbounded");
-  add_cmd->add_option("--max-methods", add.max_methods, "Refuse if more methods match (agent default: 100)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 1'000'000));
+  add_max_methods_option(add_cmd, add.max_methods);
   add_cmd->add_flag("--json", add.json, "Print the agent's reply as JSON");
   add_cmd->footer(kAddFooter);
   line.add_cmd = add_cmd;
@@ -257,9 +263,7 @@ void define_watch(CLI::App& app, UsageFormatter& formatter, CommandLine& line) {
   watch_cmd->add_option("--duration", watch.duration, "Stop after D (default 60s; ms, s, m, h)")->type_name("D");
   watch_cmd->add_option("--rate", watch.rate, "At most N events per second (default 50)")->type_name("N/s");
   add_budget_options(watch_cmd, watch.budget, "default: 2");
-  watch_cmd->add_option("--max-methods", watch.max_methods, "Refuse if more methods match (agent default: 100)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 1'000'000));
+  add_max_methods_option(watch_cmd, watch.max_methods);
   watch_cmd->add_flag("--json", watch.json, "One JSON object per event and line");
   line.watch_cmd = watch_cmd;
 }

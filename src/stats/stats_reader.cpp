@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <optional>
 #include <chrono>
 #include <thread>
@@ -44,8 +43,7 @@ T load_acquire(const T& field) noexcept {
 // to 20 ms. Past that the last reading is used, a moving run counted: off by
 // at most that one run (short whenever runs move so often that no reading
 // holds still).
-void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histogram& into,
-                       const std::function<bool()>& writer_alive) {
+void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histogram& into, const StatsReader& reader) {
   uint64_t first[kBucketCount];
   uint64_t second[kBucketCount];
   const uint64_t* kept = second;
@@ -69,7 +67,7 @@ void add_block_and_run(const HistogramBlock& block, const HotCounters& c, Histog
     }
     if (attempt < 16) continue;
     if (!give_up) {
-      if (!writer_alive()) break;  // a dead writer finishes no move
+      if (!reader.writer_alive()) break;  // a dead writer finishes no move
       give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
     }
     if (std::chrono::steady_clock::now() >= *give_up) break;
@@ -270,8 +268,6 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
   const auto* masks = reinterpret_cast<const uint32_t*>(bytes_.data() + geometry_.stripe_masks_offset);
   const uint32_t mask = load_acquire(masks[slot]);
   const auto* blocks = reinterpret_cast<const HistogramBlock*>(bytes_.data() + geometry_.histograms_offset);
-  std::optional<bool> alive;  // asked once, and only if a run is being moved
-  const std::function<bool()> writer_alive = [&] { return alive ? *alive : *(alive = this->writer_alive()); };
   // Only the stripes that counted this slot: the others were never written.
   for (uint32_t i = 0; i < info_.stripe_count; ++i) {
     if ((mask & (1u << i)) == 0) continue;
@@ -285,7 +281,7 @@ Result<SlotSnapshot> StatsReader::snapshot(int32_t slot) const {
     if (max > s.max_ticks) s.max_ticks = max;
     const uint32_t block = load_relaxed(c.histogram);
     if (block == 0 || block == kNoHistogram || block > info_.histogram_blocks) continue;
-    add_block_and_run(blocks[block - 1], c, s.histogram, writer_alive);
+    add_block_and_run(blocks[block - 1], c, s.histogram, *this);
   }
   s.completed = s.histogram.total() + s.unrecorded;
   s.max_ns = static_cast<double>(s.max_ticks) / s.ticks_per_ns;
